@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/fundwatch/fundwatch/analysis"
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/ghclient"
+	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/metrics"
+	"github.com/fundwatch/fundwatch/scheduler"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+// app wires one configured fundwatch: store, GitHub client, collectors,
+// analysis and exporter. serve, collect and demo all build one.
+type app struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	now   func() time.Time
+	store *store.Store
+	env   *collectors.Env
+
+	runner *collectors.Runner
+	self   *metrics.Self
+	snap   *metrics.Snapshot
+	reg    *prometheus.Registry
+
+	mu   sync.Mutex // serialises refreshes
+	last *analysis.Snapshot
+}
+
+func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
+	st, err := store.Open(cfg.Store.Path)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, now: time.Now, store: st}
+	a.self = metrics.NewSelf(collectors.Names())
+	a.snap = metrics.NewSnapshot()
+	a.reg = metrics.NewRegistry(a.snap, a.self)
+	gh, err := ghclient.New(ghclient.Options{
+		BaseURL:   cfg.GitHub.APIURL,
+		Token:     cfg.GitHub.Token.Reveal(),
+		Timeout:   cfg.GitHub.Timeout,
+		Observer:  a.self,
+		UserAgent: "fundwatch/" + version.Version,
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.env = &collectors.Env{GH: gh, Store: st, Log: log, Now: a.now, Concurrency: 4}
+	a.runner = &collectors.Runner{
+		Env:      a.env,
+		Observer: a.self,
+		AfterRun: func(ctx context.Context, _ string) {
+			if err := a.refresh(ctx); err != nil {
+				log.Error("computing snapshot", "err", err)
+			}
+		},
+	}
+	return a, nil
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+func (a *app) repos() []ghrepo.Name {
+	out := make([]ghrepo.Name, 0, len(a.cfg.Watch))
+	for _, w := range a.cfg.Watch {
+		out = append(out, w.Repo)
+	}
+	return out
+}
+
+func (a *app) targets() []analysis.Target {
+	out := make([]analysis.Target, 0, len(a.cfg.Watch))
+	for _, w := range a.cfg.Watch {
+		out = append(out, analysis.Target{Repo: w.Repo.String(), Tier: w.Tier, Owner: w.Owner})
+	}
+	return out
+}
+
+// enabledCollectors returns the collectors the config enables, in run order.
+func (a *app) enabledCollectors() ([]scheduler.Entry, error) {
+	var out []scheduler.Entry
+	for _, name := range collectors.Names() {
+		cc, ok := a.cfg.Collectors[name]
+		if ok && !cc.Enabled {
+			continue
+		}
+		c, _ := collectors.Get(name)
+		if !ok {
+			return nil, fmt.Errorf("collector %s has no schedule in the configuration", name)
+		}
+		out = append(out, scheduler.Entry{Collector: c, Spec: cc.Schedule})
+	}
+	return out, nil
+}
+
+// refresh recomputes the snapshot from the store and hands it to the
+// exporter. Collection calls it after every run; scrapes never do.
+func (a *app) refresh(ctx context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	snap, err := analysis.Compute(ctx, a.store, a.targets(), a.now())
+	if err != nil {
+		return err
+	}
+	a.snap.Update(snap)
+	a.last = snap
+	return nil
+}
+
+func (a *app) snapshot() *analysis.Snapshot {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.last
+}
+
+// handler serves the telemetry path, a landing page and health endpoints.
+func (a *app) handler(telemetryPath string) (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.Handle(telemetryPath, promhttp.InstrumentMetricHandler(a.reg,
+		promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelError), EnableOpenMetrics: true})))
+	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") })
+	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) {
+		if a.snapshot() == nil {
+			http.Error(w, "no snapshot yet", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "Ready")
+	})
+	if telemetryPath != "/" {
+		landing, err := web.NewLandingPage(web.LandingConfig{
+			Name:        "fundwatch",
+			Description: "Watches the open-source projects you depend on and warns when one drifts toward volunteer-only maintenance.",
+			Version:     version.Info(),
+			Links: []web.LandingLinks{
+				{Address: telemetryPath, Text: "Metrics"},
+				{Address: "/-/healthy", Text: "Health"},
+				{Address: "/-/ready", Text: "Readiness"},
+			},
+		})
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle("/", landing)
+	}
+	return mux, nil
+}
+
+// sortedWatch returns the snapshot's repositories by name, for reports.
+func sortedRepos(s *analysis.Snapshot) []analysis.Repo {
+	rs := append([]analysis.Repo(nil), s.Repos...)
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Repo < rs[j].Repo })
+	return rs
+}

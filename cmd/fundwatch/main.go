@@ -1,0 +1,53 @@
+// Command fundwatch watches the open-source projects you depend on and
+// warns, early and with evidence, when a critical one is sliding toward
+// volunteer-only maintenance.
+//
+//	fundwatch demo                      # embedded fake GitHub, no token, no network
+//	fundwatch serve   --config FILE     # collect on schedule and export metrics
+//	fundwatch collect --config FILE     # one collection pass, then exit
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/common/promslog"
+	promslogflag "github.com/prometheus/common/promslog/flag"
+	"github.com/prometheus/common/version"
+)
+
+// defaultListen is fundwatch's fixed default port (documented in the README).
+const defaultListen = ":9864"
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	app := kingpin.New("fundwatch", "Watches the open-source projects you depend on and warns when a critical one drifts toward volunteer-only maintenance.")
+	app.Version(version.Print("fundwatch"))
+	app.HelpFlag.Short('h')
+	logCfg := &promslog.Config{}
+	promslogflag.AddFlags(app, logCfg)
+
+	serve := newServeCmd(app)
+	collect := newCollectCmd(app)
+	demo := newDemoCmd(app)
+
+	cmd, err := app.Parse(args)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 2
+	}
+	log := promslog.New(logCfg)
+	switch cmd {
+	case serve.cmd.FullCommand():
+		return serve.run(log)
+	case collect.cmd.FullCommand():
+		return collect.run(log)
+	case demo.cmd.FullCommand():
+		return demo.run(log)
+	}
+	return 2
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
+
+	"github.com/fundwatch/fundwatch/githubfake/scenario"
+)
+
+var binary string
+
+// TestMain builds the real binary once: these tests exercise fundwatch the
+// way a user does, through its command line.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "fundwatch-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "fundwatch")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building fundwatch: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// lineBuffer collects a process's output and lets a test wait for a line.
+type lineBuffer struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	lines chan string
+}
+
+func watch(r io.Reader) *lineBuffer {
+	lb := &lineBuffer{lines: make(chan string, 1024)}
+	go func() {
+		s := bufio.NewScanner(r)
+		for s.Scan() {
+			lb.mu.Lock()
+			lb.buf.WriteString(s.Text() + "\n")
+			lb.mu.Unlock()
+			select {
+			case lb.lines <- s.Text():
+			default:
+			}
+		}
+		close(lb.lines)
+	}()
+	return lb
+}
+
+func (lb *lineBuffer) String() string {
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	return lb.buf.String()
+}
+
+func TestDemoServesEveryRepositoryWithinAMinute(t *testing.T) {
+	addr := freePort(t)
+	const endDate = "2026-11-01"
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "demo", "--web.listen-address="+addr, "--demo.end="+endDate, "--log.level=warn")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	out := watch(stdout)
+	deadline := time.After(60 * time.Second)
+wait:
+	for {
+		select {
+		case l, ok := <-out.lines:
+			if !ok {
+				t.Fatalf("demo exited before finishing its first collection:\n%s\nstderr:\n%s", out, stderr.String())
+			}
+			if strings.HasPrefix(l, "Metrics: ") {
+				break wait
+			}
+		case <-deadline:
+			t.Fatalf("no summary within 60s:\n%s\nstderr:\n%s", out, stderr.String())
+		}
+	}
+	t.Logf("first collection done after %s", time.Since(start).Round(time.Millisecond))
+
+	end, _ := time.Parse(time.DateOnly, endDate)
+	world, err := scenario.Demo(end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := out.String()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	metrics := string(body)
+	for _, r := range world.Repos {
+		name := r.FullName()
+		if !strings.Contains(summary, name) {
+			t.Errorf("summary table lacks %s", name)
+		}
+		for _, series := range []string{
+			`fundwatch_repo_stars{repo="` + name + `"}`,
+			`fundwatch_repo_commits{repo="` + name + `",window="90d"}`,
+			`fundwatch_repo_commits{repo="` + name + `",window="365d"}`,
+			`fundwatch_repo_authors{repo="` + name + `",window="365d"}`,
+			`fundwatch_repo_archived{repo="` + name + `"}`,
+		} {
+			if !strings.Contains(metrics, series) {
+				t.Errorf("/metrics lacks %s", series)
+			}
+		}
+	}
+	for _, series := range []string{"fundwatch_build_info{", `fundwatch_collector_runs_total{collector="commits"} 1`, "fundwatch_github_requests_total{", "fundwatch_github_rate_limit_remaining{resource=\"core\"}", "process_resident_memory_bytes", "go_goroutines"} {
+		if !strings.Contains(metrics, series) {
+			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+	problems, err := promlint.New(strings.NewReader(metrics)).Lint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		if strings.HasPrefix(p.Metric, "fundwatch_") {
+			t.Errorf("promlint: %s: %s", p.Metric, p.Text)
+		}
+	}
+	if promtool, err := exec.LookPath("promtool"); err == nil {
+		check := exec.Command(promtool, "check", "metrics")
+		check.Stdin = strings.NewReader(metrics)
+		if out, err := check.CombinedOutput(); err != nil {
+			// promtool flags the standard go_/process_ collectors too;
+			// only fundwatch's own families must be clean.
+			for _, l := range strings.Split(string(out), "\n") {
+				if strings.HasPrefix(l, "fundwatch_") {
+					t.Errorf("promtool check metrics: %s", l)
+				}
+			}
+		}
+	}
+	if strings.Contains(metrics, demoToken) || strings.Contains(stderr.String(), demoToken) || strings.Contains(summary, demoToken) {
+		t.Error("the token appears in the output")
+	}
+}
+
+func TestHelpOfEveryCommand(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"demo", "--help"}, {"serve", "--help"}, {"collect", "--help"}} {
+		out, err := exec.Command(binary, args...).CombinedOutput()
+		if err != nil {
+			t.Errorf("%v: %v\n%s", args, err, out)
+			continue
+		}
+		if !strings.Contains(string(out), "usage: fundwatch") {
+			t.Errorf("%v: no usage text:\n%s", args, out)
+		}
+	}
+	out, _ := exec.Command(binary, "serve", "--help").CombinedOutput()
+	for _, flag := range []string{"--config", "--web.listen-address", "--web.telemetry-path", "--web.config.file", "--log.level"} {
+		if !strings.Contains(string(out), flag) {
+			t.Errorf("serve --help lacks %s", flag)
+		}
+	}
+}
+
+func TestBadConfigFailsWithAClearMessage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"badrepo.yaml", "watch:\n  - repo: not-a-repo\n", []string{"badrepo.yaml:2", "watch[0].repo", "not-a-repo"}},
+		{"badcron.yaml", "collectors:\n  commits:\n    schedule: \"every hour\"\nwatch:\n  - repo: a/b\n", []string{"badcron.yaml:3", "collectors.commits.schedule"}},
+		{"unknown.yaml", "watch:\n  - repo: a/b\n    teir: critical\n", []string{"unknown.yaml:3", "teir"}},
+	}
+	for _, c := range cases {
+		path := write(c.name, c.body)
+		for _, sub := range []string{"collect", "serve"} {
+			cmd := exec.Command(binary, sub, "--config", path, "--web.listen-address=127.0.0.1:0")
+			if sub == "collect" {
+				cmd = exec.Command(binary, sub, "--config", path)
+			}
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Errorf("%s %s: succeeded", sub, c.name)
+				continue
+			}
+			for _, w := range c.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("%s %s: message lacks %q:\n%s", sub, c.name, w, out)
+				}
+			}
+		}
+	}
+	out, err := exec.Command(binary, "collect", "--config", filepath.Join(dir, "missing.yaml")).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "missing.yaml") {
+		t.Errorf("missing config file: err=%v\n%s", err, out)
+	}
+}

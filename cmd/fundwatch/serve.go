@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/scheduler"
+)
+
+// webFlags are the Prometheus exporter conventions for the HTTP side.
+type webFlags struct {
+	listen        *[]string
+	listenSet     bool
+	telemetryPath *string
+	telemetrySet  bool
+	systemd       *bool
+	configFile    *string
+}
+
+func addWebFlags(cmd *kingpin.CmdClause) *webFlags {
+	f := &webFlags{}
+	f.listen = cmd.Flag("web.listen-address", "Addresses to listen on for metrics and the web UI (repeatable). Default "+defaultListen+", or web.listen_address from the config file.").
+		IsSetByUser(&f.listenSet).Default(defaultListen).Strings()
+	f.telemetryPath = cmd.Flag("web.telemetry-path", "Path under which to expose metrics. Default /metrics, or web.telemetry_path from the config file.").
+		IsSetByUser(&f.telemetrySet).Default("/metrics").String()
+	f.systemd = cmd.Flag("web.systemd-socket", "Use systemd socket activation listeners instead of port listeners (Linux only).").Bool()
+	f.configFile = cmd.Flag("web.config.file", "Path to a web configuration file (TLS, basic auth), as for Prometheus exporters.").Default("").String()
+	return f
+}
+
+// resolve applies the config file's web settings where no flag overrides them.
+func (f *webFlags) resolve(cfg *config.Config) (listen []string, path string) {
+	listen, path = *f.listen, *f.telemetryPath
+	if !f.listenSet && cfg.Web.ListenAddress != "" {
+		listen = []string{cfg.Web.ListenAddress}
+	}
+	if !f.telemetrySet && cfg.Web.TelemetryPath != "" {
+		path = cfg.Web.TelemetryPath
+	}
+	return listen, path
+}
+
+type serveCmd struct {
+	cmd    *kingpin.CmdClause
+	config *string
+	web    *webFlags
+}
+
+func newServeCmd(app *kingpin.Application) *serveCmd {
+	c := &serveCmd{cmd: app.Command("serve", "Collect on the configured schedules and serve metrics.")}
+	c.config = c.cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String()
+	c.web = addWebFlags(c.cmd)
+	return c
+}
+
+func (c *serveCmd) run(log *slog.Logger) int {
+	cfg, err := loadConfig(*c.config, log)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	a, err := newApp(cfg, log)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	defer a.Close()
+	listen, path := c.web.resolve(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := a.serve(ctx, listen, path, c.web, nil); err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// serve publishes what is stored at once (a restart keeps serving the last
+// good data), starts the schedules, and runs until ctx is cancelled.
+// firstPass, if set, is called once the start-up collection is done.
+func (a *app) serve(ctx context.Context, listen []string, path string, wf *webFlags, firstPass func()) error {
+	if err := a.refresh(ctx); err != nil {
+		return fmt.Errorf("computing snapshot from %s: %w", a.cfg.Store.Path, err)
+	}
+	h, err := a.handler(path)
+	if err != nil {
+		return err
+	}
+	entries, err := a.enabledCollectors()
+	if err != nil {
+		return err
+	}
+	sched, err := scheduler.New(a.runner, entries, a.repos, a.log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	flags := &web.FlagConfig{WebListenAddresses: &listen, WebSystemdSocket: wf.systemd, WebConfigFile: wf.configFile}
+	srvErr := make(chan error, 1)
+	go func() {
+		srvErr <- web.ListenAndServe(srv, flags, a.log)
+	}()
+	go func() {
+		sched.Start(ctx)
+		if firstPass != nil && ctx.Err() == nil {
+			firstPass()
+		}
+	}()
+	select {
+	case err := <-srvErr:
+		sched.Stop()
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	sched.Stop()
+	if err := <-srvErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func loadConfig(path string, log *slog.Logger) (*config.Config, error) {
+	cfg, err := config.Load(path, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
+	return cfg, nil
+}
+
+type collectCmd struct {
+	cmd    *kingpin.CmdClause
+	config *string
+}
+
+func newCollectCmd(app *kingpin.Application) *collectCmd {
+	c := &collectCmd{cmd: app.Command("collect", "Run every enabled collector once, print a summary, and exit (non-zero if any repository failed).")}
+	c.config = c.cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String()
+	return c
+}
+
+func (c *collectCmd) run(log *slog.Logger) int {
+	cfg, err := loadConfig(*c.config, log)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	a, err := newApp(cfg, log)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	defer a.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	entries, err := a.enabledCollectors()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	failed := 0
+	a.runner.Observer = countFailures{a.self, &failed}
+	a.runner.RunAll(ctx, collectorsOf(entries), a.repos())
+	if err := a.refresh(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	_ = printSummary(os.Stdout, a.snapshot(), nil)
+	if failed > 0 || ctx.Err() != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %d refreshes failed (see the log); what was collected is stored\n", failed)
+		return 1
+	}
+	return 0
+}

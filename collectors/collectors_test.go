@@ -1,0 +1,361 @@
+package collectors_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/ghclient"
+	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/githubfake"
+	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+var end = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// testWorld is small but needs several pages of every list.
+func testWorld() *scenario.World {
+	w := &scenario.World{Name: "test", End: end, Users: map[string]*scenario.User{}}
+	addUser := func(login, typ, company string, orgs ...string) {
+		w.Users[login] = &scenario.User{Login: login, ID: int64(len(w.Users) + 1), Type: typ, Company: company, Orgs: orgs,
+			CreatedAt: end.AddDate(-5, 0, 0)}
+	}
+	addUser("acme", "Organization", "")
+	addUser("alice", "User", "@acme", "acme")
+	addUser("bob", "User", "")
+	addUser("carol", "User", "Initech")
+	addUser("dependabot[bot]", "Bot", "")
+	people := []string{"alice", "bob", "carol", "dependabot[bot]"}
+	for ri, name := range []string{"acme/widget", "bob/tool"} {
+		owner, repo := "acme", "widget"
+		if ri == 1 {
+			owner, repo = "bob", "tool"
+		}
+		_ = name
+		r := &scenario.Repo{Owner: owner, Name: repo, ID: int64(100 + ri), DefaultBranch: "main", HasIssues: true,
+			CreatedAt: end.AddDate(-3, 0, 0), Stars: 10 * (ri + 1), Forks: ri + 1, License: "MIT"}
+		if ri == 0 {
+			r.FundingYML = "github: [alice]\nopen_collective: widget\n"
+		}
+		n := 230 + 40*ri
+		for i := 0; i < n; i++ {
+			who := people[i%len(people)]
+			at := end.Add(-time.Duration(n-i) * 36 * time.Hour)
+			r.Commits = append(r.Commits, scenario.Commit{
+				SHA: fmt.Sprintf("%040x", ri*100000+i+1), Message: fmt.Sprintf("change %d\n\ndetails", i),
+				AuthorName: who, AuthorEmail: who + "@example.org", AuthorLogin: who, AuthorDate: at,
+				CommitterName: who, CommitterEmail: who + "@example.org", CommitterLogin: who, CommitterDate: at,
+			})
+		}
+		var cid int64 = int64(ri) * 1000000
+		for i := 1; i <= 130; i++ {
+			at := end.Add(-time.Duration(140-i) * 96 * time.Hour)
+			is := scenario.Issue{Number: i, Title: fmt.Sprintf("issue %d", i), User: people[i%3], CreatedAt: at, IsPull: i%4 == 0}
+			if i%3 == 0 {
+				is.ClosedAt = at.Add(48 * time.Hour)
+				if is.IsPull {
+					is.MergedAt = is.ClosedAt
+				}
+			}
+			r.Issues = append(r.Issues, is)
+			cid++
+			r.Comments = append(r.Comments, scenario.Comment{ID: cid, IssueNumber: i, User: people[(i+1)%3],
+				CreatedAt: at.Add(5 * time.Hour), UpdatedAt: at.Add(5 * time.Hour), Body: "thanks"})
+		}
+		for i := 0; i < 12; i++ {
+			at := end.AddDate(0, -12+i, 0)
+			r.Releases = append(r.Releases, scenario.Release{ID: int64(ri*1000 + i + 1), TagName: fmt.Sprintf("v1.%d.0", i),
+				Author: "alice", CreatedAt: at, PublishedAt: at})
+		}
+		w.Repos = append(w.Repos, r)
+	}
+	return w
+}
+
+type harness struct {
+	fake   *githubfake.Server
+	store  *store.Store
+	path   string
+	env    *collectors.Env
+	runner *collectors.Runner
+	repos  []ghrepo.Name
+	server *httptest.Server
+}
+
+func newHarness(t *testing.T, w *scenario.World, opts githubfake.Options, repos ...string) *harness {
+	t.Helper()
+	h := &harness{fake: githubfake.New(w, opts), path: filepath.Join(t.TempDir(), "fw.db")}
+	h.server = httptest.NewServer(h.fake)
+	t.Cleanup(h.server.Close)
+	if len(repos) == 0 {
+		for _, r := range w.Repos {
+			repos = append(repos, r.FullName())
+		}
+	}
+	for _, r := range repos {
+		h.repos = append(h.repos, ghrepo.MustParse(r))
+	}
+	h.open(t)
+	return h
+}
+
+func (h *harness) open(t *testing.T) {
+	t.Helper()
+	st, err := store.Open(h.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	gh, err := ghclient.New(ghclient.Options{BaseURL: h.server.URL, Token: "test-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.store = st
+	h.env = &collectors.Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return end }, Concurrency: 2}
+	h.runner = &collectors.Runner{Env: h.env}
+}
+
+func (h *harness) syncAll(t *testing.T) {
+	t.Helper()
+	var all []collectors.Collector
+	for _, n := range collectors.Names() {
+		c, _ := collectors.Get(n)
+		all = append(all, c)
+	}
+	for _, c := range all {
+		res, ran := h.runner.Run(context.Background(), c, h.repos)
+		if !ran {
+			t.Fatalf("%s did not run", c.Name())
+		}
+		if res.Err != nil {
+			t.Fatalf("%s: %v", c.Name(), res.Err)
+		}
+	}
+}
+
+func countsOf(t *testing.T, st *store.Store) map[string]int {
+	t.Helper()
+	c, err := st.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestFirstSyncStoresTheWholeWorld(t *testing.T) {
+	t.Parallel()
+	w := testWorld()
+	h := newHarness(t, w, githubfake.Options{})
+	h.syncAll(t)
+	ctx := context.Background()
+	for _, r := range w.Repos {
+		cs, err := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != len(r.Commits) {
+			t.Errorf("%s: stored %d commits, world has %d", r.FullName(), len(cs), len(r.Commits))
+		}
+		is, _ := h.store.Issues(ctx, r.FullName())
+		if len(is) != len(r.Issues) {
+			t.Errorf("%s: stored %d issues, world has %d", r.FullName(), len(is), len(r.Issues))
+		}
+		merged := 0
+		for _, i := range is {
+			if !i.MergedAt.IsZero() {
+				merged++
+			}
+		}
+		if merged == 0 {
+			t.Errorf("%s: no merged pull requests stored", r.FullName())
+		}
+		cm, _ := h.store.Comments(ctx, r.FullName())
+		if len(cm) != len(r.Comments) {
+			t.Errorf("%s: stored %d comments, world has %d", r.FullName(), len(cm), len(r.Comments))
+		}
+		for _, c := range cm {
+			if c.IssueNumber == 0 {
+				t.Fatalf("%s: comment %d without issue number", r.FullName(), c.ID)
+			}
+		}
+		rs, _ := h.store.Releases(ctx, r.FullName())
+		if len(rs) != len(r.Releases) {
+			t.Errorf("%s: stored %d releases, world has %d", r.FullName(), len(rs), len(r.Releases))
+		}
+		meta, ok, _ := h.store.Repo(ctx, r.FullName())
+		if !ok || meta.Stars != r.Stars || meta.HasFundingYML != (r.FundingYML != "") || meta.FundingYML != r.FundingYML {
+			t.Errorf("%s: stored metadata %+v", r.FullName(), meta)
+		}
+	}
+	u, ok, _ := h.store.User(ctx, "alice")
+	if !ok || u.Company != "@acme" || len(u.Orgs) != 1 || u.Orgs[0] != "acme" {
+		t.Errorf("alice stored as %+v", u)
+	}
+	if b, ok, _ := h.store.User(ctx, "dependabot[bot]"); !ok || b.Type != "Bot" {
+		t.Errorf("dependabot stored as %+v", b)
+	}
+}
+
+// The request budget of a first sync: one request per page of data, one
+// more per changed list to learn the ETag of its advanced cursor, and the
+// per-account lookups. Anything above means a collector wastes quota.
+func TestFirstSyncRequestBudget(t *testing.T) {
+	t.Parallel()
+	w := testWorld()
+	h := newHarness(t, w, githubfake.Options{})
+	h.syncAll(t)
+	pages := func(n int) int { return (n + 99) / 100 }
+	want := 0
+	for _, r := range w.Repos {
+		want += 2                        // repository + FUNDING.yml
+		want += pages(len(r.Commits)) + 1 // + priming of the advanced cursor
+		want += pages(len(r.Issues)) + 1
+		want += pages(len(r.Comments)) + 1
+		want += pages(len(r.Releases)) // no since: no priming
+	}
+	want += 4 + 3 // 4 active accounts; orgs of the 3 humans (bots have none)
+	if got := h.fake.Total(); got != want {
+		t.Errorf("first sync made %d requests, budget is %d:\n%v", got, want, h.fake.Requests())
+	}
+}
+
+func TestSecondSyncWithNothingChangedIsAllNotModified(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testWorld(), githubfake.Options{})
+	h.syncAll(t)
+	before := countsOf(t, h.store)
+	h.fake.ResetCounts()
+	h.syncAll(t)
+	if h.fake.Total() == 0 {
+		t.Fatal("second sync made no requests at all")
+	}
+	for _, rc := range h.fake.Requests() {
+		if rc.Status != http.StatusNotModified {
+			t.Errorf("second sync: %d × %s answered %d, want only 304", rc.Count, rc.Route, rc.Status)
+		}
+	}
+	if after := countsOf(t, h.store); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("store changed on an unchanged sync: %v → %v", before, after)
+	}
+}
+
+func TestIncrementalSyncFetchesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	w := testWorld()
+	h := newHarness(t, w, githubfake.Options{})
+	h.fake.SetHorizon(end.AddDate(0, 0, -20))
+	h.syncAll(t)
+	h.fake.SetHorizon(end)
+	h.fake.ResetCounts()
+	h.syncAll(t)
+	ctx := context.Background()
+	for _, r := range w.Repos {
+		cs, _ := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		if len(cs) != len(r.Commits) {
+			t.Errorf("%s: %d commits after catching up, want %d", r.FullName(), len(cs), len(r.Commits))
+		}
+		is, _ := h.store.Issues(ctx, r.FullName())
+		closed := 0
+		for _, i := range is {
+			if i.State == "closed" {
+				closed++
+			}
+		}
+		wantClosed := 0
+		for _, i := range r.Issues {
+			if !i.ClosedAt.IsZero() {
+				wantClosed++
+			}
+		}
+		if closed != wantClosed {
+			t.Errorf("%s: %d closed issues after catching up, want %d (updates to known issues missed)", r.FullName(), closed, wantClosed)
+		}
+	}
+	// 20 days of changes fit on one page per list: no list is re-read.
+	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n > 2*len(w.Repos) {
+		t.Errorf("catching up on 20 days read %d commit pages; want at most 2 per repo", n)
+	}
+}
+
+func TestRestartKeepsEverythingCollected(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testWorld(), githubfake.Options{})
+	h.syncAll(t)
+	before := countsOf(t, h.store)
+	if err := h.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h.open(t)
+	if after := countsOf(t, h.store); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("after restart the store holds %v, before %v", after, before)
+	}
+	// The validators survived too: nothing is downloaded again.
+	h.fake.ResetCounts()
+	h.syncAll(t)
+	if n := h.fake.Count("", http.StatusOK); n != 0 {
+		t.Errorf("after restart %d requests were answered 200; want all 304", n)
+	}
+}
+
+func TestExhaustedRateLimitPausesUntilReset(t *testing.T) {
+	t.Parallel()
+	w := testWorld()
+	window := 2 * time.Second
+	h := newHarness(t, w, githubfake.Options{Limit: 15, Window: window}, "acme/widget")
+	start := time.Now()
+	h.syncAll(t) // fails the test on any error
+	took := time.Since(start)
+	if n := h.fake.Count("", http.StatusForbidden); n == 0 {
+		t.Fatalf("the limit was never hit; the test proves nothing (requests: %v)", h.fake.Requests())
+	}
+	if took < window {
+		t.Errorf("sync finished in %s, before the %s window could reset", took, window)
+	}
+	cs, _ := h.store.Commits(context.Background(), "acme/widget", time.Time{}, time.Time{})
+	if len(cs) != len(w.Repos[0].Commits) {
+		t.Errorf("stored %d commits, want %d", len(cs), len(w.Repos[0].Commits))
+	}
+}
+
+func TestOneBadRepositoryNeverStopsTheOthers(t *testing.T) {
+	t.Parallel()
+	w := testWorld()
+	h := newHarness(t, w, githubfake.Options{}, "acme/widget", "nobody/missing", "bob/tool")
+	c, _ := collectors.Get("commits")
+	res, _ := h.runner.Run(context.Background(), c, h.repos)
+	if res.Failed != 1 || res.Repos != 3 || res.Err == nil {
+		t.Fatalf("result %+v, want 1 of 3 failed", res)
+	}
+	ctx := context.Background()
+	for _, r := range w.Repos {
+		cs, _ := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		if len(cs) != len(r.Commits) {
+			t.Errorf("%s: %d commits, want %d", r.FullName(), len(cs), len(r.Commits))
+		}
+	}
+	sts, err := h.store.RepoStatuses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range sts {
+		if s.Repo == "nobody/missing" {
+			found = true
+			if s.LastError == "" || !s.LastSuccess.IsZero() {
+				t.Errorf("status of the missing repo: %+v", s)
+			}
+		}
+	}
+	if !found {
+		t.Error("no status recorded for the failing repository")
+	}
+}

@@ -1,0 +1,103 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/fundwatch/fundwatch/ghclient"
+	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+func init() { register(perRepo{name: "repo", fn: collectRepo}) }
+
+// fundingPath is where GitHub reads a repository's funding links from.
+const fundingPath = ".github/FUNDING.yml"
+
+// collectRepo refreshes repository metadata and, when it changed, the
+// FUNDING.yml file. The metadata GET is conditional: pushed_at moves with
+// every push, so a 304 also proves FUNDING.yml is unchanged and saves the
+// contents request.
+func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
+	key := "repo:" + name.Key()
+	etag, _, err := env.Store.ETag(ctx, key)
+	if err != nil {
+		return err
+	}
+	r, resp, err := call(ghclient.WithETag(ctx, etag), env, "repo", func(ctx context.Context) (*github.Repository, *github.Response, error) {
+		return env.GH.Repositories.Get(ctx, name.Owner, name.Repo)
+	})
+	if err != nil {
+		return fmt.Errorf("get repository: %w", err)
+	}
+	if ghclient.NotModified(resp) {
+		return nil
+	}
+	row := store.Repo{
+		FullName:      name.String(),
+		GitHubID:      r.GetID(),
+		Description:   r.GetDescription(),
+		Stars:         r.GetStargazersCount(),
+		Forks:         r.GetForksCount(),
+		Watchers:      r.GetSubscribersCount(),
+		OpenIssues:    r.GetOpenIssuesCount(),
+		Archived:      r.GetArchived(),
+		Disabled:      r.GetDisabled(),
+		Fork:          r.GetFork(),
+		DefaultBranch: r.GetDefaultBranch(),
+		License:       r.GetLicense().GetSPDXID(),
+		OwnerType:     r.GetOwner().GetType(),
+		Language:      r.GetLanguage(),
+		CreatedAt:     ts(r.CreatedAt),
+		PushedAt:      ts(r.PushedAt),
+		UpdatedAt:     ts(r.UpdatedAt),
+		CollectedAt:   env.now().UTC(),
+	}
+	if row.License == "NOASSERTION" {
+		row.License = ""
+	}
+	// Keep the previous FUNDING.yml if it cannot be read now: a failed
+	// request must not look like a removed file.
+	if prev, ok, err := env.Store.Repo(ctx, name.String()); err == nil && ok {
+		row.FundingYML, row.HasFundingYML = prev.FundingYML, prev.HasFundingYML
+	}
+	yml, found, ferr := fundingFile(ctx, env, name)
+	if ferr == nil {
+		row.FundingYML, row.HasFundingYML = yml, found
+	}
+	if err := env.Store.UpsertRepo(ctx, row); err != nil {
+		return err
+	}
+	if ferr != nil {
+		// Metadata is stored; the ETag is not, so the next run retries.
+		return fmt.Errorf("read %s: %w", fundingPath, ferr)
+	}
+	return env.Store.SetETag(ctx, key, ghclient.ETagOf(resp))
+}
+
+// fundingFile returns the raw FUNDING.yml, or found=false when the
+// repository has none.
+func fundingFile(ctx context.Context, env *Env, name ghrepo.Name) (content string, found bool, err error) {
+	f, resp, err := call(ctx, env, "contents", func(ctx context.Context) (*github.RepositoryContent, *github.Response, error) {
+		f, _, resp, err := env.GH.Repositories.GetContents(ctx, name.Owner, name.Repo, fundingPath, nil)
+		return f, resp, err
+	})
+	if statusOf(resp) == http.StatusNotFound {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	if f == nil {
+		return "", false, errors.New("is a directory, not a file")
+	}
+	s, err := f.GetContent()
+	if err != nil {
+		return "", false, err
+	}
+	return s, true, nil
+}

@@ -1,0 +1,154 @@
+// Package metrics exports fundwatch's snapshot and self-metrics in the
+// Prometheus format. Every metric family is declared once in the catalogue
+// below: the exporter builds its descriptors from it and the README's
+// metric list is generated from it (a test keeps the two equal).
+package metrics
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Subject groups metric families in the docs.
+type Subject string
+
+// Subjects, in documentation order.
+const (
+	SubjectRepo  Subject = "Repository"
+	SubjectWork  Subject = "Activity"
+	SubjectData  Subject = "Data freshness"
+	SubjectSelf  Subject = "Collection (self-metrics)"
+	SubjectBuild Subject = "Build"
+)
+
+// Family declares one metric family.
+type Family struct {
+	Name    string
+	Help    string
+	Type    prometheus.ValueType // GaugeValue or CounterValue; histograms below
+	Labels  []string
+	Subject Subject
+	// Histogram marks families exported as histograms.
+	Histogram bool
+}
+
+func (f Family) typeName() string {
+	switch {
+	case f.Histogram:
+		return "histogram"
+	case f.Type == prometheus.CounterValue:
+		return "counter"
+	default:
+		return "gauge"
+	}
+}
+
+func (f Family) desc() *prometheus.Desc {
+	return prometheus.NewDesc(f.Name, f.Help, f.Labels, nil)
+}
+
+// The catalogue. Per-repo families carry a "repo" label whose values come
+// only from the watch list, so cardinality is bounded by configuration.
+var (
+	repoInfo = Family{Name: "fundwatch_repo_info", Type: prometheus.GaugeValue, Subject: SubjectRepo,
+		Labels: []string{"repo", "tier", "owner"},
+		Help:   "Watched repository (always 1), with the tier and owning team the watch list declares."}
+	repoStars = Family{Name: "fundwatch_repo_stars", Type: prometheus.GaugeValue, Subject: SubjectRepo,
+		Labels: []string{"repo"}, Help: "Stargazers of the repository."}
+	repoForks = Family{Name: "fundwatch_repo_forks", Type: prometheus.GaugeValue, Subject: SubjectRepo,
+		Labels: []string{"repo"}, Help: "Forks of the repository."}
+	repoOpenIssues = Family{Name: "fundwatch_repo_open_issues", Type: prometheus.GaugeValue, Subject: SubjectRepo,
+		Labels: []string{"repo"}, Help: "Open issues and pull requests, as GitHub counts them (open_issues_count)."}
+	repoArchived = Family{Name: "fundwatch_repo_archived", Type: prometheus.GaugeValue, Subject: SubjectRepo,
+		Labels: []string{"repo"}, Help: "1 if the repository is archived on GitHub, else 0."}
+	repoPushed = Family{Name: "fundwatch_repo_pushed_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectRepo,
+		Labels: []string{"repo"}, Help: "Time of the last push to any branch of the repository, as GitHub reports it."}
+	repoLastCommit = Family{Name: "fundwatch_repo_last_commit_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectWork,
+		Labels: []string{"repo"}, Help: "Author time of the newest commit on the default branch. Absent until history is collected or when the repository has no commits."}
+	repoCommits = Family{Name: "fundwatch_repo_commits", Type: prometheus.GaugeValue, Subject: SubjectWork,
+		Labels: []string{"repo", "window"}, Help: "Commits on the default branch authored in the trailing window (90d, 365d)."}
+	repoAuthors = Family{Name: "fundwatch_repo_authors", Type: prometheus.GaugeValue, Subject: SubjectWork,
+		Labels: []string{"repo", "window"}, Help: "Distinct commit authors in the trailing window (90d, 365d)."}
+	repoCommitsAvailable = Family{Name: "fundwatch_repo_commits_available", Type: prometheus.GaugeValue, Subject: SubjectWork,
+		Labels: []string{"repo"}, Help: "1 once the repository's commit history has been collected completely at least once, else 0; commit signals are absent while 0."}
+	repoLastSuccess = Family{Name: "fundwatch_repo_last_success_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Labels: []string{"repo", "collector"}, Help: "When the collector last refreshed the repository successfully: the age of its data is time() minus this."}
+	repoLastAttemptOK = Family{Name: "fundwatch_repo_last_attempt_success", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Labels: []string{"repo", "collector"}, Help: "1 if the collector's last attempt on the repository succeeded, 0 if it failed (values stay at their last good level)."}
+
+	snapshotTime = Family{Name: "fundwatch_snapshot_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Help: "The instant the exported signals were computed as of."}
+	snapshotDuration = Family{Name: "fundwatch_snapshot_duration_seconds", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Help: "How long computing the latest snapshot took."}
+	watchedRepos = Family{Name: "fundwatch_watched_repos", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Help: "Repositories in the watch list."}
+	lastRunSuccess = Family{Name: "fundwatch_collector_last_run_success", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "1 if the collector's latest run (as stored, so it survives restarts) had no failures, else 0."}
+	lastRunTime = Family{Name: "fundwatch_collector_last_run_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "When the collector's latest run (as stored) finished."}
+
+	runsTotal = Family{Name: "fundwatch_collector_runs_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "Collector runs completed by this process."}
+	runErrorsTotal = Family{Name: "fundwatch_collector_run_errors_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "Collector runs in which at least one repository (or account) failed."}
+	runSkippedTotal = Family{Name: "fundwatch_collector_runs_skipped_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "Scheduled runs skipped because the previous run of the same collector was still going."}
+	itemErrorsTotal = Family{Name: "fundwatch_collector_failures_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "Repositories (or accounts) whose refresh failed, summed over runs."}
+	runDuration = Family{Name: "fundwatch_collector_duration_seconds", Histogram: true, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "Duration of collector runs."}
+	lastSuccess = Family{Name: "fundwatch_collector_last_success_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "When the collector last completed a run with no failures, in this process."}
+	running = Family{Name: "fundwatch_collector_running", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"collector"}, Help: "1 while the collector is running."}
+	ghRequests = Family{Name: "fundwatch_github_requests_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Labels: []string{"route", "status"}, Help: "HTTP requests to the GitHub API by templated route and status code (0 = no response)."}
+	ghRequestDuration = Family{Name: "fundwatch_github_request_duration_seconds", Histogram: true, Subject: SubjectSelf,
+		Labels: []string{"route"}, Help: "Latency of GitHub API requests."}
+	ghLimit = Family{Name: "fundwatch_github_rate_limit", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"resource"}, Help: "GitHub's rate limit per window for the resource (core, graphql, search), from the latest response."}
+	ghRemaining = Family{Name: "fundwatch_github_rate_limit_remaining", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"resource"}, Help: "Requests (or points) left in the current rate-limit window, from the latest response."}
+	ghReset = Family{Name: "fundwatch_github_rate_limit_reset_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"resource"}, Help: "When the current rate-limit window resets."}
+	buildInfo = Family{Name: "fundwatch_build_info", Type: prometheus.GaugeValue, Subject: SubjectBuild,
+		Labels: []string{"version", "revision", "branch", "goversion", "goos", "goarch", "tags"},
+		Help:   "A metric with a constant '1' value labeled by version, revision, branch, goversion from which fundwatch was built, and the goos and goarch for the build."}
+)
+
+// Catalogue lists every family fundwatch exports (besides the standard go_
+// and process_ collectors), in documentation order.
+func Catalogue() []Family {
+	all := []Family{
+		repoInfo, repoStars, repoForks, repoOpenIssues, repoArchived, repoPushed,
+		repoCommitsAvailable, repoLastCommit, repoCommits, repoAuthors,
+		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos,
+		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
+		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghLimit, ghRemaining, ghReset,
+		buildInfo,
+	}
+	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectData: 2, SubjectSelf: 3, SubjectBuild: 4}
+	sort.SliceStable(all, func(i, j int) bool { return order[all[i].Subject] < order[all[j].Subject] })
+	return all
+}
+
+// Markdown renders the catalogue as the README's metric list.
+func Markdown() string {
+	var b strings.Builder
+	var cur Subject
+	for _, f := range Catalogue() {
+		if f.Subject != cur {
+			if cur != "" {
+				b.WriteString("\n")
+			}
+			cur = f.Subject
+			fmt.Fprintf(&b, "#### %s\n\n| metric | type | labels | meaning |\n|---|---|---|---|\n", cur)
+		}
+		labels := strings.Join(f.Labels, ", ")
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Name, f.typeName(), labels, strings.ReplaceAll(f.Help, "|", "\\|"))
+	}
+	return b.String()
+}

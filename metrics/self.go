@@ -1,0 +1,93 @@
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Self holds fundwatch's own operational metrics. It implements the
+// collectors' RunObserver and the GitHub client's Observer, so collection
+// code reports to it without depending on Prometheus.
+type Self struct {
+	runs, runErrors, skipped, failures *prometheus.CounterVec
+	duration                           *prometheus.HistogramVec
+	lastSuccess, running               *prometheus.GaugeVec
+	requests                           *prometheus.CounterVec
+	requestDuration                    *prometheus.HistogramVec
+	limit, remaining, reset            *prometheus.GaugeVec
+}
+
+func counterVec(f Family) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: f.Name, Help: f.Help}, f.Labels)
+}
+
+func gaugeVec(f Family) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: f.Name, Help: f.Help}, f.Labels)
+}
+
+// NewSelf creates the self-metrics; collectorNames pre-creates per-collector
+// series so a collector that never ran shows 0 runs rather than nothing.
+func NewSelf(collectorNames []string) *Self {
+	s := &Self{
+		runs:      counterVec(runsTotal),
+		runErrors: counterVec(runErrorsTotal),
+		skipped:   counterVec(runSkippedTotal),
+		failures:  counterVec(itemErrorsTotal),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: runDuration.Name, Help: runDuration.Help,
+			Buckets: []float64{0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600}}, runDuration.Labels),
+		lastSuccess: gaugeVec(lastSuccess),
+		running:     gaugeVec(running),
+		requests:    counterVec(ghRequests),
+		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: ghRequestDuration.Name, Help: ghRequestDuration.Help,
+			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}}, ghRequestDuration.Labels),
+		limit:     gaugeVec(ghLimit),
+		remaining: gaugeVec(ghRemaining),
+		reset:     gaugeVec(ghReset),
+	}
+	for _, n := range collectorNames {
+		s.runs.WithLabelValues(n)
+		s.runErrors.WithLabelValues(n)
+		s.skipped.WithLabelValues(n)
+		s.failures.WithLabelValues(n)
+		s.running.WithLabelValues(n)
+	}
+	return s
+}
+
+func (s *Self) register(reg prometheus.Registerer) {
+	reg.MustRegister(s.runs, s.runErrors, s.skipped, s.failures, s.duration, s.lastSuccess, s.running,
+		s.requests, s.requestDuration, s.limit, s.remaining, s.reset)
+}
+
+// RunStarted implements collectors.RunObserver.
+func (s *Self) RunStarted(c string) { s.running.WithLabelValues(c).Set(1) }
+
+// RunFinished implements collectors.RunObserver.
+func (s *Self) RunFinished(c string, d time.Duration, failed int, err error) {
+	s.running.WithLabelValues(c).Set(0)
+	s.runs.WithLabelValues(c).Inc()
+	s.duration.WithLabelValues(c).Observe(d.Seconds())
+	s.failures.WithLabelValues(c).Add(float64(failed))
+	if err != nil {
+		s.runErrors.WithLabelValues(c).Inc()
+		return
+	}
+	s.lastSuccess.WithLabelValues(c).SetToCurrentTime()
+}
+
+// RunSkipped implements collectors.RunObserver.
+func (s *Self) RunSkipped(c string) { s.skipped.WithLabelValues(c).Inc() }
+
+// Request implements ghclient.Observer.
+func (s *Self) Request(route string, status int, d time.Duration) {
+	s.requests.WithLabelValues(route, statusLabel(status)).Inc()
+	s.requestDuration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// RateLimit implements ghclient.Observer.
+func (s *Self) RateLimit(resource string, limit, remaining int, reset time.Time) {
+	s.limit.WithLabelValues(resource).Set(float64(limit))
+	s.remaining.WithLabelValues(resource).Set(float64(remaining))
+	s.reset.WithLabelValues(resource).Set(float64(reset.Unix()))
+}

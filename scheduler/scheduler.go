@@ -1,0 +1,75 @@
+// Package scheduler runs collectors on their cron schedules. It owns the
+// timing only: what a run does, and the guarantee that one collector never
+// runs twice at once, belong to collectors.Runner.
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/ghrepo"
+)
+
+// Entry is one scheduled collector.
+type Entry struct {
+	Collector collectors.Collector
+	// Spec is a cron expression (5 fields) or a descriptor such as
+	// "@every 1h" or "@daily".
+	Spec string
+}
+
+// Scheduler runs entries on their schedules.
+type Scheduler struct {
+	runner  *collectors.Runner
+	repos   func() []ghrepo.Name
+	cron    *cron.Cron
+	log     *slog.Logger
+	entries []Entry
+}
+
+// New validates every schedule and returns a scheduler that has not started.
+// repos is called at each run, so a reloaded watch list takes effect on the
+// next tick.
+func New(runner *collectors.Runner, entries []Entry, repos func() []ghrepo.Name, log *slog.Logger) (*Scheduler, error) {
+	s := &Scheduler{runner: runner, repos: repos, log: log, cron: cron.New(), entries: entries}
+	for _, e := range entries {
+		sched, err := cron.ParseStandard(e.Spec)
+		if err != nil {
+			return nil, fmt.Errorf("collector %s: schedule %q: %w", e.Collector.Name(), e.Spec, err)
+		}
+		c := e.Collector
+		s.cron.Schedule(sched, cron.FuncJob(func() {
+			// Each tick gets its own background context: cron jobs
+			// outlive the call that scheduled them; Stop waits for them.
+			s.runner.Run(context.Background(), c, s.repos())
+		}))
+	}
+	return s, nil
+}
+
+// Start runs one full pass of every collector (so a fresh start serves data
+// without waiting for the first tick), then starts the schedules. It
+// returns when the first pass is done or ctx is cancelled.
+func (s *Scheduler) Start(ctx context.Context) {
+	cs := make([]collectors.Collector, 0, len(s.entries))
+	for _, e := range s.entries {
+		cs = append(cs, e.Collector)
+	}
+	s.runner.RunAll(ctx, cs, s.repos())
+	if ctx.Err() != nil {
+		return
+	}
+	s.cron.Start()
+	for _, e := range s.cron.Entries() {
+		s.log.Debug("scheduled", "next", e.Next)
+	}
+}
+
+// Stop stops the schedules and waits for running jobs to finish.
+func (s *Scheduler) Stop() {
+	<-s.cron.Stop().Done()
+}
