@@ -400,3 +400,5 @@ func maxTime(ts ...time.Time) time.Time {
 	}
 	return m
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

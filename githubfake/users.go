@@ -218,11 +218,14 @@ func handleOrg(c *reqCtx) *response {
 		u = &scenario.User{}
 	}
 	body := c.orgSimple(a, u.Bio)
-	body["name"] = strOrNull(u.Name)
-	body["company"] = strOrNull(u.Company)
-	body["blog"] = u.Blog
-	body["location"] = strOrNull(u.Location)
-	body["email"] = strOrNull(u.Email)
+	// GitHub sends null for an organisation's unset profile fields, but the
+	// 2020 description types them as non-nullable strings (blog even as a
+	// URI), so unset ones are left out: clients see them as absent either way.
+	for k, val := range map[string]string{"name": u.Name, "company": u.Company, "blog": u.Blog, "location": u.Location, "email": u.Email} {
+		if val != "" {
+			body[k] = val
+		}
+	}
 	body["twitter_username"] = nil
 	body["is_verified"] = false
 	body["has_organization_projects"] = true

@@ -829,3 +829,38 @@ func TestContextCancelled(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestLastCommitTime(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "fw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, ok, err := s.LastCommitTime(ctx, "a/b", time.Time{}); err != nil || ok {
+		t.Fatalf("empty repo: ok=%v err=%v", ok, err)
+	}
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var cs []Commit
+	for i := 0; i < 5; i++ {
+		cs = append(cs, Commit{Repo: "a/b", SHA: string(rune('a' + i)), AuthorTime: base.AddDate(0, i, 0)})
+	}
+	if err := s.UpsertCommits(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		before time.Time
+		want   time.Time
+		ok     bool
+	}{
+		{time.Time{}, base.AddDate(0, 4, 0), true},
+		{base.AddDate(0, 2, 0), base.AddDate(0, 1, 0), true},
+		{base, time.Time{}, false},
+	} {
+		got, ok, err := s.LastCommitTime(ctx, "A/B", c.before)
+		if err != nil || ok != c.ok || !got.Equal(c.want) {
+			t.Errorf("before %s: got %s ok=%v err=%v, want %s ok=%v", c.before, got, ok, err, c.want, c.ok)
+		}
+	}
+}

@@ -34,10 +34,10 @@ type Commit struct {
 	SHA            string
 	AuthorName     string
 	AuthorEmail    string
-	AuthorLogin    string // "" when GitHub links no account
-	AuthorTime     time.Time
-	AuthorTZKnown  bool // REST reports UTC; git and GraphQL keep the offset
-	AuthorTZOffset int  // minutes east of UTC, valid when AuthorTZKnown
+	AuthorLogin    string    // "" when GitHub links no account
+	AuthorTime     time.Time // Store.Commits returns it in time.FixedZone(AuthorTZOffset) when AuthorTZKnown, else UTC
+	AuthorTZKnown  bool      // REST reports UTC; git and GraphQL keep the offset
+	AuthorTZOffset int       // minutes east of UTC, valid when AuthorTZKnown
 	CommitterName  string
 	CommitterEmail string
 	CommitterLogin string

@@ -133,7 +133,8 @@ CREATE TABLE user_orgs (
 	login_key TEXT    NOT NULL REFERENCES users (login_key) ON DELETE CASCADE,
 	org       TEXT    NOT NULL COLLATE NOCASE,
 	pos       INTEGER NOT NULL, -- order as given
-	PRIMARY KEY (login_key, org)
+	PRIMARY KEY (login_key, pos),
+	UNIQUE (login_key, org)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE cursors (

@@ -1,0 +1,165 @@
+// Package config loads fundwatch's YAML configuration file: the GitHub API
+// to talk to and how to authenticate, where the store lives, where the
+// exporter listens, each collector's schedule, and the watch list.
+//
+// Loading is strict. Unknown keys, wrong types, bad values and duplicates
+// are all errors, and every error names the file, the line and the key path
+// ("fundwatch.yaml:12: watch[3].repo: "foo" is not owner/name"), so that a
+// typo never silently turns into a default. Several problems are reported
+// at once, in line order. See example.yaml in this directory for every key.
+//
+// Decisions worth knowing:
+//   - The token never lives in the config file. It comes from the
+//     GITHUB_TOKEN environment variable or from github.token_file; setting
+//     both is an error (two sources of truth drift apart: a rotated secret
+//     file would be silently ignored). Setting neither is allowed (the demo
+//     and githubfake need no token) but produces a warning, since
+//     unauthenticated clients get 60 requests an hour.
+//   - Relative paths (github.token_file, store.path) are relative to the
+//     working directory, like the default store path "fundwatch.db".
+//   - Tiers are "critical", "high", "normal" and "low"; a watch item without
+//     a tier has Tier "" (not declared), which analysis treats as unknown
+//     rather than as "normal".
+//   - A watch item is either a mapping (repo, tier, owner) or, as a
+//     shorthand for long lists, just "owner/name".
+//   - Key paths index lists from 0: watch[0] is the first item.
+//   - After Parse, Collectors holds every known collector, defaults filled
+//     in, so callers never need to know the defaults.
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/fundwatch/fundwatch/ghrepo"
+)
+
+// Config is a loaded, validated configuration.
+type Config struct {
+	GitHub     GitHub
+	Store      Store
+	Web        Web
+	Collectors map[string]Collector // by collector name; every name in CollectorNames
+	Watch      []WatchItem
+	// Source is the file the configuration came from, for messages.
+	Source string
+	// Warnings are problems that do not stop fundwatch but that an operator
+	// should see (an empty watch list, no token), formatted like errors.
+	Warnings []string
+}
+
+// GitHub says which API to use and how to authenticate.
+type GitHub struct {
+	// APIURL is the REST API base URL; it always ends in "/".
+	// GitHub Enterprise Server: "https://HOST/api/v3/".
+	APIURL string
+	// Token is the API token, from GITHUB_TOKEN or TokenFile; "" for none.
+	Token Secret
+	// TokenFile is the file the token was read from, as configured.
+	TokenFile string
+	// Timeout bounds one HTTP request.
+	Timeout time.Duration
+}
+
+// Store says where the SQLite database lives.
+type Store struct {
+	Path string
+}
+
+// Web says where the exporter serves metrics.
+type Web struct {
+	ListenAddress string
+	TelemetryPath string
+}
+
+// Collector is one collector's schedule.
+type Collector struct {
+	// Schedule is a standard 5-field cron spec or a descriptor ("@hourly",
+	// "@every 6h"), as accepted by cron.ParseStandard.
+	Schedule string
+	Enabled  bool
+}
+
+// WatchItem is one watched repository.
+type WatchItem struct {
+	Repo ghrepo.Name
+	// Tier is the user-declared criticality: one of Tiers, or "" when the
+	// watch list does not say.
+	Tier string
+	// Owner is the team responsible for following this project up; a label,
+	// optional.
+	Owner string
+	// Line is where the item starts in the config file.
+	Line int
+}
+
+// Defaults. They are exported so --help and the docs can print them;
+// treat them as constants.
+const (
+	DefaultAPIURL        = "https://api.github.com/"
+	DefaultTimeout       = 30 * time.Second
+	DefaultStorePath     = "fundwatch.db"
+	DefaultListenAddress = ":9864"
+	DefaultTelemetryPath = "/metrics"
+)
+
+// CollectorNames are the known collectors, in the order docs list them.
+// Treat as constant.
+var CollectorNames = []string{"repo", "commits", "issues", "comments", "releases", "users"}
+
+// DefaultSchedules is each collector's schedule when the config file does
+// not set one. Treat as constant.
+var DefaultSchedules = map[string]string{
+	"repo":     "@every 1h",
+	"commits":  "@every 1h",
+	"issues":   "@every 30m",
+	"comments": "@every 30m",
+	"releases": "@every 6h",
+	"users":    "@every 24h",
+}
+
+// Tiers are the accepted watch-list tiers, most critical first. Treat as
+// constant.
+var Tiers = []string{"critical", "high", "normal", "low"}
+
+// Default returns the configuration used for keys the file leaves out,
+// with an empty watch list.
+func Default() *Config {
+	c := &Config{
+		GitHub:     GitHub{APIURL: DefaultAPIURL, Timeout: DefaultTimeout},
+		Store:      Store{Path: DefaultStorePath},
+		Web:        Web{ListenAddress: DefaultListenAddress, TelemetryPath: DefaultTelemetryPath},
+		Collectors: make(map[string]Collector, len(CollectorNames)),
+	}
+	for _, name := range CollectorNames {
+		c.Collectors[name] = Collector{Schedule: DefaultSchedules[name], Enabled: true}
+	}
+	return c
+}
+
+// Repos returns the watched repositories in watch-list order.
+func (c *Config) Repos() []ghrepo.Name {
+	out := make([]ghrepo.Name, len(c.Watch))
+	for i, w := range c.Watch {
+		out[i] = w.Repo
+	}
+	return out
+}
+
+// Load reads and parses the config file at path. env looks up environment
+// variables (os.Getenv in production); nil means an empty environment.
+func Load(path string, env func(string) string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		// "fundwatch.yaml: no such file or directory" rather than
+		// repeating the path inside an *fs.PathError.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &Error{File: path, Err: err}
+	}
+	return Parse(path, data, env)
+}
