@@ -328,14 +328,11 @@ func (p *parser) boolean(n *yaml.Node, path string) (bool, bool) {
 
 func (p *parser) duration(n *yaml.Node, path string) (time.Duration, bool) {
 	n = resolve(n)
-	if n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!int" || n.ShortTag() == "!!float") {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 		p.errorf(n, path, "must be a duration with a unit, like 30s or 2m; got %s", describe(n))
 		return 0, false
 	}
-	s, ok := p.str(n, path)
-	if !ok {
-		return 0, false
-	}
+	s := n.Value
 	d, err := time.ParseDuration(s)
 	switch {
 	case err != nil:

@@ -39,6 +39,10 @@ type Options struct {
 	Observer Observer
 	// UserAgent identifies fundwatch to GitHub (GitHub requires one).
 	UserAgent string
+	// MaxInFlight bounds concurrent requests on this token; 0 means 8.
+	// GitHub's secondary limits punish one token used by many workers at
+	// once, whatever the number of collectors running.
+	MaxInFlight int
 }
 
 // New returns a go-github client talking to opts.BaseURL.
@@ -53,6 +57,10 @@ func New(opts Options) (*github.Client, error) {
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 	}
+	inFlight := opts.MaxInFlight
+	if inFlight <= 0 {
+		inFlight = 8
+	}
 	timeout := opts.Timeout
 	if timeout == 0 {
 		timeout = 30 * time.Second
@@ -63,6 +71,7 @@ func New(opts Options) (*github.Client, error) {
 			base:  http.DefaultTransport,
 			token: opts.Token,
 			obs:   opts.Observer,
+			slots: make(chan struct{}, inFlight),
 		},
 		// A redirect must never carry the token to another host; GitHub's
 		// own redirects (renamed repositories) stay on the API host.
@@ -113,6 +122,7 @@ type transport struct {
 	base  http.RoundTripper
 	token string
 	obs   Observer
+	slots chan struct{}
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -125,8 +135,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if etag, ok := req.Context().Value(etagKey{}).(string); ok && req.Method == http.MethodGet {
 		req.Header.Set("If-None-Match", etag)
 	}
+	select {
+	case t.slots <- struct{}{}:
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
+	<-t.slots
 	if t.obs == nil {
 		return resp, err
 	}

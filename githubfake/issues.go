@@ -23,12 +23,12 @@ func (c *reqCtx) labelsJSON(v *repoView, names []string) []obj {
 	for _, name := range names {
 		id := syntheticID("label", strings.ToLower(v.ri.repo.FullName()), name)
 		out = append(out, obj{
-			"id":          id,
-			"node_id":     nodeID("Label", id),
-			"url":         c.repoURL(v) + "/labels/" + url.PathEscape(name),
-			"name":        name,
-			"color":       fmt.Sprintf("%06x", id&0xffffff),
-			"default":     defaultLabels[name],
+			"id":      id,
+			"node_id": nodeID("Label", id),
+			"url":     c.repoURL(v) + "/labels/" + url.PathEscape(name),
+			"name":    name,
+			"color":   fmt.Sprintf("%06x", id&0xffffff),
+			"default": defaultLabels[name],
 			// GitHub sends "description": null for labels without one, but
 			// the 2020 description types it as a non-nullable string;
 			// leaving it out satisfies both readings.

@@ -94,7 +94,8 @@ func (s *Server) snapshot() *snapshot {
 // route is one templated GitHub path. Segments in braces are parameters; a
 // final "{path...}" takes the rest of the path (contents API).
 type route struct {
-	template string
+	template string // as counted and reported, e.g. ".../contents/{path}"
+	pattern  string // as matched; defaults to template
 	segs     []string
 	handle   func(*reqCtx) *response
 }
@@ -110,7 +111,7 @@ var routes = func() []route {
 		{template: "/repos/{owner}/{repo}/pulls", handle: handlePulls},
 		{template: "/repos/{owner}/{repo}/releases", handle: handleReleases},
 		{template: "/repos/{owner}/{repo}/tags", handle: handleTags},
-		{template: "/repos/{owner}/{repo}/contents/{path...}", handle: handleContents},
+		{template: "/repos/{owner}/{repo}/contents/{path}", pattern: "/repos/{owner}/{repo}/contents/{path...}", handle: handleContents},
 		{template: "/users/{username}", handle: handleUser},
 		{template: "/users/{username}/orgs", handle: handleUserOrgs},
 		{template: "/users/{username}/repos", handle: handleUserRepos},
@@ -118,7 +119,10 @@ var routes = func() []route {
 		{template: "/orgs/{org}/repos", handle: handleOrgRepos},
 	}
 	for i := range rs {
-		rs[i].segs = strings.Split(strings.TrimPrefix(rs[i].template, "/"), "/")
+		if rs[i].pattern == "" {
+			rs[i].pattern = rs[i].template
+		}
+		rs[i].segs = strings.Split(strings.TrimPrefix(rs[i].pattern, "/"), "/")
 	}
 	return rs
 }()

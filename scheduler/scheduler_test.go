@@ -1,0 +1,102 @@
+package scheduler_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/scheduler"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+// slow is a collector that takes longer than its schedule's period.
+type slow struct {
+	name           string
+	runs, inFlight atomic.Int32
+	maxInFlight    atomic.Int32
+	took           time.Duration
+}
+
+func (s *slow) Name() string { return s.name }
+
+func (s *slow) Collect(ctx context.Context, _ *collectors.Env, _ []ghrepo.Name) collectors.Result {
+	n := s.inFlight.Add(1)
+	for {
+		m := s.maxInFlight.Load()
+		if n <= m || s.maxInFlight.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	s.runs.Add(1)
+	time.Sleep(s.took)
+	s.inFlight.Add(-1)
+	return collectors.Result{}
+}
+
+type skips struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (s *skips) RunStarted(string)                             {}
+func (s *skips) RunFinished(string, time.Duration, int, error) {}
+func (s *skips) RunSkipped(c string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n[c]++
+}
+
+func TestScheduleRunsAtStartAndNeverOverlaps(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "fw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	obs := &skips{n: map[string]int{}}
+	runner := &collectors.Runner{Env: &collectors.Env{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, Observer: obs}
+	c := &slow{name: "slow", took: 2500 * time.Millisecond}
+	quick := &slow{name: "quick"}
+	s, err := scheduler.New(runner, []scheduler.Entry{{Collector: c, Spec: "@every 1s"}, {Collector: quick, Spec: "@every 1s"}},
+		func() []ghrepo.Name { return nil }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start(context.Background())
+	if c.runs.Load() != 1 || quick.runs.Load() != 1 {
+		t.Fatalf("after the start-up pass: %d and %d runs, want 1 each", c.runs.Load(), quick.runs.Load())
+	}
+	time.Sleep(4 * time.Second)
+	s.Stop()
+	if m := c.maxInFlight.Load(); m != 1 {
+		t.Errorf("slow collector ran %d times at once", m)
+	}
+	if quick.runs.Load() < 3 {
+		t.Errorf("quick collector ran %d times in 4s on @every 1s", quick.runs.Load())
+	}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if obs.n["slow"] == 0 {
+		t.Error("no tick of the slow collector was skipped")
+	}
+	runs, err := st.LastRuns(context.Background())
+	if err != nil || len(runs) != 2 {
+		t.Errorf("stored runs %v, err %v", runs, err)
+	}
+}
+
+func TestBadScheduleIsRejected(t *testing.T) {
+	t.Parallel()
+	_, err := scheduler.New(&collectors.Runner{}, []scheduler.Entry{{Collector: &slow{name: "x"}, Spec: "every hour"}},
+		func() []ghrepo.Name { return nil }, slog.Default())
+	if err == nil || !strings.Contains(err.Error(), `collector x: schedule "every hour"`) {
+		t.Errorf("err = %v", err)
+	}
+}
