@@ -117,6 +117,10 @@ func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 // handler, for SetHorizon and counts.
 func newTestServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
 	t.Helper()
+	if opts.UnauthenticatedLimit == 0 {
+		// Most tests walk many pages anonymously; the limit tests set their own.
+		opts.UnauthenticatedLimit = 1 << 20
+	}
 	s := New(testWorld(), opts)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)

@@ -350,7 +350,7 @@ func (c *checker) repo(i int, ix *index, start time.Time, seen map[string]bool) 
 	}
 }
 
-func share(c *checker, path string, v *float64) {
+func checkShare(c *checker, path string, v *float64) {
 	if v != nil && (*v < 0 || *v > 1) {
 		c.errorf(path, "%v is not a share between 0 and 1", *v)
 	}
@@ -402,7 +402,7 @@ func (c *checker) phase(pp string, ph *PhaseSpec, from time.Time, ix *index) {
 		default:
 			c.errorf(cp+".habit", "habit %q: want office, evening or any", co.Habit)
 		}
-		share(c, cp+".pr", co.PR)
+		checkShare(c, cp+".pr", co.PR)
 	}
 	is := ph.Issues
 	if is.Rate < 0 {
@@ -420,8 +420,8 @@ func (c *checker) phase(pp string, ph *PhaseSpec, from time.Time, ix *index) {
 	if len(is.Responders) > 0 && !is.Response.Set {
 		c.errorf(pp+".issues.response", "responders given without a median response time (e.g. 12h, or none)")
 	}
-	share(c, pp+".issues.answered", is.Answered)
-	share(c, pp+".issues.close", is.Close)
+	checkShare(c, pp+".issues.answered", is.Answered)
+	checkShare(c, pp+".issues.close", is.Close)
 	if is.CloseAfter.None {
 		c.errorf(pp+".issues.close_after", "use close: 0 instead of close_after: none")
 	}

@@ -42,7 +42,7 @@ func TestParseErrors(t *testing.T) {
 		{"empty", "", "t.yaml: empty scenario"},
 		{"unknown top key", "nme: t\n", `t.yaml:1: nme: unknown key "nme"`},
 		{"wrong shape", "name: t\nemployers: acme\n", "t.yaml:2: employers: expected a list"},
-		{"missing years", "name: t\nseed: 1\n", "t.yaml:1: years: history length missing"},
+		{"missing years", "name: t\nseed: 1\n", "t.yaml: years: history length missing"},
 		{"bad number", header + "repos:\n  - repo: acme-corp/w\n    stars: many\n", `t.yaml:13: repos[0].stars: "many" is not a valid whole number`},
 		{"unknown repo key", header + validRepo(okPhase) + "    colour: red\n", `t.yaml:15: repos[0].colour: unknown key "colour"`},
 		{"bad date", header + validRepo("      - {from: -3x}\n"), `t.yaml:14: repos[0].phases[0].from: bad date "-3x"`},
@@ -75,9 +75,9 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:6: people[0].employment[0].employer: unknown employer "initech"`},
 		{"overlapping employment", "name: t\nyears: 2\nemployers: [{id: a, name: A, domains: [a.com]}, {id: b, name: B, domains: [b.com]}]\npeople:\n  - login: carol\n    employment:\n      - {employer: a, from: -2y, to: -6mo}\n      - {employer: b, from: -1y}\n",
 			`t.yaml:8: people[0].employment[1]: overlaps employment[0] (a from -2y to -6mo)`},
-		{"duplicate login", header + "orgs: [{login: Alice}]\n", `orgs[0].login: "Alice" already defined at people[0].login`},
+		{"duplicate login", header + "orgs: [{login: Alice}]\n", `t.yaml:7: people[0].login: "alice" already defined at orgs[0].login`},
 		{"bad utc", "name: t\nyears: 1\npeople: [{login: x, utc: 'CET'}]\n", `t.yaml:3: people[0].utc: bad UTC offset "CET"`},
-		{"bot merger", header + "  - {login: \"robot[bot]\", type: Bot}\n" + validRepo("      - {from: -12mo, contributors: [{person: alice, rate: 1}], pulls: {mergers: [\"robot[bot]\"]}}\n"),
+		{"bot merger", strings.Replace(header, "people:\n", "people:\n  - {login: \"robot[bot]\", type: Bot}\n", 1) + validRepo("      - {from: -12mo, contributors: [{person: alice, rate: 1}], pulls: {mergers: [\"robot[bot]\"]}}\n"),
 			`repos[0].phases[0].pulls.mergers[0]: "robot[bot]" is a bot`},
 	}
 	for _, tt := range tests {
