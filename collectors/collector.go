@@ -26,8 +26,10 @@ type Env struct {
 	GH    *github.Client
 	Store *store.Store
 	Log   *slog.Logger
-	// Now is the clock; collection windows (e.g. "active in the last
-	// year") are measured from it.
+	// Now is the instant collection windows (e.g. "people active in the
+	// last year") are measured from; a demo pinned to a past date sets it.
+	// Bookkeeping (run times, last success) always uses the wall clock,
+	// since it says how old the data is, not what it is about.
 	Now func() time.Time
 	// Concurrency is how many repositories one collector works on at once.
 	// The HTTP client separately bounds requests in flight per token.
@@ -135,7 +137,7 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 				}
 				// Record on a context that outlives a cancelled run, so
 				// the attempt is not lost with it.
-				if rerr := env.Store.RecordRepoAttempt(context.WithoutCancel(ctx), repo.String(), p.name, env.now(), err); rerr != nil {
+				if rerr := env.Store.RecordRepoAttempt(context.WithoutCancel(ctx), repo.String(), p.name, time.Now(), err); rerr != nil {
 					env.Log.Error("recording repository status", "collector", p.name, "repo", repo.String(), "err", rerr)
 				}
 				if err != nil {

@@ -231,7 +231,7 @@ func TestFirstSyncRequestBudget(t *testing.T) {
 	pages := func(n int) int { return (n + 99) / 100 }
 	want := 0
 	for _, r := range w.Repos {
-		want += 2                        // repository + FUNDING.yml
+		want += 2                         // repository + FUNDING.yml
 		want += pages(len(r.Commits)) + 1 // + priming of the advanced cursor
 		want += pages(len(r.Issues)) + 1
 		want += pages(len(r.Comments)) + 1

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 
@@ -55,7 +56,7 @@ func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
 		CreatedAt:     ts(r.CreatedAt),
 		PushedAt:      ts(r.PushedAt),
 		UpdatedAt:     ts(r.UpdatedAt),
-		CollectedAt:   env.now().UTC(),
+		CollectedAt:   time.Now().UTC(),
 	}
 	if row.License == "NOASSERTION" {
 		row.License = ""

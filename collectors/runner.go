@@ -59,11 +59,11 @@ func (r *Runner) Run(ctx context.Context, c Collector, repos []ghrepo.Name) (res
 	if r.Observer != nil {
 		r.Observer.RunStarted(name)
 	}
-	start := r.Env.now()
+	start := time.Now()
 	r.Env.Log.Debug("collector run started", "collector", name, "repos", len(repos))
 	res = c.Collect(ctx, r.Env, repos)
-	took := r.Env.now().Sub(start)
-	run := store.Run{Collector: name, Started: start, Finished: r.Env.now(), OK: res.Err == nil, Repos: res.Repos, Failed: res.Failed}
+	took := time.Since(start)
+	run := store.Run{Collector: name, Started: start, Finished: time.Now(), OK: res.Err == nil, Repos: res.Repos, Failed: res.Failed}
 	if res.Err != nil {
 		run.Error = firstLine(res.Err.Error())
 	}

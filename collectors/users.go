@@ -149,7 +149,7 @@ func collectUser(ctx context.Context, env *Env, login string) error {
 	if ghclient.NotModified(resp) && !orgsChanged {
 		return nil
 	}
-	row.FetchedAt = env.now().UTC()
+	row.FetchedAt = time.Now().UTC()
 	if err := env.Store.UpsertUser(ctx, row); err != nil {
 		orgsChanged = false // keep the old validator so the next run re-reads
 		return err

@@ -630,7 +630,9 @@ func checkWorld(t *testing.T, w *World) {
 			}
 		}
 	}
-	if !sort.SliceIsSorted(w.Repos, func(i, j int) bool { return strings.ToLower(w.Repos[i].FullName()) < strings.ToLower(w.Repos[j].FullName()) }) {
+	if !sort.SliceIsSorted(w.Repos, func(i, j int) bool {
+		return strings.ToLower(w.Repos[i].FullName()) < strings.ToLower(w.Repos[j].FullName())
+	}) {
 		t.Error("repos not sorted")
 	}
 	repoIDs := map[int64]bool{}

@@ -104,8 +104,14 @@ func commitMessage(rng *rand.Rand, style string) string {
 	return pick(rng, verbs) + " " + pick(rng, objects)
 }
 
-func version(rng *rand.Rand) string {
-	return fmt.Sprintf("%d.%d.%d", rng.IntN(3)+1, rng.IntN(30), rng.IntN(12))
+// versionPair is a dependency update: an old version and a newer one.
+func versionPair(rng *rand.Rand) (from, to string) {
+	maj, mnr, pat := rng.IntN(3)+1, rng.IntN(30), rng.IntN(12)
+	from = fmt.Sprintf("%d.%d.%d", maj, mnr, pat)
+	if rng.IntN(4) == 0 {
+		return from, fmt.Sprintf("%d.%d.0", maj, mnr+1)
+	}
+	return from, fmt.Sprintf("%d.%d.%d", maj, mnr, pat+1+rng.IntN(3))
 }
 
 // botMessage is what each known bot writes.
@@ -115,11 +121,12 @@ func botMessage(rng *rand.Rand, login, lang string) string {
 		d = deps["C"]
 	}
 	dep := pick(rng, d)
+	from, to := versionPair(rng)
 	switch {
 	case strings.HasPrefix(login, "dependabot"):
-		return fmt.Sprintf("Bump %s from %s to %s", dep, version(rng), version(rng))
+		return fmt.Sprintf("Bump %s from %s to %s", dep, from, to)
 	case strings.HasPrefix(login, "renovate"):
-		return fmt.Sprintf("chore(deps): update %s to v%s", dep, version(rng))
+		return fmt.Sprintf("chore(deps): update %s to v%s", dep, to)
 	default:
 		return pick(rng, []string{
 			"Update generated files", "chore: regenerate API docs", "Update CHANGELOG.md",

@@ -1,0 +1,567 @@
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/ghrepo"
+)
+
+const src = "fundwatch.yaml"
+
+// envOf returns an env lookup over m.
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// writeFile writes content to a new file in a test directory.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const noTokenWarning = "fundwatch.yaml: github: no token (set GITHUB_TOKEN or github.token_file)"
+
+func TestParseGood(t *testing.T) {
+	t.Parallel()
+	tokenFile := writeFile(t, "token", "ghp_fromfile123\r\n")
+	tests := []struct {
+		name     string
+		yaml     string
+		env      map[string]string
+		want     func(c *Config) // edits Default() into the expected Config
+		warnings []string        // prefixes, in order
+	}{
+		{
+			name: "minimal",
+			yaml: "watch:\n  - curl/curl\n",
+			want: func(c *Config) {
+				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("curl/curl"), Line: 2}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
+			name:     "empty sections are defaults",
+			yaml:     "github:\nstore:\nweb:\ncollectors:\nwatch:\n",
+			want:     func(c *Config) {},
+			warnings: []string{noTokenWarning, "fundwatch.yaml:5: watch: the watch list is empty; serve has nothing to do"},
+		},
+		{
+			name:     "no watch key at all",
+			yaml:     "store: {path: x.db}\n",
+			env:      map[string]string{"GITHUB_TOKEN": "tok12345"},
+			want:     func(c *Config) { c.Store.Path = "x.db"; c.GitHub.Token = "tok12345" },
+			warnings: []string{"fundwatch.yaml: watch: the watch list is empty"},
+		},
+		{
+			name: "everything set",
+			yaml: `github:
+  api_url: https://ghe.example.com/api/v3
+  token_file: ` + tokenFile + `
+  timeout: 1m30s
+store:
+  path: /var/lib/fundwatch/fw.db
+web:
+  listen_address: "127.0.0.1:9999"
+  telemetry_path: /fw/metrics
+collectors:
+  commits: { schedule: "@every 2h" }
+  users:   { schedule: "0 3 * * *", enabled: true }
+  releases:
+    enabled: false
+  issues:
+    schedule: "CRON_TZ=UTC 15 */2 * * 1-5"
+watch:
+  - repo: curl/curl
+    tier: critical
+    owner: platform-team
+  - repo: samba-team/samba
+  - madler/zlib
+  - {repo: Microsoft/TypeScript, tier: low, owner: "Équipe web"}
+`,
+			want: func(c *Config) {
+				c.GitHub = GitHub{APIURL: "https://ghe.example.com/api/v3/", Token: "ghp_fromfile123", TokenFile: tokenFile, Timeout: 90 * time.Second}
+				c.Store.Path = "/var/lib/fundwatch/fw.db"
+				c.Web = Web{ListenAddress: "127.0.0.1:9999", TelemetryPath: "/fw/metrics"}
+				c.Collectors["commits"] = Collector{Schedule: "@every 2h", Enabled: true}
+				c.Collectors["users"] = Collector{Schedule: "0 3 * * *", Enabled: true}
+				c.Collectors["releases"] = Collector{Schedule: "@every 6h", Enabled: false}
+				c.Collectors["issues"] = Collector{Schedule: "CRON_TZ=UTC 15 */2 * * 1-5", Enabled: true}
+				c.Watch = []WatchItem{
+					{Repo: ghrepo.MustParse("curl/curl"), Tier: "critical", Owner: "platform-team", Line: 18},
+					{Repo: ghrepo.MustParse("samba-team/samba"), Line: 21},
+					{Repo: ghrepo.MustParse("madler/zlib"), Line: 22},
+					{Repo: ghrepo.MustParse("Microsoft/TypeScript"), Tier: "low", Owner: "Équipe web", Line: 23},
+				}
+			},
+		},
+		{
+			name: "token from the environment, trimmed",
+			yaml: "watch: [a/b]\n",
+			env:  map[string]string{"GITHUB_TOKEN": "  ghp_env456\n"},
+			want: func(c *Config) {
+				c.GitHub.Token = "ghp_env456"
+				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 1}}
+			},
+		},
+		{
+			name: "blank GITHUB_TOKEN counts as unset",
+			yaml: "github: {token_file: " + tokenFile + "}\nwatch: [a/b]\n",
+			env:  map[string]string{"GITHUB_TOKEN": " "},
+			want: func(c *Config) {
+				c.GitHub.Token, c.GitHub.TokenFile = "ghp_fromfile123", tokenFile
+				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 2}}
+			},
+		},
+		{
+			name: "api_url without path gets a slash",
+			yaml: "github: {api_url: 'HTTP://localhost:8080'}\nwatch: [a/b]\n",
+			want: func(c *Config) {
+				c.GitHub.APIURL = "HTTP://localhost:8080/"
+				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 2}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
+			name: "aliases resolve",
+			yaml: `collectors:
+  issues: &fast {schedule: "@every 5m"}
+  comments: *fast
+watch:
+  - &zlib {repo: madler/zlib, tier: high}
+`,
+			want: func(c *Config) {
+				c.Collectors["issues"] = Collector{Schedule: "@every 5m", Enabled: true}
+				c.Collectors["comments"] = Collector{Schedule: "@every 5m", Enabled: true}
+				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("madler/zlib"), Tier: "high", Line: 5}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
+			name: "descriptors and telemetry path /",
+			yaml: "web: {telemetry_path: /}\ncollectors:\n  repo: {schedule: '@hourly'}\n  users: {schedule: '@weekly'}\nwatch: [a/b]\n",
+			want: func(c *Config) {
+				c.Web.TelemetryPath = "/"
+				c.Collectors["repo"] = Collector{Schedule: "@hourly", Enabled: true}
+				c.Collectors["users"] = Collector{Schedule: "@weekly", Enabled: true}
+				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 5}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Parse(src, []byte(tt.yaml), envOf(tt.env))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			want := Default()
+			want.Source = src
+			tt.want(want)
+			gotWarnings := got.Warnings
+			got.Warnings = nil
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Parse:\n got %+v\nwant %+v", got, want)
+			}
+			if len(gotWarnings) != len(tt.warnings) {
+				t.Fatalf("warnings = %q, want %d starting %q", gotWarnings, len(tt.warnings), tt.warnings)
+			}
+			for i, w := range tt.warnings {
+				if !strings.HasPrefix(gotWarnings[i], w) {
+					t.Errorf("warning[%d] = %q, want prefix %q", i, gotWarnings[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestDefault(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	if c.GitHub.APIURL != "https://api.github.com/" || c.GitHub.Timeout != 30*time.Second ||
+		c.Store.Path != "fundwatch.db" || c.Web.ListenAddress != ":9864" || c.Web.TelemetryPath != "/metrics" {
+		t.Errorf("Default() = %+v", c)
+	}
+	if len(c.Collectors) != len(CollectorNames) || len(DefaultSchedules) != len(CollectorNames) {
+		t.Fatalf("collectors %v, defaults %v, names %v", c.Collectors, DefaultSchedules, CollectorNames)
+	}
+	for _, name := range CollectorNames {
+		cc, ok := c.Collectors[name]
+		if !ok || !cc.Enabled || cc.Schedule != DefaultSchedules[name] {
+			t.Errorf("Default().Collectors[%q] = %+v, %v", name, cc, ok)
+		}
+		if err := checkSchedule(cc.Schedule, time.Now()); err != nil {
+			t.Errorf("default schedule of %s: %v", name, err)
+		}
+	}
+	if c.Watch != nil || c.Warnings != nil {
+		t.Errorf("Default() has a watch list or warnings: %+v", c)
+	}
+	// Each call is a fresh copy: callers may edit it.
+	c.Collectors["repo"] = Collector{}
+	if Default().Collectors["repo"].Schedule == "" {
+		t.Error("Default() shares its Collectors map")
+	}
+}
+
+func TestParseBad(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	emptyToken := write("empty", " \n\n")
+	twoTokens := write("two", "ghp_aaaa\nghp_bbbb\n")
+	bigToken := write("big", strings.Repeat("x", maxTokenFile+1))
+	goodToken := write("good", "ghp_good\n")
+	missing := filepath.Join(dir, "missing")
+
+	tests := []struct {
+		name string
+		yaml string
+		env  map[string]string
+		want string // a substring of the error
+	}{
+		// The file as a whole.
+		{"empty file", "", nil, "fundwatch.yaml: the file is empty"},
+		{"only comments", "# nothing here\n\n", nil, "fundwatch.yaml: the file is empty"},
+		{"only a document marker", "---\n", nil, "fundwatch.yaml: the file is empty"},
+		{"two documents", "github: {}\n---\nstore: {}\n", nil, "fundwatch.yaml:2: a second YAML document"},
+		{"syntax error", "github:\n  timeout: [\n", nil, "fundwatch.yaml:2: did not find expected node content"},
+		{"tab indentation", "github:\n\ttimeout: 3s\n", nil, "fundwatch.yaml:2: found character that cannot start any token"},
+		{"top level list", "- curl/curl\n", nil, "fundwatch.yaml:1: must be a mapping of sections (github, store, web, collectors, watch), got a list"},
+		{"top level scalar", "curl/curl\n", nil, `fundwatch.yaml:1: must be a mapping of sections (github, store, web, collectors, watch), got "curl/curl"`},
+		{"unknown section", "store: {}\ngihub: {}\n", nil, "fundwatch.yaml:2: gihub: unknown section (known: github, store, web, collectors, watch); did you mean github?"},
+		{"unknown section, no suggestion", "prometheus: {}\n", nil, "fundwatch.yaml:1: prometheus: unknown section (known: github, store, web, collectors, watch)"},
+		{"duplicate section", "store: {}\nweb: {}\nstore: {}\n", nil, "fundwatch.yaml:3: store: defined twice (first at line 1)"},
+		{"non-scalar key", "? [a]\n: b\n", nil, "fundwatch.yaml:1: keys must be plain names, got a list"},
+		{"merge key", "github:\n  <<: {timeout: 1s}\n", nil, `fundwatch.yaml:2: github."<<": merge keys (<<) are not supported`},
+		{"odd key quoted", "github:\n  \"time out\": 1s\n", nil, `fundwatch.yaml:2: github."time out": unknown key`},
+
+		// github
+		{"github not a mapping", "github: yes\n", nil, `fundwatch.yaml:1: github: must be a mapping, got "yes"`},
+		{"github unknown key", "github:\n  timeout: 1s\n  tokenfile: /x\n", nil, "fundwatch.yaml:3: github.tokenfile: unknown key (known: api_url, token_file, timeout); did you mean token_file?"},
+		{"github.token refused", "github:\n  token: ghp_inline\n", nil, "fundwatch.yaml:2: github.token: the token does not belong in the config file; set GITHUB_TOKEN or github.token_file"},
+		{"api_url scheme", "github:\n  api_url: ftp://example.com/\n", nil, `fundwatch.yaml:2: github.api_url: "ftp://example.com/" is not an http or https URL`},
+		{"api_url no scheme", "github:\n  api_url: api.github.com\n", nil, `fundwatch.yaml:2: github.api_url: "api.github.com" is not an http or https URL`},
+		{"api_url unparsable", "github:\n  api_url: 'http://[::1'\n", nil, "fundwatch.yaml:2: github.api_url: not a URL: missing ']' in host"},
+		{"api_url no host", "github:\n  api_url: https:///v3\n", nil, `fundwatch.yaml:2: github.api_url: "https:///v3" has no host`},
+		{"api_url query", "github:\n  api_url: https://x/?a=1\n", nil, `github.api_url: "https://x/?a=1" must not have a query or fragment`},
+		{"api_url credentials", "github:\n  api_url: https://me:hunter2@ghe.example/\n", nil, "fundwatch.yaml:2: github.api_url: must not contain a user name or password"},
+		{"api_url whitespace", "github:\n  api_url: 'https://x/ y'\n", nil, "github.api_url: must not contain whitespace"},
+		{"api_url wrong type", "github:\n  api_url: 5\n", nil, `fundwatch.yaml:2: github.api_url: must be a string, got the integer "5" (quote it to make it a string)`},
+		{"api_url null", "github:\n  api_url:\n", nil, "fundwatch.yaml:2: github.api_url: must be a string, got no value"},
+		{"timeout without unit", "github:\n  timeout: 30\n", nil, `fundwatch.yaml:2: github.timeout: must be a duration with a unit, like 30s or 2m; got the integer "30"`},
+		{"timeout garbage", "github:\n  timeout: soon\n", nil, `fundwatch.yaml:2: github.timeout: "soon" is not a duration (like 30s or 2m)`},
+		{"timeout negative", "github:\n  timeout: -1s\n", nil, `fundwatch.yaml:2: github.timeout: must be positive, got "-1s"`},
+		{"timeout zero", "github:\n  timeout: 0s\n", nil, `github.timeout: must be positive, got "0s"`},
+		{"timeout list", "github:\n  timeout: [1s]\n", nil, "github.timeout: must be a duration with a unit, like 30s or 2m; got a list"},
+		{"timeout duplicate", "github:\n  timeout: 1s\n  timeout: 2s\n", nil, "fundwatch.yaml:3: github.timeout: defined twice (first at line 2)"},
+		{"token_file empty string", "github:\n  token_file: ''\n", nil, "fundwatch.yaml:2: github.token_file: must not be empty"},
+		{"token_file missing", "github:\n  token_file: " + missing + "\n", nil, "fundwatch.yaml:2: github.token_file: open " + missing + ": no such file or directory"},
+		{"token_file directory", "github:\n  token_file: " + dir + "\n", nil, "fundwatch.yaml:2: github.token_file: " + dir + " is not a regular file"},
+		{"token_file blank", "github:\n  token_file: " + emptyToken + "\n", nil, "fundwatch.yaml:2: github.token_file: " + emptyToken + " is empty"},
+		{"token_file two lines", "github:\n  token_file: " + twoTokens + "\n", nil, "fundwatch.yaml:2: github.token_file: " + twoTokens + ": the token contains whitespace or non-printable characters"},
+		{"token_file too big", "github:\n  token_file: " + bigToken + "\n", nil, "fundwatch.yaml:2: github.token_file: " + bigToken + " is larger than 64 KiB"},
+		{"token twice", "store: {}\ngithub:\n  token_file: " + goodToken + "\n", map[string]string{"GITHUB_TOKEN": "ghp_env"}, "fundwatch.yaml:3: github.token_file: set either GITHUB_TOKEN or github.token_file, not both"},
+		{"env token with a space", "watch: [a/b]\n", map[string]string{"GITHUB_TOKEN": "ghp_a ghp_b"}, "fundwatch.yaml: GITHUB_TOKEN: the token contains whitespace or non-printable characters"},
+
+		// store and web
+		{"store path empty", "store:\n  path: ''\n", nil, "fundwatch.yaml:2: store.path: must not be empty"},
+		{"store path list", "store:\n  path: [a]\n", nil, "fundwatch.yaml:2: store.path: must be a string, got a list"},
+		{"store unknown key", "store:\n  dir: /x\n", nil, "fundwatch.yaml:2: store.dir: unknown key (known: path)"},
+		{"listen address int", "web:\n  listen_address: 9864\n", nil, `fundwatch.yaml:2: web.listen_address: must be a string, got the integer "9864" (quote it to make it a string)`},
+		{"listen address no port", "web:\n  listen_address: localhost\n", nil, `fundwatch.yaml:2: web.listen_address: "localhost" is not host:port (like ":9864"): missing port in address`},
+		{"listen address named port", "web:\n  listen_address: ':http'\n", nil, `web.listen_address: port "http" is not a number from 0 to 65535`},
+		{"listen address big port", "web:\n  listen_address: ':70000'\n", nil, `web.listen_address: port "70000" is not a number from 0 to 65535`},
+		{"telemetry path relative", "web:\n  telemetry_path: metrics\n", nil, `fundwatch.yaml:2: web.telemetry_path: "metrics" must start with /`},
+		{"telemetry path space", "web:\n  telemetry_path: /my metrics\n", nil, `web.telemetry_path: "/my metrics" may hold only letters, digits and - . _ ~ /`},
+		{"telemetry path pattern", "web:\n  telemetry_path: /{x}\n", nil, `web.telemetry_path: "/{x}" may hold only`},
+		{"telemetry path unclean", "web:\n  telemetry_path: /a//b\n", nil, `web.telemetry_path: "/a//b" is not a clean path ("/a/b")`},
+		{"telemetry path dots", "web:\n  telemetry_path: /a/../metrics\n", nil, `web.telemetry_path: "/a/../metrics" is not a clean path ("/metrics")`},
+		{"telemetry path reserved", "web:\n  telemetry_path: /-/healthy\n", nil, `web.telemetry_path: "/-/healthy" is reserved for health checks`},
+		{"web unknown key", "web:\n  listen-address: ':1'\n", nil, "fundwatch.yaml:2: web.listen-address: unknown key (known: listen_address, telemetry_path); did you mean listen_address?"},
+
+		// collectors
+		{"collectors list", "collectors:\n  - repo\n", nil, "fundwatch.yaml:2: collectors: must be a mapping of collector names to settings, got a list"},
+		{"unknown collector", "collectors:\n  repo: {}\n  comits: { schedule: '@hourly' }\n", nil, "fundwatch.yaml:3: collectors.comits: unknown collector (known: repo, commits, issues, comments, releases, users); did you mean commits?"},
+		{"unknown collector, case", "collectors:\n  Users: {}\n", nil, "fundwatch.yaml:2: collectors.Users: unknown collector (known: repo, commits, issues, comments, releases, users); did you mean users?"},
+		{"collector as a string", "collectors:\n  users: '@daily'\n", nil, `fundwatch.yaml:2: collectors.users: must be a mapping (schedule, enabled), got "@daily"`},
+		{"collector unknown key", "collectors:\n  users:\n    interval: 1h\n", nil, "fundwatch.yaml:3: collectors.users.interval: unknown key (known: schedule, enabled)"},
+		{"schedule 4 fields", "collectors:\n  users:\n    schedule: '0 3 * *'\n", nil, `fundwatch.yaml:3: collectors.users.schedule: "0 3 * *" is not a cron schedule: expected exactly 5 fields, found 4`},
+		{"schedule 6 fields", "collectors:\n  users:\n    schedule: '0 0 3 * * *'\n", nil, `collectors.users.schedule: "0 0 3 * * *" is not a cron schedule: expected exactly 5 fields, found 6`},
+		{"schedule out of range", "collectors:\n  users:\n    schedule: '0 25 * * *'\n", nil, `collectors.users.schedule: "0 25 * * *" is not a cron schedule: end of range (25) above maximum (23)`},
+		{"schedule empty", "collectors:\n  users:\n    schedule: ''\n", nil, `collectors.users.schedule: "" is not a cron schedule: empty spec string`},
+		{"schedule reboot", "collectors:\n  users:\n    schedule: '@reboot'\n", nil, `collectors.users.schedule: "@reboot" is not a cron schedule`},
+		{"schedule bad every", "collectors:\n  users:\n    schedule: '@every often'\n", nil, `collectors.users.schedule: "@every often" is not a cron schedule`},
+		{"schedule too often", "collectors:\n  users:\n    schedule: '@every 10s'\n", nil, `fundwatch.yaml:3: collectors.users.schedule: "@every 10s" runs more often than once a minute`},
+		{"schedule negative every", "collectors:\n  users:\n    schedule: '@every -1h'\n", nil, `collectors.users.schedule: "@every -1h" runs more often than once a minute`},
+		{"schedule never", "collectors:\n  users:\n    schedule: '0 0 30 2 *'\n", nil, `collectors.users.schedule: "0 0 30 2 *" never runs`},
+		{"schedule TZ alone (panics robfig/cron)", "collectors:\n  users:\n    schedule: 'TZ=UTC'\n", nil, `collectors.users.schedule: "TZ=UTC" is not a cron schedule`},
+		{"schedule bad zone", "collectors:\n  users:\n    schedule: 'CRON_TZ=Nowhere/Land 0 3 * * *'\n", nil, `collectors.users.schedule: "CRON_TZ=Nowhere/Land 0 3 * * *" is not a cron schedule: provided bad location Nowhere/Land`},
+		{"enabled yes", "collectors:\n  users:\n    enabled: yes\n", nil, `fundwatch.yaml:3: collectors.users.enabled: must be true or false, got "yes"`},
+		{"enabled 1", "collectors:\n  users:\n    enabled: 1\n", nil, `collectors.users.enabled: must be true or false, got the integer "1"`},
+		{"enabled quoted", "collectors:\n  users:\n    enabled: 'true'\n", nil, `collectors.users.enabled: must be true or false, got "true"`},
+
+		// watch
+		{"watch scalar", "watch: curl/curl\n", nil, `fundwatch.yaml:1: watch: must be a list of repositories, got "curl/curl"`},
+		{"watch mapping", "watch:\n  repo: curl/curl\n", nil, "fundwatch.yaml:2: watch: must be a list of repositories, got a mapping"},
+		{"watch shorthand not a name", "watch:\n  - foo\n", nil, `fundwatch.yaml:2: watch[0]: "foo" is not owner/name`},
+		{"watch repo not a name", "watch:\n  - repo: curl/curl\n  - repo: a/b\n  - c/d\n  - repo: foo\n", nil, `fundwatch.yaml:5: watch[3].repo: "foo" is not owner/name`},
+		{"watch repo url", "watch:\n  - repo: https://github.com/curl/curl\n", nil, `fundwatch.yaml:2: watch[0].repo: "https://github.com/curl/curl" is not owner/name`},
+		{"watch repo hyphen", "watch:\n  - repo: -x/y\n", nil, `fundwatch.yaml:2: watch[0].repo: owner "-x" must not start with a hyphen`},
+		{"watch repo reserved", "watch:\n  - repo: x/..\n", nil, `fundwatch.yaml:2: watch[0].repo: repository name ".." is reserved`},
+		{"watch repo .git", "watch:\n  - curl/curl.git\n", nil, `watch[0]: repository name "curl.git" must not end in .git`},
+		{"watch repo escaped", "watch:\n  - curl/curl%2F..\n", nil, `watch[0]: repository name "curl%2F.." contains '%' (URL escapes are not allowed)`},
+		{"watch repo int", "watch:\n  - repo: 1234\n", nil, `fundwatch.yaml:2: watch[0].repo: must be a string, got the integer "1234"`},
+		{"watch repo missing", "watch:\n  - tier: critical\n    owner: x\n", nil, "fundwatch.yaml:2: watch[0]: missing repo (owner/name)"},
+		{"watch duplicate", "watch:\n  - curl/curl\n  - repo: a/b\n  - repo: Curl/CURL\n", nil, "fundwatch.yaml:4: watch[2].repo: Curl/CURL is listed twice (first at line 2)"},
+		{"watch item list", "watch:\n  - [curl/curl]\n", nil, "fundwatch.yaml:2: watch[0]: must be owner/name or a mapping with repo, tier and owner; got a list"},
+		{"watch item null", "watch:\n  -\n", nil, "fundwatch.yaml:2: watch[0]: must be owner/name or a mapping with repo, tier and owner; got no value"},
+		{"watch unknown key", "watch:\n  - repo: a/b\n    teir: high\n", nil, "fundwatch.yaml:3: watch[0].teir: unknown key (known: repo, tier, owner); did you mean tier?"},
+		{"tier unknown", "watch:\n  - repo: a/b\n    tier: urgent\n", nil, `fundwatch.yaml:3: watch[0].tier: unknown tier "urgent" (known: critical, high, normal, low)`},
+		{"tier case", "watch:\n  - repo: a/b\n    tier: Critical\n", nil, `watch[0].tier: unknown tier "Critical"`},
+		{"tier empty", "watch:\n  - repo: a/b\n    tier: ''\n", nil, `watch[0].tier: unknown tier ""`},
+		{"tier int", "watch:\n  - repo: a/b\n    tier: 1\n", nil, `watch[0].tier: must be a string, got the integer "1"`},
+		{"owner empty", "watch:\n  - repo: a/b\n    owner: ''\n", nil, "fundwatch.yaml:3: watch[0].owner: must not be empty; leave the key out for none"},
+		{"owner control", "watch:\n  - repo: a/b\n    owner: \"a\\tb\"\n", nil, `watch[0].owner: "a\tb" contains a control character`},
+		{"owner long", "watch:\n  - repo: a/b\n    owner: " + strings.Repeat("x", 101) + "\n", nil, "watch[0].owner: is longer than 100 characters"},
+		{"owner number", "watch:\n  - repo: a/b\n    owner: 42\n", nil, `watch[0].owner: must be a string, got the integer "42"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := Parse(src, []byte(tt.yaml), envOf(tt.env))
+			if err == nil {
+				t.Fatalf("Parse succeeded (%+v), want error containing %q", cfg, tt.want)
+			}
+			if cfg != nil {
+				t.Errorf("Parse returned a Config with an error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
+			}
+			var ce *Error
+			if !errors.As(err, &ce) || ce.File != src {
+				t.Errorf("error is not a *config.Error for %s: %#v", src, err)
+			}
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, src+":") {
+					t.Errorf("error line %q does not start with %s:", line, src)
+				}
+			}
+		})
+	}
+}
+
+func TestParseReportsAllErrorsInLineOrder(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "nope")
+	yaml := `github:
+  token_file: ` + missing + `
+  timeout: forever
+collectors:
+  comits: {}
+watch:
+  - foo
+  - a/b
+  - repo: A/B
+    tier: urgent
+web:
+  listen_address: 9864
+`
+	_, err := Parse(src, []byte(yaml), nil)
+	if err == nil {
+		t.Fatal("Parse succeeded")
+	}
+	want := []string{
+		"fundwatch.yaml:2: github.token_file: open " + missing + ": no such file or directory",
+		`fundwatch.yaml:3: github.timeout: "forever" is not a duration`,
+		"fundwatch.yaml:5: collectors.comits: unknown collector",
+		`fundwatch.yaml:7: watch[0]: "foo" is not owner/name`,
+		"fundwatch.yaml:9: watch[2].repo: A/B is listed twice (first at line 8)",
+		`fundwatch.yaml:10: watch[2].tier: unknown tier "urgent"`,
+		"fundwatch.yaml:12: web.listen_address: must be a string",
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i := range want {
+		if !strings.HasPrefix(lines[i], want[i]) {
+			t.Errorf("error %d = %q, want prefix %q", i, lines[i], want[i])
+		}
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Error("errors.Is(err, fs.ErrNotExist) = false; the token file error should be wrapped")
+	}
+}
+
+func TestParseCapsErrors(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("watch:\n")
+	for range 200 {
+		b.WriteString("  - nope\n")
+	}
+	_, err := Parse(src, []byte(b.String()), nil)
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != maxErrors+1 {
+		t.Fatalf("got %d lines, want %d", len(lines), maxErrors+1)
+	}
+	if last := lines[len(lines)-1]; last != "fundwatch.yaml: 150 more errors not shown" {
+		t.Errorf("last line = %q", last)
+	}
+}
+
+// A token must never appear in an error or a warning, wherever it came
+// from and whatever else is wrong.
+func TestTokenNeverInMessages(t *testing.T) {
+	t.Parallel()
+	const tok = "ghp_S3cretT0kenValue0123456789abcdefXYZ"
+	good := writeFile(t, "token", tok+"\n")
+	bad := writeFile(t, "token", tok+"\n"+tok+"\n")
+	tests := []struct {
+		name string
+		yaml string
+		env  map[string]string
+	}{
+		{"file token, bad key elsewhere", "github:\n  token_file: " + good + "\nstore:\n  pth: x\nwatch: [foo]\n", nil},
+		{"file token rejected", "github:\n  token_file: " + bad + "\nwatch: [a/b]\n", nil},
+		{"env token and file", "github:\n  token_file: " + good + "\n", map[string]string{"GITHUB_TOKEN": tok}},
+		{"env token rejected", "watch: [a/b]\n", map[string]string{"GITHUB_TOKEN": tok + " " + tok}},
+		{"env token, bad value elsewhere", "web: {listen_address: x}\n", map[string]string{"GITHUB_TOKEN": tok}},
+		// Pasted into the file by mistake: the value is refused and quoted nowhere.
+		{"token pasted as github.token", "github:\n  token: " + tok + "\n", map[string]string{"GITHUB_TOKEN": tok}},
+		{"token pasted as a key", "github:\n  token_file: " + good + "\n  " + tok + ": 1\n", nil},
+		{"token pasted as a repo", "watch:\n  - " + tok + "\n", map[string]string{"GITHUB_TOKEN": tok}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := Parse(src, []byte(tt.yaml), envOf(tt.env))
+			if err == nil {
+				t.Fatalf("Parse succeeded: %+v", cfg)
+			}
+			if strings.Contains(err.Error(), tok) || strings.Contains(err.Error(), tok[:20]) {
+				t.Errorf("error reveals the token:\n%v", err)
+			}
+		})
+	}
+	// The warnings of a good config, and the config rendered every way.
+	cfg, err := Parse(src, []byte("github:\n  token_file: "+good+"\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.GitHub.Token.Reveal() != tok {
+		t.Fatalf("token = %q", cfg.GitHub.Token.Reveal())
+	}
+	for _, s := range append(cfg.Warnings, renderings(cfg)...) {
+		if strings.Contains(s, tok) {
+			t.Errorf("reveals the token: %s", s)
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fundwatch.yaml")
+	if err := os.WriteFile(path, []byte("watch:\n  - curl/curl\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path, envOf(map[string]string{"GITHUB_TOKEN": "tok12345"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Source != path || len(cfg.Watch) != 1 || cfg.Watch[0].Repo.String() != "curl/curl" || cfg.Warnings != nil {
+		t.Errorf("Load = %+v", cfg)
+	}
+	if got := cfg.Repos(); len(got) != 1 || got[0] != ghrepo.MustParse("curl/curl") {
+		t.Errorf("Repos() = %v", got)
+	}
+
+	empty := filepath.Join(dir, "empty.yaml")
+	if err := os.WriteFile(empty, []byte("watch: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = Load(empty, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		empty + ": github: no token (set GITHUB_TOKEN or github.token_file); GitHub allows unauthenticated clients 60 requests an hour",
+		empty + ":1: watch: the watch list is empty; serve has nothing to do",
+	}
+	if !reflect.DeepEqual(cfg.Warnings, want) {
+		t.Errorf("Warnings = %q, want %q", cfg.Warnings, want)
+	}
+
+	missing := filepath.Join(dir, "missing.yaml")
+	_, err = Load(missing, nil)
+	if err == nil || err.Error() != missing+": no such file or directory" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load(missing) = %v", err)
+	}
+	_, err = Load(dir, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), dir+": ") {
+		t.Errorf("Load(dir) = %v", err)
+	}
+}
+
+func TestExampleParses(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The example points at the conventional secrets path; use a real file.
+	const secretPath = "/run/secrets/github_token"
+	if !strings.Contains(string(data), "token_file: "+secretPath) {
+		t.Fatalf("example.yaml no longer sets token_file: %s", secretPath)
+	}
+	tokenFile := writeFile(t, "token", "ghp_example\n")
+	data = []byte(strings.Replace(string(data), secretPath, tokenFile, 1))
+	cfg, err := Parse("example.yaml", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Warnings) != 0 {
+		t.Errorf("warnings: %q", cfg.Warnings)
+	}
+	if cfg.GitHub.Token.Reveal() != "ghp_example" || cfg.GitHub.APIURL != DefaultAPIURL || cfg.GitHub.Timeout != DefaultTimeout {
+		t.Errorf("github = %+v", cfg.GitHub)
+	}
+	if len(cfg.Watch) != 3 || cfg.Watch[0].Tier != "critical" || cfg.Watch[0].Owner != "platform-team" || cfg.Watch[2].Repo.String() != "madler/zlib" {
+		t.Errorf("watch = %+v", cfg.Watch)
+	}
+	// The example documents every key and every collector, each set
+	// explicitly (uncommented), so that this test checks they parse.
+	text := string(data)
+	for _, keys := range [][]string{sectionKeys, githubKeys, storeKeys, webKeys, collectorKeys, watchKeys, CollectorNames} {
+		for _, k := range keys {
+			if !strings.Contains(text, "\n"+k+":") && !strings.Contains(text, " "+k+":") {
+				t.Errorf("example.yaml does not set %q", k)
+			}
+		}
+	}
+	for _, tier := range Tiers {
+		if !strings.Contains(text, tier) {
+			t.Errorf("example.yaml does not mention tier %q", tier)
+		}
+	}
+}
