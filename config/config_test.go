@@ -330,6 +330,7 @@ func TestParseBad(t *testing.T) {
 		{"watch repo escaped", "watch:\n  - curl/curl%2F..\n", nil, `watch[0]: repository name "curl%2F.." contains '%' (URL escapes are not allowed)`},
 		{"watch repo int", "watch:\n  - repo: 1234\n", nil, `fundwatch.yaml:2: watch[0].repo: must be a string, got the integer "1234"`},
 		{"watch repo missing", "watch:\n  - tier: critical\n    owner: x\n", nil, "fundwatch.yaml:2: watch[0]: missing repo (owner/name)"},
+		{"watch duplicate via alias", "watch:\n  - &a {repo: a/b, tier: high}\n  - *a\n", nil, "fundwatch.yaml:3: watch[1].repo: a/b is listed twice (first at line 2)"},
 		{"watch duplicate", "watch:\n  - curl/curl\n  - repo: a/b\n  - repo: Curl/CURL\n", nil, "fundwatch.yaml:4: watch[2].repo: Curl/CURL is listed twice (first at line 2)"},
 		{"watch item list", "watch:\n  - [curl/curl]\n", nil, "fundwatch.yaml:2: watch[0]: must be owner/name or a mapping with repo, tier and owner; got a list"},
 		{"watch item null", "watch:\n  -\n", nil, "fundwatch.yaml:2: watch[0]: must be owner/name or a mapping with repo, tier and owner; got no value"},

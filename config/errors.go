@@ -29,7 +29,9 @@ func (e *Error) Error() string {
 		b.WriteString(e.Key)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
+	// One error, one line: joined errors are split on newlines by readers,
+	// and a value quoted by a library (cron, os) may hold one.
+	b.WriteString(strings.ReplaceAll(e.Err.Error(), "\n", `\n`))
 	return b.String()
 }
 

@@ -71,6 +71,7 @@ func Parse(source string, data []byte, env func(string) string) (*Config, error)
 	if len(p.errs) > 0 {
 		return nil, p.joined()
 	}
+	sortErrors(p.warns)
 	for _, w := range p.warns {
 		p.cfg.Warnings = append(p.cfg.Warnings, p.scrub(w).Error())
 	}
@@ -645,10 +646,12 @@ func (p *parser) watch(n *yaml.Node) {
 		return
 	}
 	firstLine := make(map[string]int) // by ghrepo.Name.Key
-	for i, item := range n.Content {
+	for i, orig := range n.Content {
 		ip := fmt.Sprintf("watch[%d]", i)
-		item = resolve(item)
-		w := WatchItem{Line: item.Line}
+		item := resolve(orig)
+		// An item that is an alias (*name) is where the alias stands, not
+		// where its anchor is.
+		w := WatchItem{Line: orig.Line}
 		var repo *yaml.Node
 		rp := ip
 		before := len(p.errs)
@@ -698,11 +701,15 @@ func (p *parser) watch(n *yaml.Node) {
 			p.fail(resolve(repo), rp, err)
 			continue
 		}
+		at := resolve(repo)
+		if orig.Kind == yaml.AliasNode {
+			at = orig
+		}
 		if first, dup := firstLine[name.Key()]; dup {
-			p.errorf(resolve(repo), rp, "%s is listed twice (first at line %d)", name, first)
+			p.errorf(at, rp, "%s is listed twice (first at line %d)", name, first)
 			continue
 		}
-		firstLine[name.Key()] = line(resolve(repo))
+		firstLine[name.Key()] = at.Line
 		w.Repo = name
 		if len(p.errs) == before {
 			p.cfg.Watch = append(p.cfg.Watch, w)

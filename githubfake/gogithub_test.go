@@ -174,7 +174,7 @@ func TestGoGitHubClient(t *testing.T) {
 func TestGoGitHubRateLimitError(t *testing.T) {
 	t.Parallel()
 	clock := &fakeClock{t: time.Now().Truncate(time.Second)}
-	_, srv := newTestServer(t, Options{Limit: 2, Now: clock.now})
+	s, srv := newTestServer(t, Options{Limit: 2, Now: clock.now})
 	gh := newGoGitHub(t, srv.URL, "test-token")
 	ctx := context.Background()
 	for i := range 2 {
@@ -182,6 +182,9 @@ func TestGoGitHubRateLimitError(t *testing.T) {
 			t.Fatalf("request %d: %v", i, err)
 		}
 	}
+	// go-github remembers remaining=0 and would refuse locally; a fresh
+	// client with the same token makes the fake answer the 403 itself.
+	gh = newGoGitHub(t, srv.URL, "test-token")
 	_, resp, err := gh.Users.Get(ctx, "alice")
 	var rle *github.RateLimitError
 	if !errors.As(err, &rle) {
@@ -189,6 +192,9 @@ func TestGoGitHubRateLimitError(t *testing.T) {
 	}
 	if rle.Rate.Remaining != 0 || rle.Rate.Limit != 2 || !rle.Rate.Reset.Time.Equal(clock.t.Add(time.Hour)) || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("rate limit error = %+v", rle.Rate)
+	}
+	if s.Count("/users/{username}", http.StatusForbidden) != 1 {
+		t.Errorf("counts = %v", s.Requests())
 	}
 	if rle.Message != "API rate limit exceeded for user ID 1." {
 		t.Errorf("message = %q", rle.Message)

@@ -17,6 +17,13 @@ type index struct {
 	orgs      map[string]bool // every organisation login (employers' and others)
 }
 
+// Limits that keep a typo from generating a world that does not fit in memory.
+const (
+	maxYears = 50
+	maxCrowd = 100_000
+	maxRate  = 10_000 // per month
+)
+
 // checkEnd is the reference end used to order offsets while checking; month
 // lengths make offsets only almost comparable, which is enough here.
 var checkEnd = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -103,6 +110,12 @@ func (s *Spec) check() (*index, error) {
 	}
 	if !s.Start.Set && s.Years <= 0 {
 		c.errorf("years", "history length missing: set years (e.g. 4) or start (e.g. -48mo)")
+	}
+	if s.Years > maxYears {
+		c.errorf("years", "%d years of history; at most %d", s.Years, maxYears)
+	}
+	if s.Start.Set && s.Start.At(checkEnd).Before(checkEnd.AddDate(-maxYears, 0, 0)) {
+		c.errorf("start", "start %s is more than %d years back", s.Start, maxYears)
 	}
 	logins := map[string]string{} // login or crowd id → where it was defined
 	claim := func(path, login string) {
@@ -191,8 +204,8 @@ func (s *Spec) check() (*index, error) {
 		p := fmt.Sprintf("crowds[%d]", i)
 		claim(p+".id", cs.ID)
 		ix.crowds[cs.ID] = cs
-		if cs.Count <= 0 {
-			c.errorf(p+".count", "a crowd needs a positive count")
+		if cs.Count <= 0 || cs.Count > maxCrowd {
+			c.errorf(p+".count", "a crowd needs a count between 1 and %d", maxCrowd)
 		}
 		for j, u := range cs.UTC {
 			if _, err := parseUTC(u); err != nil {
@@ -394,8 +407,8 @@ func (c *checker) phase(pp string, ph *PhaseSpec, from time.Time, ix *index) {
 		default:
 			c.errorf(cp, "missing person or crowd")
 		}
-		if co.Rate < 0 {
-			c.errorf(cp+".rate", "rate cannot be negative")
+		if co.Rate < 0 || co.Rate > maxRate {
+			c.errorf(cp+".rate", "rate %v: want 0 to %d a month", co.Rate, maxRate)
 		}
 		switch co.Habit {
 		case "", "office", "evening", "any":
@@ -405,8 +418,8 @@ func (c *checker) phase(pp string, ph *PhaseSpec, from time.Time, ix *index) {
 		checkShare(c, cp+".pr", co.PR)
 	}
 	is := ph.Issues
-	if is.Rate < 0 {
-		c.errorf(pp+".issues.rate", "rate cannot be negative")
+	if is.Rate < 0 || is.Rate > maxRate {
+		c.errorf(pp+".issues.rate", "rate %v: want 0 to %d a month", is.Rate, maxRate)
 	}
 	if is.Rate > 0 && len(is.Authors) == 0 {
 		c.errorf(pp+".issues.authors", "issues need authors (person logins or crowd ids)")
@@ -442,6 +455,8 @@ func (c *checker) phase(pp string, ph *PhaseSpec, from time.Time, ix *index) {
 	c.persons(pp+".releases.by", ph.Releases.By, ix)
 	if ph.Releases.Every.None {
 		c.errorf(pp+".releases.every", "leave every out for no releases")
+	} else if ph.Releases.Every.Set && ph.Releases.Every.D < 24*time.Hour {
+		c.errorf(pp+".releases.every", "releases every %s: at most one a day", ph.Releases.Every)
 	}
 	if ph.Releases.Every.Set && len(ph.Releases.By) == 0 && len(pl.Mergers) == 0 && humans == 0 {
 		c.errorf(pp+".releases.by", "releases need an author: give by or a named contributor")

@@ -656,6 +656,9 @@ func checkWorld(t *testing.T, w *World) {
 					t.Fatalf("%s: commits not sorted by committer date", where)
 				}
 			}
+			if c.AuthorDate.Nanosecond() != 0 || c.CommitterDate.Nanosecond() != 0 {
+				t.Fatalf("%s: dates with fractions of a second", where)
+			}
 			if c.CommitterDate.Before(c.AuthorDate) {
 				t.Fatalf("%s: committed %v before authored %v", where, c.CommitterDate, c.AuthorDate)
 			}
@@ -691,6 +694,9 @@ func checkWorld(t *testing.T, w *World) {
 			}
 			if is.CreatedAt.After(w.End) || (!is.ClosedAt.IsZero() && is.ClosedAt.Before(is.CreatedAt)) {
 				t.Fatalf("%s: bad dates %v..%v", where, is.CreatedAt, is.ClosedAt)
+			}
+			if is.CreatedAt.Nanosecond() != 0 || is.ClosedAt.Nanosecond() != 0 || is.MergedAt.Nanosecond() != 0 {
+				t.Fatalf("%s: dates with fractions of a second", where)
 			}
 			if !is.MergedAt.IsZero() && (!is.IsPull || !is.ClosedAt.Equal(is.MergedAt) || is.MergedBy == "") {
 				t.Fatalf("%s: inconsistent merge %+v", where, is)

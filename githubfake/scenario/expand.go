@@ -490,11 +490,11 @@ func poisson(rng *rand.Rand, lambda float64) int {
 // a fifth to five times the median, like real response times.
 func lognormal(rng *rand.Rand, median time.Duration, sigma float64) time.Duration {
 	d := time.Duration(float64(median) * math.Exp(sigma*rng.NormFloat64()))
-	return max(d, time.Minute)
+	return max(d, time.Minute).Truncate(time.Second) // GitHub times have whole seconds
 }
 
 func uniform(rng *rand.Rand, from, to time.Time) time.Time {
-	return from.Add(time.Duration(rng.Int64N(int64(to.Sub(from)))))
+	return from.Add(time.Duration(rng.Int64N(int64(to.Sub(from))))).Truncate(time.Second)
 }
 
 // place moves t to a time of day that fits the habit in the person's zone.
@@ -719,6 +719,10 @@ func (g *repoGen) comment(d *issueDraft, p *person, at time.Time, body string) {
 	d.comments = append(d.comments, Comment{User: p.user.Login, Body: body, CreatedAt: at, UpdatedAt: at})
 }
 
+// crowdWeight is how much more often a crowd files issues than one named
+// person: maintainers open some issues, users most.
+const crowdWeight = 8
+
 // plainIssues files the phase's issues and answers them the way the phase
 // in force at answer time says.
 func (g *repoGen) plainIssues(ph *phase) {
@@ -732,7 +736,7 @@ func (g *repoGen) plainIssues(ph *phase) {
 		if ms, ok := g.x.crowds[a]; ok {
 			for _, m := range ms {
 				pool = append(pool, m)
-				weights = append(weights, 4/float64(len(ms)))
+				weights = append(weights, crowdWeight/float64(len(ms)))
 			}
 		} else {
 			pool = append(pool, g.x.people[a])

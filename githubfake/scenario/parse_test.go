@@ -175,3 +175,42 @@ func TestOffsetsAndSpans(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeExample keeps the documented example valid.
+func TestReadmeExample(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```yaml\n")
+	if !ok {
+		t.Fatal("no yaml example in README.md")
+	}
+	example, _, _ := strings.Cut(rest, "```")
+	spec, err := Parse("README.md", []byte(example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Expand(spec, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWorld(t, w)
+}
+
+// TestExpandChecks makes sure a spec edited in Go is checked again, with the
+// YAML positions it came from.
+func TestExpandChecks(t *testing.T) {
+	t.Parallel()
+	spec := DemoSpec()
+	spec.Repos[3].Phases[0].Contributors[0].Person = "bob"
+	_, err := Expand(spec, testEnd)
+	if err == nil || !strings.Contains(err.Error(), `repos[3].phases[0].contributors[0].person: unknown person "bob"`) || !strings.HasPrefix(err.Error(), "demo.yaml:") {
+		t.Errorf("Expand error = %v", err)
+	}
+	_, err = Expand(&Spec{Name: "code"}, testEnd)
+	if err == nil || !strings.Contains(err.Error(), `scenario "code": years: history length missing`) {
+		t.Errorf("Expand error = %v", err)
+	}
+}

@@ -178,7 +178,7 @@ type ContributorSpec struct {
 // IssueSpec is the plain-issue traffic of a phase and how it is answered.
 type IssueSpec struct {
 	Rate float64 `yaml:"rate"` // plain issues per month
-	// Authors are person logins or crowd ids; a crowd weighs 4 times a person.
+	// Authors are person logins or crowd ids; a crowd weighs 8 times a person.
 	Authors []string `yaml:"authors"`
 	Labels  []string `yaml:"labels"`
 	// Responders answer issues (and review pull requests). Empty, or

@@ -1,0 +1,85 @@
+package config
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/ghrepo"
+)
+
+// FuzzParse checks that Parse never panics, that every error line names
+// the source, and that whatever it accepts is valid. Seeds are the example
+// file, the snippets below and testdata/fuzz/FuzzParse.
+func FuzzParse(f *testing.F) {
+	if example, err := os.ReadFile("example.yaml"); err == nil {
+		f.Add(string(example))
+	}
+	for _, s := range []string{
+		"",
+		"watch: [curl/curl]\n",
+		"watch:\n  - repo: curl/curl\n    tier: critical\n    owner: team\n  - samba-team/samba\n",
+		"github: {api_url: 'https://ghe/api/v3', timeout: 10s}\nstore: {path: x.db}\nweb: {listen_address: ':1', telemetry_path: /m}\n",
+		"collectors:\n  users: {schedule: '0 3 * * *', enabled: false}\n  issues: {schedule: '@every 5m'}\n",
+		"collectors:\n  users: {schedule: 'TZ=UTC'}\n",
+		"collectors:\n  users: {schedule: '@foo\\nbar'}\n",
+		"a: &x {b: *x}\n",
+		"x: &a [*a, *a, *a]\ny: &b [*a, *a, *a]\nwatch: *b\n",
+		"github:\n  <<: {timeout: 1s}\n",
+		"? [a]\n: b\n",
+		"---\n---\n",
+		"github:\n\ttimeout: 3s\n",
+		"watch:\n  - foo\n  - a/b\n  - A/B\n",
+		"github:\n  token: x\n  token_file: ''\n",
+		"\xff\xfe",
+	} {
+		f.Add(s)
+	}
+	const source = "fuzz.yaml"
+	now := time.Now()
+	f.Fuzz(func(t *testing.T, data string) {
+		cfg, err := Parse(source, []byte(data), nil)
+		if err != nil {
+			if cfg != nil {
+				t.Fatal("a Config with an error")
+			}
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, source+":") {
+					t.Fatalf("error line %q does not start with %q", line, source+":")
+				}
+			}
+			return
+		}
+		if cfg.Source != source || !strings.HasSuffix(cfg.GitHub.APIURL, "/") || cfg.GitHub.Timeout <= 0 ||
+			cfg.Store.Path == "" || !strings.HasPrefix(cfg.Web.TelemetryPath, "/") {
+			t.Fatalf("accepted an invalid config: %+v", cfg)
+		}
+		if len(cfg.Collectors) != len(CollectorNames) {
+			t.Fatalf("collectors = %v", cfg.Collectors)
+		}
+		for name, c := range cfg.Collectors {
+			if err := checkSchedule(c.Schedule, now); err != nil {
+				t.Fatalf("collector %s: accepted %v", name, err)
+			}
+		}
+		seen := map[string]bool{}
+		for _, w := range cfg.Watch {
+			if n, err := ghrepo.Parse(w.Repo.String()); err != nil || n != w.Repo {
+				t.Fatalf("accepted watch item %+v: %v", w, err)
+			}
+			if seen[w.Repo.Key()] {
+				t.Fatalf("accepted %s twice", w.Repo)
+			}
+			seen[w.Repo.Key()] = true
+			if w.Line < 1 {
+				t.Fatalf("watch item %s has line %d", w.Repo, w.Line)
+			}
+		}
+		for _, w := range cfg.Warnings {
+			if !strings.HasPrefix(w, source+":") {
+				t.Fatalf("warning %q does not start with %q", w, source+":")
+			}
+		}
+	})
+}
