@@ -34,8 +34,8 @@ func TestComputeWindowsAndAvailability(t *testing.T) {
 		commit("2", "ALICE", "other@x.org", 20*day), // same login, other case: one author
 		commit("3", "", "bob@x.org", 100*day),       // unlinked: identified by e-mail
 		commit("4", "", "Bob@X.org", 200*day),
-		commit("5", "carol", "c@x.org", 400*day),  // outside both windows
-		commit("6", "dave", "d@x.org", -2*day),    // after the instant: ignored
+		commit("5", "carol", "c@x.org", 400*day), // outside both windows
+		commit("6", "dave", "d@x.org", -2*day),   // after the instant: ignored
 	}))
 	must(st.SetCursor(ctx, store.Cursor{Repo: "a/active", Endpoint: "commits", ETag: `W/"x"`}))
 	// a/partial: metadata known, history not yet read completely.
