@@ -18,8 +18,8 @@ const upsertCommit = `INSERT INTO commits (
 	repo_key, repo, sha, author_name, author_email, author_login, author_login_key,
 	author_time, author_tz_known, author_tz_offset,
 	committer_name, committer_email, committer_login, committer_login_key,
-	committer_time, parents, message)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	committer_time, parents, message, author_bot)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (repo_key, sha) DO UPDATE SET
 	repo                = excluded.repo,
 	author_name         = iif(excluded.author_name <> '', excluded.author_name, commits.author_name),
@@ -35,7 +35,8 @@ ON CONFLICT (repo_key, sha) DO UPDATE SET
 	committer_login_key = iif(excluded.committer_login <> '', excluded.committer_login_key, commits.committer_login_key),
 	committer_time      = coalesce(excluded.committer_time, commits.committer_time),
 	parents             = excluded.parents,
-	message             = iif(excluded.message <> '', excluded.message, commits.message)`
+	message             = iif(excluded.message <> '', excluded.message, commits.message),
+	author_bot          = max(excluded.author_bot, commits.author_bot)`
 
 // UpsertCommits writes a batch of commits in one transaction, keyed by
 // (repo, sha). See upsertCommit for how a commit already stored is merged.
@@ -58,7 +59,7 @@ func (s *Store) UpsertCommits(ctx context.Context, cs []Commit) error {
 				key(c.Repo), c.Repo, c.SHA, c.AuthorName, c.AuthorEmail, c.AuthorLogin, key(c.AuthorLogin),
 				unix(c.AuthorTime), c.AuthorTZKnown, tz,
 				c.CommitterName, c.CommitterEmail, c.CommitterLogin, key(c.CommitterLogin),
-				unix(c.CommitterTime), c.Parents, c.Message,
+				unix(c.CommitterTime), c.Parents, c.Message, c.AuthorBot,
 			}, nil
 		})
 	})
@@ -76,7 +77,7 @@ func (s *Store) UpsertCommits(ctx context.Context, cs []Commit) error {
 // and do not add the offset again.
 func (s *Store) Commits(ctx context.Context, repo string, from, to time.Time) ([]Commit, error) {
 	q := `SELECT repo, sha, author_name, author_email, author_login, author_time, author_tz_known,
-		author_tz_offset, committer_name, committer_email, committer_login, committer_time, parents, message
+		author_tz_offset, committer_name, committer_email, committer_login, committer_time, parents, message, author_bot
 		FROM commits WHERE repo_key = ?`
 	args := []any{key(repo)}
 	if !from.IsZero() || !to.IsZero() {
@@ -87,7 +88,7 @@ func (s *Store) Commits(ctx context.Context, repo string, from, to time.Time) ([
 	return queryAll(ctx, s.db, "commits of "+repo, q, args, func(rows *sql.Rows, c *Commit) error {
 		err := rows.Scan(&c.Repo, &c.SHA, &c.AuthorName, &c.AuthorEmail, &c.AuthorLogin, utc{&c.AuthorTime},
 			&c.AuthorTZKnown, &c.AuthorTZOffset, &c.CommitterName, &c.CommitterEmail, &c.CommitterLogin,
-			utc{&c.CommitterTime}, &c.Parents, &c.Message)
+			utc{&c.CommitterTime}, &c.Parents, &c.Message, &c.AuthorBot)
 		if err == nil && c.AuthorTZKnown && !c.AuthorTime.IsZero() {
 			c.AuthorTime = c.AuthorTime.In(fixedZone(c.AuthorTZOffset))
 		}

@@ -864,3 +864,25 @@ func TestLastCommitTime(t *testing.T) {
 		}
 	}
 }
+
+func TestCommitAuthorBotFlagIsKept(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "fw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.UpsertCommits(ctx, []Commit{{Repo: "a/b", SHA: "1", AuthorTime: at, AuthorBot: true}, {Repo: "a/b", SHA: "2", AuthorTime: at}}); err != nil {
+		t.Fatal(err)
+	}
+	// A later source that knows nothing of bots must not clear the flag.
+	if err := s.UpsertCommits(ctx, []Commit{{Repo: "a/b", SHA: "1", AuthorTime: at, AuthorLogin: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.Commits(ctx, "a/b", time.Time{}, time.Time{})
+	if err != nil || len(cs) != 2 || !cs[0].AuthorBot || cs[1].AuthorBot || cs[0].AuthorLogin != "x" {
+		t.Fatalf("got %+v, %v", cs, err)
+	}
+}

@@ -44,6 +44,10 @@ type Commit struct {
 	CommitterTime  time.Time
 	Parents        int
 	Message        string // first line only
+	// AuthorBot is set when the source itself says the author is
+	// automation (e.g. a pseudonymised history's flag); identity rules
+	// detect bots from logins, e-mails and names on top of it.
+	AuthorBot bool
 }
 
 // Issue is an issue or pull request (IsPull).
