@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fundwatch/fundwatch/analysis/affiliation"
+	"github.com/fundwatch/fundwatch/analysis/identity"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -18,18 +20,6 @@ type Target struct {
 	Repo  string // "owner/name"
 	Tier  string // user-declared criticality tier, "" when none
 	Owner string // team that owns the dependency, "" when none
-}
-
-// Window is a trailing time window ending at the snapshot instant.
-type Window struct {
-	Name string
-	Span time.Duration
-}
-
-// Windows are the trailing windows every per-window signal is computed for.
-var Windows = []Window{
-	{Name: "90d", Span: 90 * 24 * time.Hour},
-	{Name: "365d", Span: 365 * 24 * time.Hour},
 }
 
 // Snapshot is everything the exporter serves until the next refresh.
@@ -52,28 +42,29 @@ type Repo struct {
 	// not yet seen never shows as zero stars or zero activity.
 	Collected bool
 	Meta      store.Repo
-	// CommitsCollected is true once the commit history was read at least
-	// once; until then commit signals are unavailable, not zero.
+	// CommitsCollected is true once the commit history was read
+	// completely at least once; until then Analysis is nil and every
+	// signal is unavailable, not zero.
 	CommitsCollected bool
-	LastCommit       time.Time // zero when the repository has no commits
-	Windows          []WindowStats
+	Analysis         *Analysis
 	// Status is the last attempt and last success of each collector.
 	Status []store.RepoStatus
 }
 
-// WindowStats are the activity counts in one trailing window.
-type WindowStats struct {
-	Window  string
-	Commits int
-	// Authors counts distinct commit authors, identified by GitHub login
-	// when linked, else by e-mail. (Identity merging and bot separation
-	// come with the affiliation analysis.)
-	Authors int
+// Options tune a snapshot computation.
+type Options struct {
+	Params       *Params           // nil = DefaultParams()
+	Affiliations *affiliation.File // the user's affiliation file, may be nil
+	Mailmap      *identity.Mailmap // may be nil
 }
 
 // Compute builds the snapshot of targets as of at.
-func Compute(ctx context.Context, st *store.Store, targets []Target, at time.Time) (*Snapshot, error) {
+func Compute(ctx context.Context, st *store.Store, targets []Target, at time.Time, opts Options) (*Snapshot, error) {
 	start := time.Now()
+	p := opts.Params
+	if p == nil {
+		p = DefaultParams()
+	}
 	statuses, err := st.RepoStatuses(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading collection status: %w", err)
@@ -87,67 +78,82 @@ func Compute(ctx context.Context, st *store.Store, targets []Target, at time.Tim
 	if err != nil {
 		return nil, fmt.Errorf("reading collector runs: %w", err)
 	}
+	users, err := st.Users(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading users: %w", err)
+	}
 	snap := &Snapshot{At: at, Runs: runs}
-	for _, t := range targets {
-		r, err := computeRepo(ctx, st, t, at)
+	facts := make([]*Facts, len(targets))
+	var allCommits [][]store.Commit
+	for i, t := range targets {
+		r := Repo{Target: t, Status: byRepo[strings.ToLower(t.Repo)]}
+		f, err := loadFacts(ctx, st, t.Repo, &r)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Repo, err)
 		}
-		r.Status = byRepo[strings.ToLower(t.Repo)]
+		facts[i] = f
+		if f != nil {
+			allCommits = append(allCommits, f.Commits)
+		}
 		snap.Repos = append(snap.Repos, r)
+	}
+	// Identities and learned domains are ecosystem-wide: a person's
+	// e-mails and employer meet across projects.
+	people := NewPeople(allCommits, users, opts.Mailmap, affiliation.NewResolver(affiliation.Options{File: opts.Affiliations}))
+	for i := range snap.Repos {
+		if facts[i] != nil {
+			snap.Repos[i].Analysis = Analyze(*facts[i], people, at, p)
+		}
 	}
 	snap.Took = time.Since(start)
 	return snap, nil
 }
 
-func computeRepo(ctx context.Context, st *store.Store, t Target, at time.Time) (Repo, error) {
-	r := Repo{Target: t}
-	meta, ok, err := st.Repo(ctx, t.Repo)
+// loadFacts reads what the store holds of one repository; nil facts when
+// its commit history was never collected completely.
+func loadFacts(ctx context.Context, st *store.Store, repo string, r *Repo) (*Facts, error) {
+	meta, ok, err := st.Repo(ctx, repo)
 	if err != nil {
-		return r, err
+		return nil, err
 	}
 	r.Collected, r.Meta = ok, meta
-
-	cur, ok, err := st.Cursor(ctx, t.Repo, "commits")
-	if err != nil {
-		return r, err
+	collected := func(endpoint string) (bool, error) {
+		c, ok, err := st.Cursor(ctx, repo, endpoint)
+		return ok && c.ETag != "", err
 	}
-	r.CommitsCollected = ok && cur.ETag != ""
-	if !r.CommitsCollected {
-		return r, nil
+	if r.CommitsCollected, err = collected("commits"); err != nil || !r.CommitsCollected {
+		return nil, err
 	}
-	last, ok, err := st.LastCommitTime(ctx, t.Repo, at)
-	if err != nil {
-		return r, err
-	}
+	f := &Facts{Repo: repo}
 	if ok {
-		r.LastCommit = last
+		f.Meta = &meta
 	}
-	longest := Windows[len(Windows)-1].Span
-	commits, err := st.Commits(ctx, t.Repo, at.Add(-longest), at)
+	if f.Commits, err = st.Commits(ctx, repo, time.Time{}, time.Time{}); err != nil {
+		return nil, err
+	}
+	issuesOK, err := collected("issues")
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	for _, w := range Windows {
-		from := at.Add(-w.Span)
-		ws := WindowStats{Window: w.Name}
-		authors := map[string]struct{}{}
-		for _, c := range commits {
-			if c.AuthorTime.Before(from) {
-				continue
-			}
-			ws.Commits++
-			authors[authorKey(c)] = struct{}{}
+	commentsOK, err := collected("comments")
+	if err != nil {
+		return nil, err
+	}
+	if f.IssuesCollected = issuesOK && commentsOK; f.IssuesCollected {
+		if f.Issues, err = st.Issues(ctx, repo); err != nil {
+			return nil, err
 		}
-		ws.Authors = len(authors)
-		r.Windows = append(r.Windows, ws)
+		if f.Comments, err = st.Comments(ctx, repo); err != nil {
+			return nil, err
+		}
 	}
-	return r, nil
-}
-
-func authorKey(c store.Commit) string {
-	if c.AuthorLogin != "" {
-		return "login:" + strings.ToLower(c.AuthorLogin)
+	if f.ReleasesCollected, err = collected("releases"); err != nil {
+		return nil, err
 	}
-	return "email:" + strings.ToLower(c.AuthorEmail)
+	if f.ReleasesCollected {
+		if f.Releases, err = st.Releases(ctx, repo); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
 }

@@ -17,11 +17,14 @@ type Subject string
 
 // Subjects, in documentation order.
 const (
-	SubjectRepo  Subject = "Repository"
-	SubjectWork  Subject = "Activity"
-	SubjectData  Subject = "Data freshness"
-	SubjectSelf  Subject = "Collection (self-metrics)"
-	SubjectBuild Subject = "Build"
+	SubjectRepo   Subject = "Repository"
+	SubjectWork   Subject = "Activity"
+	SubjectPeople Subject = "Who does the work"
+	SubjectHealth Subject = "Responsiveness, releases, lifecycle"
+	SubjectRisk   Subject = "Drift risk"
+	SubjectData   Subject = "Data freshness"
+	SubjectSelf   Subject = "Collection (self-metrics)"
+	SubjectBuild  Subject = "Build"
 )
 
 // Family declares one metric family.
@@ -69,9 +72,57 @@ var (
 	repoLastCommit = Family{Name: "fundwatch_repo_last_commit_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectWork,
 		Labels: []string{"repo"}, Help: "Author time of the newest commit on the default branch. Absent until history is collected or when the repository has no commits."}
 	repoCommits = Family{Name: "fundwatch_repo_commits", Type: prometheus.GaugeValue, Subject: SubjectWork,
-		Labels: []string{"repo", "window"}, Help: "Commits on the default branch authored in the trailing window (90d, 365d)."}
+		Labels: []string{"repo", "window"}, Help: "Commits on the default branch authored in the window, bots included (90d, 365d: trailing; baseline: the year before the last year)."}
 	repoAuthors = Family{Name: "fundwatch_repo_authors", Type: prometheus.GaugeValue, Subject: SubjectWork,
-		Labels: []string{"repo", "window"}, Help: "Distinct commit authors in the trailing window (90d, 365d)."}
+		Labels: []string{"repo", "window"}, Help: "Distinct human commit authors in the window, after merging each person's e-mails and logins."}
+	classCommits = Family{Name: "fundwatch_repo_class_commits", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "window", "class"}, Help: "Commits in the window by class of author: paid (employer known), volunteer, unknown, bot."}
+	classPeople = Family{Name: "fundwatch_repo_class_contributors", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "window", "class"}, Help: "Distinct people (or bots) committing in the window, by class."}
+	paidRatio = Family{Name: "fundwatch_repo_paid_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "window"}, Help: "Share of human commits in the window whose author's employer is known. Absent without human commits."}
+	workingHours = Family{Name: "fundwatch_repo_working_hours_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "window"}, Help: "Independent estimate: share of human commits authored Mon-Fri 09-17 in the author's own UTC offset. Absent when offsets are unknown (REST data)."}
+	employerShare = Family{Name: "fundwatch_repo_employer_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "window", "employer"}, Help: "Share of the window's human commits paid by each employer (top employers per repository, the rest as \"other\")."}
+	busFactor = Family{Name: "fundwatch_repo_bus_factor", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "window"}, Help: "Contributor absence factor (CHAOSS): fewest people covering 50% of the window's human commits."}
+	elephantFactor = Family{Name: "fundwatch_repo_elephant_factor", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "window"}, Help: "Elephant factor (CHAOSS): fewest organisations covering 50% of the window's human commits; a person without employer counts as their own."}
+	exits = Family{Name: "fundwatch_repo_employer_exits", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo"}, Help: "Employers that carried a large share of the baseline year's work and have left (with their people). Absent when the baseline is too small to judge."}
+	exitBaseline = Family{Name: "fundwatch_repo_employer_exit_baseline_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "employer"}, Help: "For each employer exit: the employer's share of human commits in the baseline year."}
+	exitRecent = Family{Name: "fundwatch_repo_employer_exit_recent_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "employer"}, Help: "For each employer exit: the employer's share of human commits in the last 90 days."}
+	exitLast = Family{Name: "fundwatch_repo_employer_exit_last_active_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "employer"}, Help: "For each employer exit: when the employer's people last committed."}
+	handover = Family{Name: "fundwatch_repo_handover", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo"}, Help: "1 if a newcomer took over most of the work from the previous dominant maintainer within about a year, else 0."}
+	handoverFirst = Family{Name: "fundwatch_repo_handover_newcomer_first_commit_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo"}, Help: "For a handover: the newcomer's first commit."}
+	firstResponse = Family{Name: "fundwatch_repo_first_response_seconds", Type: prometheus.GaugeValue, Subject: SubjectHealth,
+		Labels: []string{"repo", "window", "kind"}, Help: "Median time to first response by someone other than the author and not a bot, on issues (kind=issue) or pull requests (kind=pull) opened in the window; a lower bound when most are unanswered."}
+	unanswered = Family{Name: "fundwatch_repo_unanswered_ratio", Type: prometheus.GaugeValue, Subject: SubjectHealth,
+		Labels: []string{"repo", "window"}, Help: "Share of issues opened in the window (older than a grace period) with no response yet."}
+	backlog = Family{Name: "fundwatch_repo_backlog", Type: prometheus.GaugeValue, Subject: SubjectHealth,
+		Labels: []string{"repo"}, Help: "Open issues and pull requests, computed from the collected issues."}
+	backlogGrowth = Family{Name: "fundwatch_repo_backlog_growth_ratio", Type: prometheus.GaugeValue, Subject: SubjectHealth,
+		Labels: []string{"repo", "window"}, Help: "Relative growth of the open backlog over the window."}
+	mergeLatency = Family{Name: "fundwatch_repo_pull_merge_seconds", Type: prometheus.GaugeValue, Subject: SubjectHealth,
+		Labels: []string{"repo", "window"}, Help: "Median time from opening to merge of pull requests merged in the window."}
+	releases = Family{Name: "fundwatch_repo_releases", Type: prometheus.GaugeValue, Subject: SubjectHealth,
+		Labels: []string{"repo", "window"}, Help: "Releases published in the window (drafts excluded)."}
+	lastRelease = Family{Name: "fundwatch_repo_last_release_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectHealth,
+		Labels: []string{"repo"}, Help: "When the newest release was published."}
+	lifecycle = Family{Name: "fundwatch_repo_lifecycle", Type: prometheus.GaugeValue, Subject: SubjectHealth,
+		Labels: []string{"repo", "state"}, Help: "1 for the repository's lifecycle state (active, stable, declining, inert, abandoned, archived), 0 for the others."}
+	riskScore = Family{Name: "fundwatch_repo_drift_risk_score", Type: prometheus.GaugeValue, Subject: SubjectRisk,
+		Labels: []string{"repo"}, Help: "Drift risk 0..1: 1 - product of (1 - weight) over the reasons that hold."}
+	riskReason = Family{Name: "fundwatch_repo_drift_reason", Type: prometheus.GaugeValue, Subject: SubjectRisk,
+		Labels: []string{"repo", "reason"}, Help: "1 if the reason raises the repository's drift risk, 0 if it does not; absent when it could not be evaluated."}
+	signalAvailable = Family{Name: "fundwatch_repo_signal_available", Type: prometheus.GaugeValue, Subject: SubjectRisk,
+		Labels: []string{"repo", "signal"}, Help: "1 if the signal could be computed from the collected data, 0 if not (its series are then absent, never zero)."}
 	repoCommitsAvailable = Family{Name: "fundwatch_repo_commits_available", Type: prometheus.GaugeValue, Subject: SubjectWork,
 		Labels: []string{"repo"}, Help: "1 once the repository's commit history has been collected completely at least once, else 0; commit signals are absent while 0."}
 	repoLastSuccess = Family{Name: "fundwatch_repo_last_success_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectData,
@@ -125,12 +176,16 @@ func Catalogue() []Family {
 	all := []Family{
 		repoInfo, repoStars, repoForks, repoOpenIssues, repoArchived, repoPushed,
 		repoCommitsAvailable, repoLastCommit, repoCommits, repoAuthors,
+		classCommits, classPeople, paidRatio, workingHours, employerShare, busFactor, elephantFactor,
+		exits, exitBaseline, exitRecent, exitLast, handover, handoverFirst,
+		firstResponse, unanswered, backlog, backlogGrowth, mergeLatency, releases, lastRelease, lifecycle,
+		riskScore, riskReason, signalAvailable,
 		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
 		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghLimit, ghRemaining, ghReset,
 		buildInfo,
 	}
-	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectData: 2, SubjectSelf: 3, SubjectBuild: 4}
+	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectPeople: 2, SubjectHealth: 3, SubjectRisk: 4, SubjectData: 5, SubjectSelf: 6, SubjectBuild: 7}
 	sort.SliceStable(all, func(i, j int) bool { return order[all[i].Subject] < order[all[j].Subject] })
 	return all
 }

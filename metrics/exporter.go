@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -10,6 +11,7 @@ import (
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 
 	"github.com/fundwatch/fundwatch/analysis"
+	"github.com/fundwatch/fundwatch/analysis/responsiveness"
 )
 
 // Snapshot exports the latest analysis snapshot. Series are rendered once,
@@ -23,12 +25,22 @@ type Snapshot struct {
 // NewSnapshot returns an exporter with nothing to export yet.
 func NewSnapshot() *Snapshot { return &Snapshot{} }
 
-var snapshotFamilies = []Family{
-	repoInfo, repoStars, repoForks, repoOpenIssues, repoArchived, repoPushed,
-	repoCommitsAvailable, repoLastCommit, repoCommits, repoAuthors,
-	repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos,
-	lastRunSuccess, lastRunTime,
-}
+// snapshotFamilies are the families rendered from a snapshot: everything
+// but the live self-metrics and the build info.
+var snapshotFamilies = func() []Family {
+	live := map[string]bool{buildInfo.Name: true}
+	for _, f := range []Family{runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal, runDuration, lastSuccess,
+		running, ghRequests, ghRequestDuration, ghLimit, ghRemaining, ghReset} {
+		live[f.Name] = true
+	}
+	var out []Family
+	for _, f := range Catalogue() {
+		if !live[f.Name] {
+			out = append(out, f)
+		}
+	}
+	return out
+}()
 
 var descs = func() map[string]*prometheus.Desc {
 	m := map[string]*prometheus.Desc{}
@@ -69,12 +81,6 @@ func render(snap *analysis.Snapshot) []prometheus.Metric {
 		out = append(out, prometheus.MustNewConstMetric(descs[f.Name], f.Type, v, labels...))
 	}
 	ts := func(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
-	b2f := func(b bool) float64 {
-		if b {
-			return 1
-		}
-		return 0
-	}
 	add(snapshotTime, ts(snap.At))
 	add(snapshotDuration, snap.Took.Seconds())
 	add(watchedRepos, float64(len(snap.Repos)))
@@ -102,14 +108,8 @@ func render(snap *analysis.Snapshot) []prometheus.Metric {
 			}
 		}
 		add(repoCommitsAvailable, b2f(r.CommitsCollected), r.Repo)
-		if r.CommitsCollected {
-			if !r.LastCommit.IsZero() {
-				add(repoLastCommit, ts(r.LastCommit), r.Repo)
-			}
-			for _, w := range r.Windows {
-				add(repoCommits, float64(w.Commits), r.Repo, w.Window)
-				add(repoAuthors, float64(w.Authors), r.Repo, w.Window)
-			}
+		if r.Analysis != nil {
+			out = append(out, renderAnalysis(r.Repo, r.Analysis)...)
 		}
 	}
 	return out
@@ -130,3 +130,120 @@ func NewRegistry(snap *Snapshot, self *Self) *prometheus.Registry {
 }
 
 func statusLabel(code int) string { return strconv.Itoa(code) }
+
+// renderAnalysis renders one repository's signals. A value that could not
+// be computed is left out (and its signal_available series says 0).
+func renderAnalysis(repo string, a *analysis.Analysis) []prometheus.Metric {
+	var out []prometheus.Metric
+	add := func(f Family, v float64, labels ...string) {
+		out = append(out, prometheus.MustNewConstMetric(descs[f.Name], f.Type, v, append([]string{repo}, labels...)...))
+	}
+	ts := func(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+	opt := func(f Family, v analysis.Value, labels ...string) {
+		if v.OK {
+			add(f, v.V, labels...)
+		}
+	}
+	avail := map[string]bool{}
+	if !a.LastCommit.IsZero() {
+		add(repoLastCommit, ts(a.LastCommit))
+	}
+	for _, w := range a.Windows {
+		add(repoCommits, float64(w.Commits), w.Window)
+		add(repoAuthors, float64(w.Authors), w.Window)
+		for _, c := range analysis.Classes {
+			add(classCommits, float64(w.ByClass[c].Commits), w.Window, string(c))
+			add(classPeople, float64(w.ByClass[c].People), w.Window, string(c))
+		}
+		opt(paidRatio, w.PaidShare, w.Window)
+		opt(workingHours, w.WorkingHoursShare, w.Window)
+		opt(busFactor, w.BusFactor, w.Window)
+		opt(elephantFactor, w.ElephantFactor, w.Window)
+		for _, e := range w.Employers {
+			add(employerShare, e.Share, w.Window, e.Employer)
+		}
+		if w.Window == "365d" {
+			avail["paid_ratio"] = w.PaidShare.OK
+			avail["bus_factor"] = w.BusFactor.OK
+			avail["elephant_factor"] = w.ElephantFactor.OK
+			avail["working_hours"] = w.WorkingHoursShare.OK
+		}
+	}
+	avail["employer_exit"] = a.ExitsAvailable
+	if a.ExitsAvailable {
+		add(exits, float64(len(a.EmployerExits)))
+		for _, e := range a.EmployerExits {
+			add(exitBaseline, e.BaselineShare, e.Employer)
+			add(exitRecent, e.RecentShare, e.Employer)
+			add(exitLast, ts(e.LastActive), e.Employer)
+		}
+	}
+	avail["handover"] = a.HandoverAvailable
+	if a.HandoverAvailable {
+		add(handover, b2f(len(a.Handovers) > 0))
+		if len(a.Handovers) > 0 {
+			add(handoverFirst, ts(a.Handovers[0].NewcomerFirstCommit))
+		}
+	}
+	avail["responsiveness"] = a.Responsiveness != nil
+	for _, rs := range []*responsiveness.Stats{a.Responsiveness, a.ResponsivenessYear} {
+		if rs == nil {
+			continue
+		}
+		w := windowName(rs.Window)
+		opt(firstResponse, analysis.Value(rs.FirstResponseMedianSeconds), w, "issue")
+		opt(firstResponse, analysis.Value(rs.FirstResponsePullsMedianSeconds), w, "pull")
+		opt(unanswered, analysis.Value(rs.UnansweredRatio), w)
+		opt(backlogGrowth, analysis.Value(rs.BacklogGrowth), w)
+		opt(mergeLatency, analysis.Value(rs.MergeLatencyMedianSeconds), w)
+		add(releases, float64(rs.ReleasesInWindow), w)
+	}
+	if rs := a.Responsiveness; rs != nil {
+		add(backlog, float64(rs.Backlog))
+		if !rs.LastRelease.IsZero() {
+			add(lastRelease, ts(rs.LastRelease))
+		}
+	}
+	for _, st := range analysis.LifecycleStates {
+		add(lifecycle, b2f(a.Lifecycle == st), string(st))
+	}
+	add(riskScore, a.Risk.Score)
+	holds := map[string]bool{}
+	for _, r := range a.Risk.Reasons {
+		holds[r.ID] = true
+	}
+	missing := map[string]bool{}
+	for _, id := range a.Risk.Unavailable {
+		missing[id] = true
+	}
+	for _, id := range analysis.Reasons {
+		if !missing[id] {
+			add(riskReason, b2f(holds[id]), id)
+		}
+	}
+	for _, sig := range sortedSignals(avail) {
+		add(signalAvailable, b2f(avail[sig]), sig)
+	}
+	return out
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// windowName names a responsiveness window the way work windows are named.
+func windowName(d time.Duration) string {
+	return strconv.Itoa(int(d.Hours()/24)) + "d"
+}
+
+func sortedSignals(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

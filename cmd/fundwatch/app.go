@@ -38,6 +38,8 @@ type app struct {
 	snap   *metrics.Snapshot
 	reg    *prometheus.Registry
 
+	analysisOpts analysis.Options
+
 	mu   sync.Mutex // serialises refreshes
 	last *analysis.Snapshot
 }
@@ -115,7 +117,7 @@ func (a *app) enabledCollectors() ([]scheduler.Entry, error) {
 func (a *app) refresh(ctx context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	snap, err := analysis.Compute(ctx, a.store, a.targets(), a.now())
+	snap, err := analysis.Compute(ctx, a.store, a.targets(), a.now(), a.analysisOpts)
 	if err != nil {
 		return err
 	}

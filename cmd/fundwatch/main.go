@@ -5,6 +5,7 @@
 //	fundwatch demo                      # embedded fake GitHub, no token, no network
 //	fundwatch serve   --config FILE     # collect on schedule and export metrics
 //	fundwatch collect --config FILE     # one collection pass, then exit
+//	fundwatch analyze --log FILE        # analyse a history offline
 package main
 
 import (
@@ -34,6 +35,7 @@ func run(args []string) int {
 	serve := newServeCmd(app)
 	collect := newCollectCmd(app)
 	demo := newDemoCmd(app)
+	analyze := newAnalyzeCmd(app)
 
 	cmd, err := app.Parse(args)
 	if err != nil {
@@ -48,6 +50,8 @@ func run(args []string) int {
 		return collect.run(log)
 	case demo.cmd.FullCommand():
 		return demo.run(log)
+	case analyze.cmd.FullCommand():
+		return analyze.run(log)
 	}
 	return 2
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // adds a column (the demo uses it for each repository's intended story).
 func printSummary(w io.Writer, s *analysis.Snapshot, notes map[string]string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header := "REPO\tTIER\tSTARS\tOPEN ISSUES\tARCHIVED\tCOMMITS 90D\tAUTHORS 90D\tCOMMITS 365D\tAUTHORS 365D\tLAST COMMIT"
+	header := "REPO\tTIER\tSTARS\tOPEN ISSUES\tARCHIVED\tCOMMITS 90D\tAUTHORS 90D\tCOMMITS 365D\tAUTHORS 365D\tLAST COMMIT\tPAID 365D\tBUS\tLIFECYCLE\tRISK"
 	if notes != nil {
 		header += "\tSTORY"
 	}
@@ -26,24 +27,25 @@ func printSummary(w io.Writer, s *analysis.Snapshot, notes map[string]string) er
 		} else {
 			cells = append(cells, "?", "?", "?")
 		}
-		win := map[string]analysis.WindowStats{}
-		for _, ws := range r.Windows {
-			win[ws.Window] = ws
-		}
+		an := r.Analysis
 		for _, name := range []string{"90d", "365d"} {
-			if ws, ok := win[name]; ok && r.CommitsCollected {
-				cells = append(cells, strconv.Itoa(ws.Commits), strconv.Itoa(ws.Authors))
-			} else {
+			if an == nil {
 				cells = append(cells, "?", "?")
+				continue
 			}
+			ws, _ := an.Window(name)
+			cells = append(cells, strconv.Itoa(ws.Commits), strconv.Itoa(ws.Authors))
 		}
 		switch {
-		case !r.CommitsCollected:
-			cells = append(cells, "?")
-		case r.LastCommit.IsZero():
-			cells = append(cells, "never")
+		case an == nil:
+			cells = append(cells, "?", "?", "?", "?", "?")
 		default:
-			cells = append(cells, r.LastCommit.UTC().Format(time.DateOnly))
+			last := "never"
+			if !an.LastCommit.IsZero() {
+				last = an.LastCommit.UTC().Format(time.DateOnly)
+			}
+			cells = append(cells, last, ratio(an.PaidRatio), factor(an.BusFactor), string(an.Lifecycle),
+				fmt.Sprintf("%.2f %s", an.Risk.Score, reasonIDs(an.Risk.Reasons)))
 		}
 		if notes != nil {
 			cells = append(cells, dash(notes[r.Repo]))
@@ -71,4 +73,33 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+func ratio(v analysis.Value) string {
+	if !v.OK {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", 100*v.V)
+}
+
+func factor(v analysis.Value) string {
+	if !v.OK {
+		return "n/a"
+	}
+	return strconv.Itoa(int(v.V))
+}
+
+func reasonIDs(rs []analysis.Reason) string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, r := range rs {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(ids, ", ") + ")"
 }

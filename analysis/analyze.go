@@ -1,0 +1,294 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fundwatch/fundwatch/analysis/responsiveness"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+// Facts are the collected facts of one repository an analysis reads.
+type Facts struct {
+	Repo    string
+	Meta    *store.Repo // nil when metadata was never collected
+	Commits []store.Commit
+	// IssuesCollected is false when issues and comments were never read
+	// (e.g. analysing a bare git history): responsiveness is then
+	// unavailable, not "nobody answers".
+	IssuesCollected   bool
+	Issues            []store.Issue
+	Comments          []store.Comment
+	ReleasesCollected bool
+	Releases          []store.Release
+}
+
+// Lifecycle is where a project is in its life. The states, in the order
+// they are decided:
+//   - archived: GitHub says so;
+//   - abandoned: no commit in the last year, and of the issues opened in the
+//     last year at least 90% got no answer by anyone but their author;
+//   - inert: no commit in the last year otherwise (issues still answered,
+//     or none arrive, or issues were not collected);
+//   - declining: last year's commits below declining_ratio of the year
+//     before, when that year had at least declining_min_previous;
+//   - active: at least active_min_commits_recent commits in the last 90 days;
+//   - stable: some commits in the last year, at a low but not falling rate
+//     (the finished-but-fine project).
+type Lifecycle string
+
+// Lifecycle states.
+const (
+	Active    Lifecycle = "active"
+	Stable    Lifecycle = "stable"
+	Declining Lifecycle = "declining"
+	Inert     Lifecycle = "inert"
+	Abandoned Lifecycle = "abandoned"
+	Archived  Lifecycle = "archived"
+)
+
+// LifecycleStates in report order.
+var LifecycleStates = []Lifecycle{Active, Stable, Declining, Inert, Abandoned, Archived}
+
+// Reason is one drift-risk reason that holds, said in words.
+type Reason struct {
+	ID     string  `json:"id"`
+	Title  string  `json:"title"`
+	Detail string  `json:"detail"`
+	Weight float64 `json:"weight"`
+}
+
+// Risk is the drift risk of a repository.
+type Risk struct {
+	Score   float64  `json:"score"`
+	Reasons []Reason `json:"reasons"`
+	// Unavailable lists reasons that could not be evaluated (and so did
+	// not raise the score).
+	Unavailable []string `json:"unavailable,omitempty"`
+}
+
+// Analysis is everything fundwatch concludes about one repository as of
+// an instant.
+type Analysis struct {
+	Repo       string        `json:"repo"`
+	AsOf       time.Time     `json:"as_of"`
+	Commits    int           `json:"commits_total"`
+	LastCommit time.Time     `json:"last_commit"`
+	Windows    []WindowStats `json:"windows"`
+	// The headline figures, from the last-year window (and the baseline
+	// year for comparison).
+	BusFactor         Value          `json:"bus_factor"`
+	ElephantFactor    Value          `json:"elephant_factor"`
+	PaidRatio         Value          `json:"paid_ratio"`
+	PaidRatioBaseline Value          `json:"paid_ratio_baseline"`
+	EmployerExits     []EmployerExit `json:"employer_exits"`
+	ExitsAvailable    bool           `json:"employer_exits_available"`
+	Handovers         []Handover     `json:"handovers"`
+	HandoverAvailable bool           `json:"handovers_available"`
+	Lifecycle         Lifecycle      `json:"lifecycle"`
+	// Responsiveness over the recent window and the last year; nil when
+	// issues were not collected.
+	Responsiveness     *responsiveness.Stats `json:"responsiveness,omitempty"`
+	ResponsivenessYear *responsiveness.Stats `json:"responsiveness_year,omitempty"`
+	Risk               Risk                  `json:"risk"`
+}
+
+// Window returns the named window's stats.
+func (a *Analysis) Window(name string) (WindowStats, bool) {
+	for _, w := range a.Windows {
+		if w.Window == name {
+			return w, true
+		}
+	}
+	return WindowStats{}, false
+}
+
+// Analyze computes every signal of one repository as of at. Only facts
+// dated at or before at are used, so replaying past dates gives history.
+func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
+	commits := make([]store.Commit, 0, len(f.Commits))
+	for _, c := range f.Commits {
+		if !c.AuthorTime.IsZero() && !c.AuthorTime.After(at) {
+			commits = append(commits, c)
+		}
+	}
+	sort.SliceStable(commits, func(i, j int) bool { return commits[i].AuthorTime.Before(commits[j].AuthorTime) })
+	cs := people.Classify(commits)
+
+	recent, year, baseline := time.Duration(p.Windows.Recent), time.Duration(p.Windows.Year), time.Duration(p.Windows.Baseline)
+	a := &Analysis{Repo: f.Repo, AsOf: at, Commits: len(cs)}
+	if len(cs) > 0 {
+		a.LastCommit = cs[len(cs)-1].Time
+	}
+	baseTo := at.Add(-year)
+	baseFrom := baseTo.Add(-baseline)
+	a.Windows = []WindowStats{
+		windowStats("90d", cs, at.Add(-recent), at, p.TopEmployers),
+		windowStats("365d", cs, at.Add(-year), at, p.TopEmployers),
+		windowStats("baseline", cs, baseFrom, baseTo, p.TopEmployers),
+	}
+	yearW, baseW := a.Windows[1], a.Windows[2]
+	a.BusFactor, a.ElephantFactor, a.PaidRatio = yearW.BusFactor, yearW.ElephantFactor, yearW.PaidShare
+	a.PaidRatioBaseline = baseW.PaidShare
+	a.EmployerExits, a.ExitsAvailable = employerExits(cs, baseFrom, baseTo, at.Add(-recent), at, p)
+	a.Handovers, a.HandoverAvailable = handovers(cs, baseFrom, baseTo, at.Add(-recent), at, p)
+
+	if f.IssuesCollected {
+		in := responsiveness.Input{Issues: f.Issues, Comments: f.Comments, Releases: f.Releases,
+			IsBot: people.isBotLogin}
+		r := responsiveness.Compute(in, at, recent)
+		ry := responsiveness.Compute(in, at, year)
+		a.Responsiveness, a.ResponsivenessYear = &r, &ry
+	}
+	a.Lifecycle = lifecycle(f.Meta, a, commitsIn(cs, baseFrom, baseTo), p)
+	a.Risk = risk(f, a, p)
+	return a
+}
+
+func (p *People) isBotLogin(login string) bool {
+	if login == "" {
+		return false
+	}
+	person := p.Dir.Lookup(login, "")
+	if person != nil && person.Bot {
+		return true
+	}
+	u := p.Users[strings.ToLower(login)]
+	return strings.HasSuffix(strings.ToLower(login), "[bot]") || (u != nil && u.Type == "Bot")
+}
+
+func commitsIn(cs []Contribution, from, to time.Time) int { return len(window(cs, from, to)) }
+
+func lifecycle(meta *store.Repo, a *Analysis, prevYear int, p *Params) Lifecycle {
+	w90, _ := a.Window("90d")
+	w365, _ := a.Window("365d")
+	switch {
+	case meta != nil && meta.Archived:
+		return Archived
+	case w365.Commits == 0:
+		if r := a.ResponsivenessYear; r != nil && r.UnansweredRatio.OK && r.UnansweredRatio.V >= 0.9 {
+			return Abandoned
+		}
+		return Inert
+	case prevYear >= p.Lifecycle.DecliningMinPrevious && float64(w365.Commits) < p.Lifecycle.DecliningRatio*float64(prevYear):
+		return Declining
+	case w90.Commits >= p.Lifecycle.ActiveMinCommitsRecent:
+		return Active
+	default:
+		return Stable
+	}
+}
+
+func pct(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
+
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%.0f days", d.Hours()/24)
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%.0f hours", d.Hours())
+	default:
+		return fmt.Sprintf("%.0f minutes", d.Minutes())
+	}
+}
+
+// risk evaluates every reason. A reason whose inputs are unavailable is
+// listed as unavailable and never raises the score.
+func risk(f Facts, a *Analysis, p *Params) Risk {
+	var r Risk
+	add := func(id, detail string) {
+		r.Reasons = append(r.Reasons, Reason{ID: id, Title: p.Signals[id].Title, Detail: detail, Weight: p.Weights[id]})
+	}
+	unavailable := func(id string) { r.Unavailable = append(r.Unavailable, id) }
+	yearW, _ := a.Window("365d")
+	human := yearW.Commits - yearW.ByClass[Bot].Commits
+
+	// employer_exit
+	if !a.ExitsAvailable {
+		unavailable("employer_exit")
+	}
+	for _, e := range a.EmployerExits {
+		add("employer_exit", fmt.Sprintf("%s did %s of human commits in the baseline year and %s in the last 90 days; the people it paid left too (last active %s)",
+			e.Employer, pct(e.BaselineShare), pct(e.RecentShare), day(e.LastActive)))
+	}
+	// volunteer_only
+	switch {
+	case !yearW.PaidShare.OK || human < p.VolunteerOnly.MinCommits:
+		unavailable("volunteer_only")
+	case yearW.PaidShare.V <= p.VolunteerOnly.MaxPaidShare:
+		add("volunteer_only", fmt.Sprintf("no known employer pays for the work: paid share %s of %d human commits in the last year",
+			pct(yearW.PaidShare.V), human))
+	}
+	// bus_factor_one
+	switch {
+	case !yearW.BusFactor.OK:
+		unavailable("bus_factor_one")
+	case yearW.BusFactor.V == 1:
+		add("bus_factor_one", fmt.Sprintf("one person made at least half of the last year's %d human commits", human))
+	}
+	// handover
+	if !a.HandoverAvailable {
+		unavailable("handover")
+	}
+	for _, h := range a.Handovers {
+		add("handover", fmt.Sprintf("a newcomer (first commit %s) now makes %s of recent commits; the previous dominant maintainer fell from %s to %s",
+			day(h.NewcomerFirstCommit), pct(h.NewcomerRecentShare), pct(h.PreviousBaselineShare), pct(h.PreviousRecentShare)))
+	}
+	// unresponsive
+	if rs := a.Responsiveness; rs == nil || (!rs.FirstResponseMedianSeconds.OK && !rs.UnansweredRatio.OK) {
+		unavailable("unresponsive")
+	} else {
+		maxWait := time.Duration(p.Unresponsive.MaxFirstResponse)
+		med := time.Duration(rs.FirstResponseMedianSeconds.V * float64(time.Second))
+		switch {
+		case rs.UnansweredRatio.OK && rs.UnansweredRatio.V > p.Unresponsive.MaxUnansweredRatio:
+			add("unresponsive", fmt.Sprintf("%s of the issues opened in the last 90 days got no answer", pct(rs.UnansweredRatio.V)))
+		case rs.FirstResponseMedianSeconds.OK && med > maxWait:
+			add("unresponsive", fmt.Sprintf("median first response on issues opened in the last 90 days is %s (threshold %s)",
+				humanDuration(med), humanDuration(maxWait)))
+		}
+	}
+	// release_drought
+	if rs := a.Responsiveness; rs == nil || rs.LastRelease.IsZero() {
+		unavailable("release_drought")
+	} else if age := a.AsOf.Sub(rs.LastRelease); age > time.Duration(p.ReleaseDrought.MaxAge) {
+		add("release_drought", fmt.Sprintf("last release %s, %s ago", day(rs.LastRelease), humanDuration(age)))
+	}
+	// abandoned / declining
+	switch a.Lifecycle {
+	case Abandoned:
+		detail := "no commits in the last year and issues go unanswered"
+		if !a.LastCommit.IsZero() {
+			detail = fmt.Sprintf("no commits since %s, and issues opened in the last year go unanswered", day(a.LastCommit))
+		}
+		add("abandoned", detail)
+	case Declining:
+		base, _ := a.Window("baseline")
+		add("declining", fmt.Sprintf("commits fell from %d in the year before to %d in the last year", base.Commits, yearW.Commits))
+	}
+	// backlog_growth
+	if rs := a.Responsiveness; rs == nil || !rs.BacklogGrowth.OK {
+		unavailable("backlog_growth")
+	} else if rs.BacklogGrowth.V > p.BacklogGrowth.MaxGrowth {
+		add("backlog_growth", fmt.Sprintf("open issues and pull requests grew %s in 90 days (%d → %d)",
+			pct(rs.BacklogGrowth.V), rs.BacklogBefore, rs.Backlog))
+	}
+
+	// Noisy-OR: one factor per distinct reason id (two exits do not
+	// count twice).
+	seen := map[string]bool{}
+	keep := 1.0
+	for _, rs := range r.Reasons {
+		if !seen[rs.ID] {
+			seen[rs.ID] = true
+			keep *= 1 - rs.Weight
+		}
+	}
+	r.Score = math.Round((1-keep)*1000) / 1000
+	return r
+}

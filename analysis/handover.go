@@ -1,0 +1,101 @@
+package analysis
+
+import (
+	"sort"
+	"time"
+)
+
+// Handover is a newcomer taking over most of the work from the previous
+// dominant person within about a year.
+type Handover struct {
+	Newcomer              string    `json:"newcomer"` // identity ID; reports only, never a metric label
+	Previous              string    `json:"previous"`
+	NewcomerFirstCommit   time.Time `json:"newcomer_first_commit"`
+	PreviousBaselineShare float64   `json:"previous_baseline_share"`
+	PreviousRecentShare   float64   `json:"previous_recent_share"`
+	NewcomerBaselineShare float64   `json:"newcomer_baseline_share"`
+	NewcomerRecentShare   float64   `json:"newcomer_recent_share"`
+}
+
+type shares struct {
+	total int
+	by    map[string]int
+}
+
+func humanShares(cs []Contribution) shares {
+	s := shares{by: map[string]int{}}
+	for _, c := range cs {
+		if c.Class == Bot {
+			continue
+		}
+		s.total++
+		if c.Person != "" {
+			s.by[c.Person]++
+		}
+	}
+	return s
+}
+
+func (s shares) of(person string) float64 {
+	if s.total == 0 {
+		return 0
+	}
+	return float64(s.by[person]) / float64(s.total)
+}
+
+func (s shares) top() (string, float64) {
+	best, n := "", 0
+	for p, k := range s.by {
+		if k > n || (k == n && p < best) {
+			best, n = p, k
+		}
+	}
+	return best, s.of(best)
+}
+
+// handovers finds the xz pattern: in the baseline year one person did most
+// of the work; now a newcomer, with no history before the baseline year and
+// little in it, does most of it, and the previous person's share has at
+// least halved. ok is false when either window has too little work.
+func handovers(all []Contribution, baseFrom, baseTo, recentFrom, at time.Time, p *Params) (hs []Handover, ok bool) {
+	base := humanShares(window(all, baseFrom, baseTo))
+	recent := humanShares(window(all, recentFrom, at))
+	if base.total < p.Handover.MinRecentCommits || recent.total < p.Handover.MinRecentCommits {
+		return nil, false
+	}
+	prev, prevShare := base.top()
+	if prevShare < p.Handover.MinPreviousShare {
+		return nil, true
+	}
+	first := map[string]time.Time{}
+	for _, c := range all {
+		if c.Class == Bot || c.Person == "" || c.Time.After(at) {
+			continue
+		}
+		if f, seen := first[c.Person]; !seen || c.Time.Before(f) {
+			first[c.Person] = c.Time
+		}
+	}
+	var candidates []string
+	for person := range recent.by {
+		candidates = append(candidates, person)
+	}
+	sort.Strings(candidates)
+	for _, n := range candidates {
+		if n == prev || recent.of(n) < p.Handover.MinNewcomerRecentShare {
+			continue
+		}
+		if !first[n].After(baseFrom) || base.of(n) > p.Handover.MaxNewcomerBaselineShare {
+			continue
+		}
+		if recent.of(prev) > prevShare*p.Handover.MaxPreviousRecentRatio {
+			continue
+		}
+		hs = append(hs, Handover{
+			Newcomer: n, Previous: prev, NewcomerFirstCommit: first[n],
+			PreviousBaselineShare: prevShare, PreviousRecentShare: recent.of(prev),
+			NewcomerBaselineShare: base.of(n), NewcomerRecentShare: recent.of(n),
+		})
+	}
+	return hs, true
+}

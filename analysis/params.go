@@ -1,0 +1,162 @@
+package analysis
+
+import (
+	_ "embed"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed defaults.yaml
+var defaultsYAML []byte
+
+// DefaultsYAML returns the embedded defaults, for documentation.
+func DefaultsYAML() []byte { return append([]byte(nil), defaultsYAML...) }
+
+// Duration is a time.Duration that also accepts days ("90d").
+type Duration time.Duration
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := parseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("bad duration %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("bad duration %q", s)
+	}
+	return d, nil
+}
+
+// Params are every threshold and weight of the analysis.
+type Params struct {
+	Windows struct {
+		Recent   Duration `yaml:"recent"`
+		Year     Duration `yaml:"year"`
+		Baseline Duration `yaml:"baseline"`
+	} `yaml:"windows"`
+	TopEmployers int `yaml:"top_employers"`
+	EmployerExit struct {
+		MinBaselineShare   float64 `yaml:"min_baseline_share"`
+		MinBaselineCommits int     `yaml:"min_baseline_commits"`
+		MaxRecentShare     float64 `yaml:"max_recent_share"`
+		MaxRetainedShare   float64 `yaml:"max_retained_share"`
+	} `yaml:"employer_exit"`
+	Handover struct {
+		MinPreviousShare         float64 `yaml:"min_previous_share"`
+		MaxNewcomerBaselineShare float64 `yaml:"max_newcomer_baseline_share"`
+		MinNewcomerRecentShare   float64 `yaml:"min_newcomer_recent_share"`
+		MaxPreviousRecentRatio   float64 `yaml:"max_previous_recent_ratio"`
+		MinRecentCommits         int     `yaml:"min_recent_commits"`
+	} `yaml:"handover"`
+	VolunteerOnly struct {
+		MaxPaidShare float64 `yaml:"max_paid_share"`
+		MinCommits   int     `yaml:"min_commits"`
+	} `yaml:"volunteer_only"`
+	Unresponsive struct {
+		MaxFirstResponse   Duration `yaml:"max_first_response"`
+		MaxUnansweredRatio float64  `yaml:"max_unanswered_ratio"`
+	} `yaml:"unresponsive"`
+	ReleaseDrought struct {
+		MaxAge Duration `yaml:"max_age"`
+	} `yaml:"release_drought"`
+	BacklogGrowth struct {
+		MaxGrowth float64 `yaml:"max_growth"`
+	} `yaml:"backlog_growth"`
+	Lifecycle struct {
+		ActiveMinCommitsRecent int     `yaml:"active_min_commits_recent"`
+		DecliningRatio         float64 `yaml:"declining_ratio"`
+		DecliningMinPrevious   int     `yaml:"declining_min_previous"`
+	} `yaml:"lifecycle"`
+	Weights map[string]float64          `yaml:"weights"`
+	Signals map[string]SignalDefinition `yaml:"signals"`
+}
+
+// SignalDefinition is the one source of a signal's texts: risk reasons,
+// reports and docs all render from it.
+type SignalDefinition struct {
+	Title    string `yaml:"title"`
+	Meaning  string `yaml:"meaning"`
+	Computed string `yaml:"computed"`
+	Action   string `yaml:"action"`
+}
+
+// DefaultParams returns the embedded defaults.
+func DefaultParams() *Params {
+	p, err := ParseParams("defaults.yaml", defaultsYAML, nil)
+	if err != nil {
+		panic("analysis: embedded defaults.yaml: " + err.Error())
+	}
+	return p
+}
+
+// ParseParams reads params from YAML on top of base (nil = the defaults),
+// so an override file need only name what it changes.
+func ParseParams(name string, data []byte, base *Params) (*Params, error) {
+	p := &Params{}
+	if base != nil {
+		cp := *base
+		cp.Weights = cloneMap(base.Weights)
+		cp.Signals = cloneMap(base.Signals)
+		p = &cp
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(p); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, r := range Reasons {
+		if _, ok := p.Weights[r]; !ok {
+			return nil, fmt.Errorf("%s: weights: no weight for reason %q", name, r)
+		}
+		if _, ok := p.Signals[r]; !ok {
+			return nil, fmt.Errorf("%s: signals: no definition of %q", name, r)
+		}
+	}
+	for r, w := range p.Weights {
+		if w < 0 || w > 1 {
+			return nil, fmt.Errorf("%s: weights.%s: %v is outside 0..1", name, r, w)
+		}
+	}
+	return p, nil
+}
+
+func cloneMap[K comparable, V any](m map[K]V) map[K]V {
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Reasons are the drift-risk reasons, in report order.
+var Reasons = []string{
+	"employer_exit", "volunteer_only", "bus_factor_one", "handover", "unresponsive",
+	"release_drought", "abandoned", "declining", "backlog_growth",
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,295 @@
+package analysis
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fundwatch/fundwatch/analysis/affiliation"
+	"github.com/fundwatch/fundwatch/analysis/identity"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+// Class says who paid for a contribution, as far as the evidence goes.
+type Class string
+
+// The classes. Paid needs a known employer; volunteer needs positive
+// evidence (a profile saying independent, or a personal address used mostly
+// outside working hours); everything else is unknown, never guessed.
+const (
+	Paid      Class = "paid"
+	Volunteer Class = "volunteer"
+	Unknown   Class = "unknown"
+	Bot       Class = "bot"
+)
+
+// Classes in report order.
+var Classes = []Class{Paid, Volunteer, Unknown, Bot}
+
+// Contribution is one commit, attributed.
+type Contribution struct {
+	Time     time.Time // UTC
+	Person   string    // identity.Person.ID
+	Class    Class
+	Employer string             // when Paid
+	Source   affiliation.Source // where the employer came from
+	// WorkingHours is 1 when authored Mon–Fri 09:00–16:59 in the author's
+	// own UTC offset, 0 outside, -1 when the offset is unknown (REST data).
+	WorkingHours int8
+}
+
+// People resolves who is who and who pays them, for one analysis.
+type People struct {
+	Dir   *identity.Directory
+	Aff   *affiliation.Resolver
+	Users map[string]*store.User // by lower-cased login
+}
+
+// NewPeople builds identities from every commit given (all repositories of
+// an ecosystem at once is best: a person's emails meet across projects),
+// and teaches the affiliation resolver the corporate domains those people's
+// profiles reveal.
+func NewPeople(commits [][]store.Commit, users []store.User, mm *identity.Mailmap, aff *affiliation.Resolver) *People {
+	r := identity.NewResolver(mm)
+	emails := map[string][]string{}
+	for _, cs := range commits {
+		for _, c := range cs {
+			r.Observe(c.AuthorLogin, c.AuthorEmail, c.AuthorName)
+			if c.AuthorLogin != "" && c.AuthorEmail != "" {
+				k := strings.ToLower(c.AuthorLogin)
+				emails[k] = appendUnique(emails[k], strings.ToLower(c.AuthorEmail))
+			}
+		}
+	}
+	p := &People{Dir: r.Build(), Aff: aff, Users: map[string]*store.User{}}
+	for i := range users {
+		p.Users[strings.ToLower(users[i].Login)] = &users[i]
+	}
+	aff.Learn(users, emails)
+	return p
+}
+
+func appendUnique(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// Classify attributes every commit of one repository.
+func (p *People) Classify(commits []store.Commit) []Contribution {
+	out := make([]Contribution, 0, len(commits))
+	// Working-hours habit per person, for the volunteer test below.
+	type habit struct{ in, known int }
+	habits := map[string]*habit{}
+	persons := make([]*identity.Person, len(commits))
+	for i, c := range commits {
+		person := p.Dir.Lookup(c.AuthorLogin, c.AuthorEmail)
+		persons[i] = person
+		wh := workingHours(c)
+		if person != nil && wh >= 0 {
+			h := habits[person.ID]
+			if h == nil {
+				h = &habit{}
+				habits[person.ID] = h
+			}
+			h.known++
+			h.in += int(wh)
+		}
+	}
+	for i, c := range commits {
+		person := persons[i]
+		ct := Contribution{Time: c.AuthorTime.UTC(), WorkingHours: workingHours(c), Class: Unknown}
+		if person == nil {
+			// No login and no e-mail: nothing to attribute.
+			out = append(out, ct)
+			continue
+		}
+		ct.Person = person.ID
+		user := p.userOf(person)
+		if c.AuthorBot || person.Bot || identity.IsBot(c.AuthorLogin, c.AuthorEmail, c.AuthorName, userType(user)) {
+			ct.Class = Bot
+			out = append(out, ct)
+			continue
+		}
+		ans := p.Aff.Resolve(c.AuthorEmail, user, c.AuthorTime)
+		switch {
+		case ans.Employer != "":
+			ct.Class, ct.Employer, ct.Source = Paid, ans.Employer, ans.Source
+		case ans.Independent:
+			ct.Class = Volunteer
+		case personalAddress(c.AuthorEmail):
+			// A personal address used mostly outside working hours is
+			// the volunteer pattern (Riehle et al. 2014); without known
+			// offsets there is no evidence either way.
+			if h := habits[person.ID]; h != nil && h.known >= 5 && float64(h.in)/float64(h.known) < 0.5 {
+				ct.Class = Volunteer
+			}
+		}
+		out = append(out, ct)
+	}
+	return out
+}
+
+func (p *People) userOf(person *identity.Person) *store.User {
+	for _, l := range person.Logins {
+		if u, ok := p.Users[strings.ToLower(l)]; ok {
+			return u
+		}
+	}
+	return nil
+}
+
+func userType(u *store.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.Type
+}
+
+func personalAddress(email string) bool {
+	d := affiliation.Domain(email)
+	return d == "" || affiliation.IsGenericProvider(d)
+}
+
+func workingHours(c store.Commit) int8 {
+	if !c.AuthorTZKnown || c.AuthorTime.IsZero() {
+		return -1
+	}
+	t := c.AuthorTime.In(time.FixedZone("", c.AuthorTZOffset*60))
+	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return 0
+	}
+	if h := t.Hour(); h >= 9 && h < 17 {
+		return 1
+	}
+	return 0
+}
+
+// Value is a number that may be unavailable: OK=false means it could not
+// be computed, which is never the same as zero.
+type Value struct {
+	V  float64 `json:"value"`
+	OK bool    `json:"available"`
+}
+
+func some(v float64) Value { return Value{V: v, OK: true} }
+
+// ClassStats counts one class in one window.
+type ClassStats struct {
+	Commits int `json:"commits"`
+	People  int `json:"people"`
+}
+
+// EmployerShare is one employer's part of a window's human commits.
+type EmployerShare struct {
+	Employer string  `json:"employer"` // "other" folds the rest
+	Commits  int     `json:"commits"`
+	Share    float64 `json:"share"`
+}
+
+// WindowStats are the work signals of one window.
+type WindowStats struct {
+	Window string    `json:"window"`
+	From   time.Time `json:"from"` // exclusive
+	To     time.Time `json:"to"`   // inclusive
+	// Commits counts all commits, bots included; Authors counts distinct
+	// human people.
+	Commits int                  `json:"commits"`
+	Authors int                  `json:"authors"`
+	ByClass map[Class]ClassStats `json:"by_class"`
+	// PaidShare is paid / human commits; unavailable without human commits.
+	PaidShare Value `json:"paid_share"`
+	// WorkingHoursShare is the independent estimate: share of human
+	// commits with a known offset authored in working hours.
+	WorkingHoursShare Value           `json:"working_hours_share"`
+	Employers         []EmployerShare `json:"employers"`
+	BusFactor         Value           `json:"bus_factor"`
+	ElephantFactor    Value           `json:"elephant_factor"`
+}
+
+// window selects contributions with from < t <= to.
+func window(cs []Contribution, from, to time.Time) []Contribution {
+	// cs is sorted by time; find the bounds by binary search.
+	lo := sort.Search(len(cs), func(i int) bool { return cs[i].Time.After(from) })
+	hi := sort.Search(len(cs), func(i int) bool { return cs[i].Time.After(to) })
+	return cs[lo:hi]
+}
+
+func windowStats(name string, cs []Contribution, from, to time.Time, topN int) WindowStats {
+	w := WindowStats{Window: name, From: from, To: to, ByClass: map[Class]ClassStats{}}
+	in := window(cs, from, to)
+	people := map[Class]map[string]bool{}
+	humans := map[string]bool{}
+	var human, paid, whKnown, whIn int
+	employers := map[string]int{}
+	for _, c := range in {
+		w.Commits++
+		cls := w.ByClass[c.Class]
+		cls.Commits++
+		w.ByClass[c.Class] = cls
+		if people[c.Class] == nil {
+			people[c.Class] = map[string]bool{}
+		}
+		if c.Person != "" {
+			people[c.Class][c.Person] = true
+		}
+		if c.Class == Bot {
+			continue
+		}
+		human++
+		if c.Person != "" {
+			humans[c.Person] = true
+		}
+		if c.Class == Paid {
+			paid++
+			employers[c.Employer]++
+		}
+		if c.WorkingHours >= 0 {
+			whKnown++
+			whIn += int(c.WorkingHours)
+		}
+	}
+	for _, cl := range Classes {
+		s := w.ByClass[cl]
+		s.People = len(people[cl])
+		w.ByClass[cl] = s
+	}
+	w.Authors = len(humans)
+	if human > 0 {
+		w.PaidShare = some(float64(paid) / float64(human))
+		w.Employers = topEmployers(employers, human, topN)
+		w.BusFactor = some(float64(busFactor(in)))
+		w.ElephantFactor = some(float64(elephantFactor(in)))
+	}
+	if whKnown > 0 {
+		w.WorkingHoursShare = some(float64(whIn) / float64(whKnown))
+	}
+	return w
+}
+
+func topEmployers(counts map[string]int, total, n int) []EmployerShare {
+	var all []EmployerShare
+	for e, c := range counts {
+		all = append(all, EmployerShare{Employer: e, Commits: c})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Commits != all[j].Commits {
+			return all[i].Commits > all[j].Commits
+		}
+		return all[i].Employer < all[j].Employer
+	})
+	if len(all) > n {
+		other := EmployerShare{Employer: "other"}
+		for _, e := range all[n:] {
+			other.Commits += e.Commits
+		}
+		all = append(all[:n], other)
+	}
+	for i := range all {
+		all[i].Share = float64(all[i].Commits) / float64(total)
+	}
+	return all
+}

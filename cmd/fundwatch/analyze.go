@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/fundwatch/fundwatch/analysis"
+	"github.com/fundwatch/fundwatch/analysis/affiliation"
+	"github.com/fundwatch/fundwatch/analysis/identity"
+	"github.com/fundwatch/fundwatch/history"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+type analyzeCmd struct {
+	cmd          *kingpin.CmdClause
+	git, log     *string
+	repo         *string
+	asOf         *string
+	affiliations *string
+	mailmap      *string
+	format       *string
+}
+
+func newAnalyzeCmd(app *kingpin.Application) *analyzeCmd {
+	c := &analyzeCmd{cmd: app.Command("analyze", "Analyse one commit history without any API: who does the work, who pays, employer exits, handovers, lifecycle, drift risk.")}
+	c.git = c.cmd.Flag("git", "A local clone or bare repository, read with git log.").String()
+	c.log = c.cmd.Flag("log", "A commit history in fundwatch's TSV format (gzip or plain), as in shared/data.").String()
+	c.repo = c.cmd.Flag("repo", "Name to report the history under (default: from the path).").String()
+	c.asOf = c.cmd.Flag("as-of", "Analyse as if it were this day (YYYY-MM-DD); default: the day of the newest commit.").String()
+	c.affiliations = c.cmd.Flag("affiliations", "Affiliation file (gitdm-like: email-or-domain  Employer  [< yyyy-mm-dd]).").String()
+	c.mailmap = c.cmd.Flag("mailmap", "A .mailmap file merging people's addresses (with --git, the repository's own .mailmap is used when present).").String()
+	c.format = c.cmd.Flag("format", "Output format.").Default("text").Enum("text", "json")
+	return c
+}
+
+func (c *analyzeCmd) run(_ *slog.Logger) int {
+	if err := c.runErr(os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch analyze: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func (c *analyzeCmd) runErr(w io.Writer) error {
+	if (*c.git == "") == (*c.log == "") {
+		return errors.New("give exactly one of --git PATH or --log FILE")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	repo := *c.repo
+	var (
+		commits []store.Commit
+		err     error
+		mm      *identity.Mailmap
+	)
+	if *c.log != "" {
+		if repo == "" {
+			repo = nameFromPath(*c.log)
+		}
+		commits, err = history.ReadTSVFile(*c.log, repo)
+	} else {
+		if repo == "" {
+			repo = nameFromPath(*c.git)
+		}
+		commits, err = history.ReadGit(ctx, *c.git, repo)
+	}
+	if err != nil {
+		return err
+	}
+	if *c.mailmap != "" {
+		data, err := os.ReadFile(*c.mailmap)
+		if err != nil {
+			return err
+		}
+		if mm, err = identity.ParseMailmap(*c.mailmap, data); err != nil {
+			return err
+		}
+	}
+	var file *affiliation.File
+	if *c.affiliations != "" {
+		if file, err = affiliation.LoadFile(*c.affiliations); err != nil {
+			return err
+		}
+	}
+	at, err := c.instant(commits)
+	if err != nil {
+		return err
+	}
+	people := analysis.NewPeople([][]store.Commit{commits}, nil, mm, affiliation.NewResolver(affiliation.Options{File: file}))
+	a := analysis.Analyze(analysis.Facts{Repo: repo, Commits: commits}, people, at, analysis.DefaultParams())
+	if *c.format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(a)
+	}
+	return writeReport(w, a, analysis.DefaultParams())
+}
+
+func (c *analyzeCmd) instant(commits []store.Commit) (time.Time, error) {
+	if *c.asOf != "" {
+		t, err := time.Parse(time.DateOnly, *c.asOf)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--as-of %q: want YYYY-MM-DD", *c.asOf)
+		}
+		// The whole day counts.
+		return t.Add(24*time.Hour - time.Second), nil
+	}
+	var last time.Time
+	for _, cm := range commits {
+		if cm.AuthorTime.After(last) {
+			last = cm.AuthorTime
+		}
+	}
+	if last.IsZero() {
+		return time.Now().UTC(), nil
+	}
+	return last.UTC(), nil
+}
+
+// nameFromPath turns "data/samba-team__samba.commits.tsv.gz" into
+// "samba-team/samba" and "/src/curl/.git" into "curl".
+func nameFromPath(p string) string {
+	base := filepath.Base(strings.TrimSuffix(filepath.Clean(p), "/.git"))
+	for _, suf := range []string{".gz", ".tsv", ".commits", ".git"} {
+		base = strings.TrimSuffix(base, suf)
+	}
+	return strings.Replace(base, "__", "/", 1)
+}
+
+// writeReport is the text a foundation could paste into a grant review.
+func writeReport(w io.Writer, a *analysis.Analysis, p *analysis.Params) error {
+	year, _ := a.Window("365d")
+	base, _ := a.Window("baseline")
+	recent, _ := a.Window("90d")
+	fmt.Fprintf(w, "fundwatch analysis of %s as of %s\n", a.Repo, a.AsOf.UTC().Format(time.DateOnly))
+	fmt.Fprintf(w, "History: %d commits", a.Commits)
+	if !a.LastCommit.IsZero() {
+		fmt.Fprintf(w, ", the newest on %s", a.LastCommit.UTC().Format(time.DateOnly))
+	}
+	fmt.Fprintf(w, ". Lifecycle: %s.\n\n", a.Lifecycle)
+
+	fmt.Fprintln(w, "Who does the work")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  \tlast 90 days\tlast year\tyear before")
+	row := func(label string, f func(analysis.WindowStats) string) {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", label, f(recent), f(year), f(base))
+	}
+	row("commits (bots included)", func(s analysis.WindowStats) string { return fmt.Sprint(s.Commits) })
+	row("people", func(s analysis.WindowStats) string { return fmt.Sprint(s.Authors) })
+	for _, cl := range analysis.Classes {
+		row("  "+string(cl)+" commits", func(s analysis.WindowStats) string { return fmt.Sprint(s.ByClass[cl].Commits) })
+	}
+	row("paid share (employer known)", func(s analysis.WindowStats) string { return ratio(s.PaidShare) })
+	row("working-hours share (independent estimate)", func(s analysis.WindowStats) string { return ratio(s.WorkingHoursShare) })
+	row("bus factor", func(s analysis.WindowStats) string { return factor(s.BusFactor) })
+	row("elephant factor", func(s analysis.WindowStats) string { return factor(s.ElephantFactor) })
+	tw.Flush()
+	for _, ws := range []analysis.WindowStats{year, base} {
+		if len(ws.Employers) == 0 {
+			continue
+		}
+		var parts []string
+		for _, e := range ws.Employers {
+			parts = append(parts, fmt.Sprintf("%s %.0f%%", e.Employer, 100*e.Share))
+		}
+		label := "last year"
+		if ws.Window == "baseline" {
+			label = "year before"
+		}
+		fmt.Fprintf(w, "  employers, %s: %s\n", label, strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(w)
+
+	fmt.Fprintf(w, "Drift risk: %.2f\n", a.Risk.Score)
+	if len(a.Risk.Reasons) == 0 {
+		fmt.Fprintln(w, "  No reason raises it.")
+	}
+	for _, r := range a.Risk.Reasons {
+		fmt.Fprintf(w, "  - %s: %s.\n    What to do: %s\n", r.Title, r.Detail, p.Signals[r.ID].Action)
+	}
+	if len(a.Risk.Unavailable) > 0 {
+		var titles []string
+		for _, id := range a.Risk.Unavailable {
+			titles = append(titles, p.Signals[id].Title)
+		}
+		sort.Strings(titles)
+		fmt.Fprintf(w, "  Not evaluated, for lack of data: %s.\n", strings.Join(titles, "; "))
+	}
+	return nil
+}
