@@ -31,44 +31,49 @@ func TestComputeWindowsAndAvailability(t *testing.T) {
 	must(st.UpsertRepo(ctx, store.Repo{FullName: "a/active", Stars: 5}))
 	must(st.UpsertCommits(ctx, []store.Commit{
 		commit("1", "alice", "alice@x.org", 10*day),
-		commit("2", "ALICE", "other@x.org", 20*day), // same login, other case: one author
+		commit("2", "ALICE", "other@x.org", 20*day), // same login, other case: one person
 		commit("3", "", "bob@x.org", 100*day),       // unlinked: identified by e-mail
 		commit("4", "", "Bob@X.org", 200*day),
-		commit("5", "carol", "c@x.org", 400*day), // outside both windows
+		commit("5", "carol", "c@x.org", 400*day), // only in the baseline year
 		commit("6", "dave", "d@x.org", -2*day),   // after the instant: ignored
+		commit("7", "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", 5*day),
 	}))
 	must(st.SetCursor(ctx, store.Cursor{Repo: "a/active", Endpoint: "commits", ETag: `W/"x"`}))
 	// a/partial: metadata known, history not yet read completely.
 	must(st.UpsertRepo(ctx, store.Repo{FullName: "a/partial"}))
 	must(st.UpsertCommits(ctx, []store.Commit{{Repo: "a/partial", SHA: "9", AuthorTime: at.Add(-day)}}))
 
-	snap, err := Compute(ctx, st, []Target{{Repo: "a/active", Tier: "critical"}, {Repo: "a/partial"}, {Repo: "a/never"}}, at)
+	snap, err := Compute(ctx, st, []Target{{Repo: "a/active", Tier: "critical"}, {Repo: "a/partial"}, {Repo: "a/never"}}, at, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []struct {
-		repo               string
-		collected, commits bool
-		last               time.Time
-		windows            []WindowStats
-	}{
-		{"a/active", true, true, at.Add(-10 * day), []WindowStats{{"90d", 2, 1}, {"365d", 4, 2}}},
-		{"a/partial", true, false, time.Time{}, nil},
-		{"a/never", false, false, time.Time{}, nil},
+	if r := snap.Repos[1]; !r.Collected || r.CommitsCollected || r.Analysis != nil {
+		t.Errorf("a/partial: %+v", r)
 	}
-	for i, w := range want {
-		r := snap.Repos[i]
-		if r.Repo != w.repo || r.Collected != w.collected || r.CommitsCollected != w.commits || !r.LastCommit.Equal(w.last) {
-			t.Errorf("%s: collected=%v commits=%v last=%s", r.Repo, r.Collected, r.CommitsCollected, r.LastCommit)
+	if r := snap.Repos[2]; r.Collected || r.CommitsCollected || r.Analysis != nil {
+		t.Errorf("a/never: %+v", r)
+	}
+	a := snap.Repos[0].Analysis
+	if a == nil {
+		t.Fatal("a/active: no analysis")
+	}
+	if !a.LastCommit.Equal(at.Add(-5 * day)) {
+		t.Errorf("last commit %s", a.LastCommit)
+	}
+	for _, w := range []struct {
+		name             string
+		commits, authors int
+		bots             int
+	}{
+		{"90d", 3, 1, 1}, {"365d", 5, 2, 1}, {"baseline", 1, 1, 0},
+	} {
+		ws, ok := a.Window(w.name)
+		if !ok || ws.Commits != w.commits || ws.Authors != w.authors || ws.ByClass[Bot].Commits != w.bots {
+			t.Errorf("%s: %+v, want commits %d authors %d bots %d", w.name, ws, w.commits, w.authors, w.bots)
 		}
-		if len(r.Windows) != len(w.windows) {
-			t.Errorf("%s: windows %+v, want %+v", r.Repo, r.Windows, w.windows)
-			continue
-		}
-		for j := range w.windows {
-			if r.Windows[j] != w.windows[j] {
-				t.Errorf("%s: window %+v, want %+v", r.Repo, r.Windows[j], w.windows[j])
-			}
-		}
+	}
+	// Issues were never collected: responsiveness is unavailable, not 0.
+	if a.Responsiveness != nil {
+		t.Error("responsiveness computed without collected issues")
 	}
 }

@@ -43,6 +43,7 @@ type Config struct {
 	Web        Web
 	Collectors map[string]Collector // by collector name; every name in CollectorNames
 	Watch      []WatchItem
+	Analysis   Analysis
 	// Source is the file the configuration came from, for messages.
 	Source string
 	// Warnings are problems that do not stop fundwatch but that an operator
@@ -66,6 +67,19 @@ type GitHub struct {
 // Store says where the SQLite database lives.
 type Store struct {
 	Path string
+}
+
+// Analysis points at the user's inputs to the analysis. Each is a file
+// path, checked to be readable here and parsed (with its own line-numbered
+// errors) by the analysis packages.
+type Analysis struct {
+	// Affiliations is a gitdm-like file: "email-or-domain  Employer  [< yyyy-mm-dd]".
+	Affiliations string
+	// Mailmap is a git .mailmap merging people's addresses.
+	Mailmap string
+	// Params overrides thresholds and weights of the signals (YAML, the
+	// shape of analysis/defaults.yaml; name only what changes).
+	Params string
 }
 
 // Web says where the exporter serves metrics.

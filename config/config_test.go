@@ -148,6 +148,15 @@ watch:
 			warnings: []string{noTokenWarning},
 		},
 		{
+			name: "analysis inputs",
+			yaml: "analysis:\n  affiliations: " + tokenFile + "\n  mailmap: " + tokenFile + "\n  params: " + tokenFile + "\nwatch: [a/b]\n",
+			want: func(c *Config) {
+				c.Analysis = Analysis{Affiliations: tokenFile, Mailmap: tokenFile, Params: tokenFile}
+				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 5}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
 			name: "descriptors and telemetry path /",
 			yaml: "web: {telemetry_path: /}\ncollectors:\n  repo: {schedule: '@hourly'}\n  users: {schedule: '@weekly'}\nwatch: [a/b]\n",
 			want: func(c *Config) {
@@ -244,10 +253,10 @@ func TestParseBad(t *testing.T) {
 		{"two documents", "github: {}\n---\nstore: {}\n", nil, "fundwatch.yaml:2: a second YAML document"},
 		{"syntax error", "github:\n  timeout: [\n", nil, "fundwatch.yaml:2: did not find expected node content"},
 		{"tab indentation", "github:\n\ttimeout: 3s\n", nil, "fundwatch.yaml:2: found character that cannot start any token"},
-		{"top level list", "- curl/curl\n", nil, "fundwatch.yaml:1: must be a mapping of sections (github, store, web, collectors, watch), got a list"},
-		{"top level scalar", "curl/curl\n", nil, `fundwatch.yaml:1: must be a mapping of sections (github, store, web, collectors, watch), got "curl/curl"`},
-		{"unknown section", "store: {}\ngihub: {}\n", nil, "fundwatch.yaml:2: gihub: unknown section (known: github, store, web, collectors, watch); did you mean github?"},
-		{"unknown section, no suggestion", "prometheus: {}\n", nil, "fundwatch.yaml:1: prometheus: unknown section (known: github, store, web, collectors, watch)"},
+		{"top level list", "- curl/curl\n", nil, "fundwatch.yaml:1: must be a mapping of sections (github, store, web, collectors, watch, analysis), got a list"},
+		{"top level scalar", "curl/curl\n", nil, `fundwatch.yaml:1: must be a mapping of sections (github, store, web, collectors, watch, analysis), got "curl/curl"`},
+		{"unknown section", "store: {}\ngihub: {}\n", nil, "fundwatch.yaml:2: gihub: unknown section (known: github, store, web, collectors, watch, analysis); did you mean github?"},
+		{"unknown section, no suggestion", "prometheus: {}\n", nil, "fundwatch.yaml:1: prometheus: unknown section (known: github, store, web, collectors, watch, analysis)"},
 		{"duplicate section", "store: {}\nweb: {}\nstore: {}\n", nil, "fundwatch.yaml:3: store: defined twice (first at line 1)"},
 		{"non-scalar key", "? [a]\n: b\n", nil, "fundwatch.yaml:1: keys must be plain names, got a list"},
 		{"merge key", "github:\n  <<: {timeout: 1s}\n", nil, `fundwatch.yaml:2: github."<<": merge keys (<<) are not supported`},
@@ -285,6 +294,10 @@ func TestParseBad(t *testing.T) {
 		{"store path empty", "store:\n  path: ''\n", nil, "fundwatch.yaml:2: store.path: must not be empty"},
 		{"store path list", "store:\n  path: [a]\n", nil, "fundwatch.yaml:2: store.path: must be a string, got a list"},
 		{"store unknown key", "store:\n  dir: /x\n", nil, "fundwatch.yaml:2: store.dir: unknown key (known: path)"},
+		{"analysis missing file", "analysis:\n  affiliations: /nonexistent/affiliations.txt\n", nil, "fundwatch.yaml:2: analysis.affiliations: open /nonexistent/affiliations.txt: no such file or directory"},
+		{"analysis directory", "analysis:\n  mailmap: /\n", nil, "fundwatch.yaml:2: analysis.mailmap: / is not a regular file"},
+		{"analysis empty", "analysis:\n  params: ''\n", nil, "fundwatch.yaml:2: analysis.params: must not be empty; leave the key out instead"},
+		{"analysis unknown key", "analysis:\n  affiliation: /x\n", nil, "fundwatch.yaml:2: analysis.affiliation: unknown key (known: affiliations, mailmap, params); did you mean affiliations?"},
 		{"listen address int", "web:\n  listen_address: 9864\n", nil, `fundwatch.yaml:2: web.listen_address: must be a string, got the integer "9864" (quote it to make it a string)`},
 		{"listen address no port", "web:\n  listen_address: localhost\n", nil, `fundwatch.yaml:2: web.listen_address: "localhost" is not host:port (like ":9864"): missing port in address`},
 		{"listen address named port", "web:\n  listen_address: ':http'\n", nil, `web.listen_address: port "http" is not a number from 0 to 65535`},
@@ -537,6 +550,9 @@ func TestExampleParses(t *testing.T) {
 	}
 	tokenFile := writeFile(t, "token", "ghp_example\n")
 	data = []byte(strings.Replace(string(data), secretPath, tokenFile, 1))
+	for _, f := range []string{"affiliations.txt", "mailmap", "params.yaml"} {
+		data = []byte(strings.Replace(string(data), "/etc/fundwatch/"+f, writeFile(t, f, "# empty\n"), 1))
+	}
 	cfg, err := Parse("example.yaml", data, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -553,7 +569,7 @@ func TestExampleParses(t *testing.T) {
 	// The example documents every key and every collector, each set
 	// explicitly (uncommented), so that this test checks they parse.
 	text := string(data)
-	for _, keys := range [][]string{sectionKeys, githubKeys, storeKeys, webKeys, collectorKeys, watchKeys, CollectorNames} {
+	for _, keys := range [][]string{sectionKeys, analysisKeys, githubKeys, storeKeys, webKeys, collectorKeys, watchKeys, CollectorNames} {
 		for _, k := range keys {
 			if !strings.Contains(text, "\n"+k+":") && !strings.Contains(text, " "+k+":") {
 				t.Errorf("example.yaml does not set %q", k)

@@ -26,7 +26,8 @@ import (
 
 // Keys each section accepts, in the order example.yaml documents them.
 var (
-	sectionKeys   = []string{"github", "store", "web", "collectors", "watch"}
+	sectionKeys   = []string{"github", "store", "web", "collectors", "watch", "analysis"}
+	analysisKeys  = []string{"affiliations", "mailmap", "params"}
 	githubKeys    = []string{"api_url", "token_file", "timeout"}
 	storeKeys     = []string{"path"}
 	webKeys       = []string{"listen_address", "telemetry_path"}
@@ -359,6 +360,8 @@ func (p *parser) root(root *yaml.Node) {
 			p.collectors(v)
 		case "watch":
 			p.watch(v)
+		case "analysis":
+			p.analysis(v)
 		default:
 			p.unknown(k, "", "section", sectionKeys)
 		}
@@ -514,6 +517,55 @@ func (p *parser) store(n *yaml.Node) {
 			p.unknown(k, "store", "key", storeKeys)
 		}
 	})
+}
+
+func (p *parser) analysis(n *yaml.Node) {
+	a := &p.cfg.Analysis
+	p.mapping(n, "analysis", "a mapping", func(key string, k, v *yaml.Node) {
+		kp := join("analysis", key)
+		var dst *string
+		switch key {
+		case "affiliations":
+			dst = &a.Affiliations
+		case "mailmap":
+			dst = &a.Mailmap
+		case "params":
+			dst = &a.Params
+		default:
+			p.unknown(k, "analysis", "key", analysisKeys)
+			return
+		}
+		s, ok := p.str(v, kp)
+		if !ok {
+			return
+		}
+		if s == "" {
+			p.errorf(v, kp, "must not be empty; leave the key out instead")
+			return
+		}
+		if err := readable(s); err != nil {
+			p.fail(v, kp, err)
+			return
+		}
+		*dst = s
+	})
+}
+
+// readable checks that path is a regular file fundwatch can open.
+func readable(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", path)
+	}
+	return nil
 }
 
 func (p *parser) web(n *yaml.Node) {

@@ -45,11 +45,15 @@ type app struct {
 }
 
 func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
+	opts, err := analysisOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(cfg.Store.Path)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, now: time.Now, store: st}
+	a := &app{cfg: cfg, log: log, now: time.Now, store: st, analysisOpts: opts}
 	a.self = metrics.NewSelf(collectors.Names())
 	a.snap = metrics.NewSnapshot()
 	a.reg = metrics.NewRegistry(a.snap, a.self)

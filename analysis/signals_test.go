@@ -1,0 +1,282 @@
+package analysis
+
+import (
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/analysis/responsiveness"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+func sortContributions(cs []Contribution) {
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Time.Before(cs[j].Time) })
+}
+
+var at = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+const dayD = 24 * time.Hour
+
+// work builds contributions: n commits by person (class, employer) spread
+// evenly over (from, to] days ago.
+type work struct {
+	person, employer string
+	class            Class
+	n                int
+	fromDays, toDays int
+}
+
+func contributions(ws ...work) []Contribution {
+	var out []Contribution
+	for _, w := range ws {
+		span := time.Duration(w.fromDays-w.toDays) * dayD
+		for i := 0; i < w.n; i++ {
+			t := at.Add(-time.Duration(w.fromDays)*dayD + span*time.Duration(i+1)/time.Duration(w.n+1))
+			out = append(out, Contribution{Time: t, Person: w.person, Class: w.class, Employer: w.employer, WorkingHours: -1})
+		}
+	}
+	sortContributions(out)
+	return out
+}
+
+func TestBusAndElephantFactor(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name          string
+		cs            []Contribution
+		bus, elephant int
+	}{
+		{"empty", nil, 0, 0},
+		{"one commit", contributions(work{"a", "", Volunteer, 1, 10, 0}), 1, 1},
+		{"all bots", contributions(work{"bot", "", Bot, 50, 10, 0}), 0, 0},
+		{"one dominant person", contributions(work{"a", "", Volunteer, 60, 10, 0}, work{"b", "", Volunteer, 40, 10, 0}), 1, 1},
+		{"exactly half counts", contributions(work{"a", "", Unknown, 50, 10, 0}, work{"b", "", Unknown, 30, 10, 0}, work{"c", "", Unknown, 20, 10, 0}), 1, 1},
+		{"three needed", contributions(work{"a", "", Unknown, 20, 10, 0}, work{"b", "", Unknown, 20, 10, 0}, work{"c", "", Unknown, 20, 10, 0}, work{"d", "", Unknown, 20, 10, 0}, work{"e", "", Unknown, 20, 10, 0}), 3, 3},
+		{"bots ignored", contributions(work{"bot", "", Bot, 500, 10, 0}, work{"a", "", Volunteer, 10, 10, 0}, work{"b", "", Volunteer, 9, 10, 0}), 1, 1},
+		{"one employer, many people", contributions(work{"a", "acme", Paid, 20, 10, 0}, work{"b", "acme", Paid, 20, 10, 0}, work{"c", "acme", Paid, 20, 10, 0}, work{"d", "", Volunteer, 30, 10, 0}), 2, 1},
+		{"two employers", contributions(work{"a", "acme", Paid, 30, 10, 0}, work{"b", "globex", Paid, 30, 10, 0}, work{"c", "", Unknown, 35, 10, 0}), 2, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := busFactor(c.cs); got != c.bus {
+				t.Errorf("bus factor %d, want %d", got, c.bus)
+			}
+			if got := elephantFactor(c.cs); got != c.elephant {
+				t.Errorf("elephant factor %d, want %d", got, c.elephant)
+			}
+		})
+	}
+}
+
+func TestWindowStatsEdgeCases(t *testing.T) {
+	t.Parallel()
+	empty := windowStats("90d", nil, at.Add(-90*dayD), at, 5)
+	if empty.PaidShare.OK || empty.BusFactor.OK || empty.ElephantFactor.OK || empty.WorkingHoursShare.OK {
+		t.Errorf("empty window reports values: %+v", empty)
+	}
+	bots := windowStats("90d", contributions(work{"bot", "", Bot, 10, 50, 0}), at.Add(-90*dayD), at, 5)
+	if bots.Commits != 10 || bots.Authors != 0 || bots.PaidShare.OK || bots.BusFactor.OK {
+		t.Errorf("all-bot window: %+v", bots)
+	}
+	mixed := windowStats("90d", contributions(
+		work{"a", "acme", Paid, 30, 50, 0}, work{"b", "globex", Paid, 10, 50, 0}, work{"c", "initech", Paid, 5, 50, 0},
+		work{"d", "", Volunteer, 5, 50, 0}, work{"e", "old", Paid, 7, 200, 100}), at.Add(-90*dayD), at, 2)
+	if mixed.Commits != 50 || mixed.PaidShare.V != 0.9 {
+		t.Errorf("mixed: commits %d paid %v", mixed.Commits, mixed.PaidShare)
+	}
+	want := []EmployerShare{{"acme", 30, 0.6}, {"globex", 10, 0.2}, {"other", 5, 0.1}}
+	if len(mixed.Employers) != len(want) {
+		t.Fatalf("employers %+v", mixed.Employers)
+	}
+	for i := range want {
+		if mixed.Employers[i] != want[i] {
+			t.Errorf("employer %d: %+v, want %+v", i, mixed.Employers[i], want[i])
+		}
+	}
+}
+
+func TestWorkingHoursInTheAuthorsOwnOffset(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		utc    string
+		offset int // minutes
+		known  bool
+		want   int8
+	}{
+		{"unknown offset", "2026-06-03T10:00:00Z", 0, false, -1},
+		{"Wednesday 10:00 UTC", "2026-06-03T10:00:00Z", 0, true, 1},
+		{"Wednesday 23:30 UTC is Thursday 05:00 in +05:30", "2026-06-03T23:30:00Z", 330, true, 0},
+		{"Wednesday 04:00 UTC is 09:30 in +05:30", "2026-06-03T04:00:00Z", 330, true, 1},
+		{"Friday 22:00 UTC is Saturday 07:00 in +09:00", "2026-06-05T22:00:00Z", 540, true, 0},
+		{"Monday 02:00 UTC is Sunday 22:00 in -04:00", "2026-06-08T02:00:00Z", -240, true, 0},
+		{"Monday 13:00 UTC is 09:00 in -04:00", "2026-06-08T13:00:00Z", -240, true, 1},
+		{"17:00 local is outside", "2026-06-03T17:00:00Z", 0, true, 0},
+		{"16:59 local is inside", "2026-06-03T16:59:00Z", 0, true, 1},
+	}
+	for _, c := range cases {
+		tm, _ := time.Parse(time.RFC3339, c.utc)
+		got := workingHours(store.Commit{AuthorTime: tm, AuthorTZKnown: c.known, AuthorTZOffset: c.offset})
+		if got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+func TestEmployerExits(t *testing.T) {
+	t.Parallel()
+	p := DefaultParams()
+	baseFrom, baseTo, recentFrom := at.Add(-730*dayD), at.Add(-365*dayD), at.Add(-90*dayD)
+	cases := []struct {
+		name  string
+		cs    []Contribution
+		want  []string
+		ok    bool
+		lastN int // days ago the exiting employer was last active
+	}{
+		{"too little baseline work", contributions(work{"a", "acme", Paid, 10, 700, 400}), nil, false, 0},
+		{"employer leaves with its people",
+			contributions(work{"a", "acme", Paid, 60, 700, 300}, work{"b", "acme", Paid, 40, 700, 300}, work{"v", "", Volunteer, 40, 700, 0}),
+			[]string{"acme"}, true, 300},
+		{"people change employer but stay",
+			contributions(work{"a", "acme", Paid, 60, 700, 300}, work{"a", "globex", Paid, 30, 300, 0}, work{"v", "", Volunteer, 40, 700, 0}),
+			nil, true, 0},
+		{"steady employer",
+			contributions(work{"a", "acme", Paid, 100, 700, 0}, work{"v", "", Volunteer, 40, 700, 0}), nil, true, 0},
+		{"small employer leaves: below the share threshold",
+			contributions(work{"a", "acme", Paid, 21, 700, 300}, work{"v", "", Volunteer, 200, 700, 0}), nil, true, 0},
+		{"whole project stops: the employer's exit is still an exit",
+			contributions(work{"a", "acme", Paid, 60, 700, 200}, work{"v", "", Volunteer, 30, 700, 200}), []string{"acme"}, true, 200},
+		{"employer still has a share above max recent",
+			contributions(work{"a", "acme", Paid, 60, 700, 300}, work{"b", "acme", Paid, 5, 80, 0}, work{"v", "", Volunteer, 40, 700, 0}), nil, true, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := employerExits(c.cs, baseFrom, baseTo, recentFrom, at, p)
+			if ok != c.ok {
+				t.Fatalf("available = %v, want %v", ok, c.ok)
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("exits %+v, want %v", got, c.want)
+			}
+			for i, e := range got {
+				if e.Employer != c.want[i] {
+					t.Errorf("exit %d: %s, want %s", i, e.Employer, c.want[i])
+				}
+				if d := at.Sub(e.LastActive) / dayD; int(d) < c.lastN-3 || int(d) > c.lastN+1 {
+					t.Errorf("last active %d days ago, want ~%d", d, c.lastN)
+				}
+				if e.RecentShare > p.EmployerExit.MaxRecentShare || e.BaselineShare < p.EmployerExit.MinBaselineShare {
+					t.Errorf("shares %+v", e)
+				}
+			}
+		})
+	}
+}
+
+func TestHandovers(t *testing.T) {
+	t.Parallel()
+	p := DefaultParams()
+	baseFrom, baseTo, recentFrom := at.Add(-730*dayD), at.Add(-365*dayD), at.Add(-90*dayD)
+	cases := []struct {
+		name string
+		cs   []Contribution
+		want bool
+		ok   bool
+	}{
+		{"too little work", contributions(work{"old", "", Volunteer, 5, 700, 0}), false, false},
+		{"the xz pattern",
+			contributions(work{"old", "", Volunteer, 100, 729, 200}, work{"new", "", Volunteer, 5, 380, 366}, work{"new", "", Volunteer, 80, 365, 0}, work{"x", "", Volunteer, 10, 700, 0}),
+			true, true},
+		{"newcomer with older history is not new",
+			contributions(work{"old", "", Volunteer, 100, 729, 200}, work{"new", "", Volunteer, 3, 900, 800}, work{"new", "", Volunteer, 80, 365, 0}),
+			false, true},
+		{"previous maintainer still dominant",
+			contributions(work{"old", "", Volunteer, 100, 729, 0}, work{"new", "", Volunteer, 60, 200, 0}), false, true},
+		{"no dominant maintainer before",
+			contributions(work{"a", "", Volunteer, 40, 729, 0}, work{"b", "", Volunteer, 40, 729, 0}, work{"new", "", Volunteer, 100, 90, 0}),
+			false, true},
+		{"bots never take over",
+			contributions(work{"old", "", Volunteer, 100, 729, 200}, work{"bot", "", Bot, 500, 90, 0}, work{"x", "", Volunteer, 20, 90, 0}),
+			false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			hs, ok := handovers(c.cs, baseFrom, baseTo, recentFrom, at, p)
+			if ok != c.ok || (len(hs) > 0) != c.want {
+				t.Fatalf("handovers %+v ok=%v, want found=%v ok=%v", hs, ok, c.want, c.ok)
+			}
+			if c.want && (hs[0].Newcomer != "new" || hs[0].Previous != "old") {
+				t.Errorf("handover %+v", hs[0])
+			}
+		})
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
+	p := DefaultParams()
+	mk := func(c90, c365 int, unanswered Value) *Analysis {
+		a := &Analysis{Windows: []WindowStats{{Window: "90d", Commits: c90}, {Window: "365d", Commits: c365}}}
+		if unanswered.OK || unanswered.V != 0 {
+			a.ResponsivenessYear = &responsiveness.Stats{UnansweredRatio: responsiveness.Value(unanswered)}
+		}
+		return a
+	}
+	cases := []struct {
+		name     string
+		meta     *store.Repo
+		a        *Analysis
+		prevYear int
+		want     Lifecycle
+	}{
+		{"archived wins", &store.Repo{Archived: true}, mk(50, 200, Value{}), 200, Archived},
+		{"no commits, issues unanswered", nil, mk(0, 0, some(0.95)), 40, Abandoned},
+		{"no commits, issues answered", nil, mk(0, 0, some(0.1)), 40, Inert},
+		{"no commits, issues not collected", nil, mk(0, 0, Value{}), 40, Inert},
+		{"halved", nil, mk(20, 90, Value{}), 200, Declining},
+		{"small previous year is not a decline", nil, mk(2, 5, Value{}), 20, Stable},
+		{"active", nil, mk(40, 160, Value{}), 150, Active},
+		{"finished but fine", nil, mk(1, 6, Value{}), 7, Stable},
+	}
+	for _, c := range cases {
+		if got := lifecycle(c.meta, c.a, c.prevYear, p); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+func TestRiskNeverRaisedByUnavailableSignals(t *testing.T) {
+	t.Parallel()
+	a := &Analysis{AsOf: at, Windows: []WindowStats{{Window: "90d"}, {Window: "365d"}, {Window: "baseline"}}, Lifecycle: Inert}
+	r := risk(Facts{}, a, DefaultParams())
+	if r.Score != 0 || len(r.Reasons) != 0 {
+		t.Errorf("nothing known, yet risk %+v", r)
+	}
+	for _, id := range []string{"employer_exit", "volunteer_only", "bus_factor_one", "handover", "unresponsive", "release_drought", "backlog_growth"} {
+		found := false
+		for _, u := range r.Unavailable {
+			found = found || u == id
+		}
+		if !found {
+			t.Errorf("%s not reported unavailable", id)
+		}
+	}
+}
+
+func TestRiskIsNoisyOrOfDistinctReasons(t *testing.T) {
+	t.Parallel()
+	p := DefaultParams()
+	year := WindowStats{Window: "365d", Commits: 100, PaidShare: some(0), BusFactor: some(1), ByClass: map[Class]ClassStats{}}
+	a := &Analysis{AsOf: at, Windows: []WindowStats{{Window: "90d"}, year, {Window: "baseline"}}, Lifecycle: Active,
+		ExitsAvailable: true, HandoverAvailable: true,
+		EmployerExits: []EmployerExit{{Employer: "a", LastActive: at}, {Employer: "b", LastActive: at}}}
+	r := risk(Facts{}, a, p)
+	want := 1 - (1-p.Weights["employer_exit"])*(1-p.Weights["volunteer_only"])*(1-p.Weights["bus_factor_one"])
+	if diff := r.Score - want; diff > 0.001 || diff < -0.001 {
+		t.Errorf("score %v, want %v (reasons %+v)", r.Score, want, r.Reasons)
+	}
+	if r.Score > 1 || r.Score < 0 {
+		t.Errorf("score %v outside 0..1", r.Score)
+	}
+}

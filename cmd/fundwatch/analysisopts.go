@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+
+	"github.com/fundwatch/fundwatch/analysis"
+	"github.com/fundwatch/fundwatch/analysis/affiliation"
+	"github.com/fundwatch/fundwatch/analysis/identity"
+	"github.com/fundwatch/fundwatch/config"
+)
+
+// analysisOptions reads the user's analysis inputs named in the config.
+// Each parser names its file and line in errors.
+func analysisOptions(cfg *config.Config) (analysis.Options, error) {
+	var o analysis.Options
+	if p := cfg.Analysis.Affiliations; p != "" {
+		f, err := affiliation.LoadFile(p)
+		if err != nil {
+			return o, err
+		}
+		o.Affiliations = f
+	}
+	if p := cfg.Analysis.Mailmap; p != "" {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return o, err
+		}
+		if o.Mailmap, err = identity.ParseMailmap(p, data); err != nil {
+			return o, err
+		}
+	}
+	if p := cfg.Analysis.Params; p != "" {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return o, err
+		}
+		if o.Params, err = analysis.ParseParams(p, data, analysis.DefaultParams()); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
