@@ -68,8 +68,12 @@ func testSnapshot() *analysis.Snapshot {
 			{
 				Target: analysis.Target{Repo: "acme/widget", Tier: "critical", Owner: "platform"}, Collected: true,
 				Meta:             store.Repo{Stars: 120, Forks: 7, OpenIssues: 3, PushedAt: at.Add(-time.Hour)},
-				CommitsCollected: true, LastCommit: at.Add(-2 * time.Hour),
-				Windows: []analysis.WindowStats{{Window: "90d", Commits: 40, Authors: 5}, {Window: "365d", Commits: 200, Authors: 9}},
+				CommitsCollected: true,
+				Analysis: &analysis.Analysis{
+					LastCommit: at.Add(-2 * time.Hour),
+					Windows:    []analysis.WindowStats{{Window: "90d", Commits: 40, Authors: 5}, {Window: "365d", Commits: 200, Authors: 9}},
+					Lifecycle:  analysis.Active,
+				},
 				Status: []store.RepoStatus{
 					{Repo: "acme/widget", Collector: "commits", LastAttempt: at, LastSuccess: at},
 					{Repo: "acme/widget", Collector: "issues", LastAttempt: at, LastSuccess: at.Add(-24 * time.Hour), LastError: "boom"},

@@ -1,0 +1,229 @@
+// Package responsiveness measures how a project answers its users: time to
+// a first response, the share left unanswered, the open backlog and its
+// growth, how long pull requests wait to be merged, and releases. Every
+// figure is computed as of an instant from dated facts (comments, closes,
+// merges and releases after it are ignored; an issue closed after it is
+// open at it), so replaying past instants gives history.
+//
+// Definitions:
+//   - The first response to an issue or pull request is the earliest of a
+//     comment by someone other than its author and not a bot, and, for a
+//     pull request, its merge. Issues opened by bots are left out.
+//   - The median first response is over the issues opened in the window.
+//     Issues not yet answered are censored at their age: when more than
+//     half of those older than the grace period are unanswered, the median
+//     is the age of the median issue — a lower bound, never a small
+//     number — and UnansweredRatio says so.
+//   - Releases exclude drafts and include prereleases (a prerelease is
+//     still release work).
+package responsiveness
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fundwatch/fundwatch/store"
+)
+
+// Grace is how old an unanswered issue must be to count as unanswered:
+// nobody should be judged on an issue opened this morning.
+const Grace = 7 * 24 * time.Hour
+
+// Input is one repository's issues, comments and releases.
+type Input struct {
+	Issues   []store.Issue // issues and pull requests
+	Comments []store.Comment
+	Releases []store.Release
+	IsBot    func(login string) bool // nil: only "[bot]" logins
+}
+
+// Value is a number that may be unavailable (OK=false), never to be read
+// as zero.
+type Value struct {
+	V  float64 `json:"value"`
+	OK bool    `json:"available"`
+}
+
+// Stats are the responsiveness figures of one window ending at an instant.
+type Stats struct {
+	Window      time.Duration `json:"window_seconds"`
+	Opened      int           `json:"opened"`       // plain issues opened in the window (bots excluded)
+	OpenedPulls int           `json:"opened_pulls"` // pull requests opened in the window
+	// Median seconds to first response on plain issues / pull requests.
+	FirstResponseMedianSeconds      Value `json:"first_response_median_seconds"`
+	FirstResponsePullsMedianSeconds Value `json:"first_response_pulls_median_seconds"`
+	// Share of issues and PRs opened in the window, older than Grace,
+	// with no response yet.
+	UnansweredRatio Value `json:"unanswered_ratio"`
+	Backlog         int   `json:"backlog"`        // open issues+PRs at the instant
+	BacklogBefore   int   `json:"backlog_before"` // ... at the window's start
+	BacklogGrowth   Value `json:"backlog_growth"`
+	// Median seconds from opening to merge of PRs merged in the window.
+	MergeLatencyMedianSeconds Value     `json:"merge_latency_median_seconds"`
+	ReleasesInWindow          int       `json:"releases_in_window"`
+	LastRelease               time.Time `json:"last_release"`
+	// Median gap between consecutive releases of the last two years.
+	ReleaseCadenceMedianSeconds Value `json:"release_cadence_median_seconds"`
+}
+
+// Compute computes the stats of the window (at-window, at].
+func Compute(in Input, at time.Time, window time.Duration) Stats {
+	isBot := in.IsBot
+	if isBot == nil {
+		isBot = func(l string) bool { return strings.HasSuffix(strings.ToLower(l), "[bot]") }
+	}
+	from := at.Add(-window)
+	s := Stats{Window: window}
+
+	// First non-author, non-bot comment per issue, as of at.
+	first := map[int]time.Time{}
+	authors := map[int]string{}
+	for _, is := range in.Issues {
+		authors[is.Number] = strings.ToLower(is.Author)
+	}
+	for _, c := range in.Comments {
+		if c.CreatedAt.After(at) || c.Author == "" || isBot(c.Author) || c.AuthorBot {
+			continue
+		}
+		if strings.ToLower(c.Author) == authors[c.IssueNumber] {
+			continue
+		}
+		if f, ok := first[c.IssueNumber]; !ok || c.CreatedAt.Before(f) {
+			first[c.IssueNumber] = c.CreatedAt
+		}
+	}
+
+	var waits, pullWaits, merges []float64
+	var considered, unanswered int
+	var censored []float64 // ages of unanswered issues (issues only)
+	var issuesConsidered int
+	everIssues := false
+	for _, is := range in.Issues {
+		if is.CreatedAt.IsZero() || is.CreatedAt.After(at) {
+			continue
+		}
+		everIssues = true
+		if open(is, at) {
+			s.Backlog++
+		}
+		if !is.CreatedAt.After(from) {
+			if open(is, from) {
+				s.BacklogBefore++
+			}
+		}
+		if is.IsPull && !is.MergedAt.IsZero() && !is.MergedAt.After(at) && is.MergedAt.After(from) {
+			merges = append(merges, nonNeg(is.MergedAt.Sub(is.CreatedAt).Seconds()))
+		}
+		if !is.CreatedAt.After(from) || is.AuthorBot || isBot(is.Author) {
+			continue
+		}
+		if is.IsPull {
+			s.OpenedPulls++
+		} else {
+			s.Opened++
+		}
+		resp, ok := first[is.Number]
+		if is.IsPull && !is.MergedAt.IsZero() && !is.MergedAt.After(at) && (!ok || is.MergedAt.Before(resp)) {
+			resp, ok = is.MergedAt, true
+		}
+		age := at.Sub(is.CreatedAt)
+		if ok {
+			w := nonNeg(resp.Sub(is.CreatedAt).Seconds())
+			if is.IsPull {
+				pullWaits = append(pullWaits, w)
+			} else {
+				waits = append(waits, w)
+			}
+		}
+		if age < Grace && !ok {
+			continue // too young to judge
+		}
+		considered++
+		if !is.IsPull {
+			issuesConsidered++
+		}
+		if !ok {
+			unanswered++
+			if !is.IsPull {
+				censored = append(censored, age.Seconds())
+			}
+		}
+	}
+	if considered > 0 {
+		s.UnansweredRatio = Value{float64(unanswered) / float64(considered), true}
+	}
+	s.FirstResponseMedianSeconds = censoredMedian(waits, censored)
+	s.FirstResponsePullsMedianSeconds = median(pullWaits)
+	s.MergeLatencyMedianSeconds = median(merges)
+	if everIssues {
+		den := s.BacklogBefore
+		if den < 1 {
+			den = 1
+		}
+		s.BacklogGrowth = Value{float64(s.Backlog-s.BacklogBefore) / float64(den), true}
+	}
+
+	// Releases.
+	var published []time.Time
+	for _, r := range in.Releases {
+		t := r.PublishedAt
+		if t.IsZero() {
+			t = r.CreatedAt
+		}
+		if r.Draft || t.IsZero() || t.After(at) {
+			continue
+		}
+		published = append(published, t)
+		if t.After(from) {
+			s.ReleasesInWindow++
+		}
+		if t.After(s.LastRelease) {
+			s.LastRelease = t
+		}
+	}
+	sort.Slice(published, func(i, j int) bool { return published[i].Before(published[j]) })
+	var gaps []float64
+	for i := 1; i < len(published); i++ {
+		if published[i].After(at.AddDate(-2, 0, 0)) {
+			gaps = append(gaps, published[i].Sub(published[i-1]).Seconds())
+		}
+	}
+	s.ReleaseCadenceMedianSeconds = median(gaps)
+	return s
+}
+
+func open(is store.Issue, at time.Time) bool {
+	return !is.CreatedAt.After(at) && (is.ClosedAt.IsZero() || is.ClosedAt.After(at))
+}
+
+func nonNeg(v float64) float64 {
+	if v < 0 {
+		return 0 // a comment dated before its issue: clock skew
+	}
+	return v
+}
+
+func median(vs []float64) Value {
+	if len(vs) == 0 {
+		return Value{}
+	}
+	s := append([]float64(nil), vs...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return Value{s[n/2], true}
+	}
+	return Value{(s[n/2-1] + s[n/2]) / 2, true}
+}
+
+// censoredMedian is the median over answered waits and unanswered ages
+// together, treating an unanswered issue's age as a lower bound of its
+// wait: the usual median when most are answered, and a lower bound (never
+// a falsely small number) when most are not.
+func censoredMedian(answered, unanswered []float64) Value {
+	if len(answered)+len(unanswered) == 0 {
+		return Value{}
+	}
+	return median(append(append([]float64(nil), answered...), unanswered...))
+}

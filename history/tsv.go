@@ -1,0 +1,133 @@
+// Package history reads commit histories without the GitHub API: the
+// pseudonymised TSV files of shared/data, and `git log` of a local clone.
+// Both keep each author's own UTC offset, which the REST API drops.
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fundwatch/fundwatch/store"
+)
+
+var tsvColumns = []string{"sha", "author_id", "author_email_domain", "author_time", "committer_email_domain", "committer_time", "parents", "author_is_bot"}
+
+// ReadTSVFile reads a TSV history file, gzip-compressed or plain.
+func ReadTSVFile(path, repo string) ([]store.Commit, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadTSV(f, path, repo)
+}
+
+// ReadTSV reads the TSV history format (see shared/data/README.md). A
+// pseudonymous author becomes the address author_id@domain, so that
+// domain-based affiliation still works and one pseudonym stays one person.
+// name is used in errors, which give the line and column.
+func ReadTSV(r io.Reader, name, repo string) ([]store.Commit, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		defer gz.Close()
+		br = bufio.NewReaderSize(gz, 1<<16)
+	}
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
+	if !sc.Scan() {
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return nil, fmt.Errorf("%s: empty file: want a header line", name)
+	}
+	header := strings.Split(strings.TrimRight(sc.Text(), "\r"), "\t")
+	if strings.Join(header, "\t") != strings.Join(tsvColumns, "\t") {
+		return nil, fmt.Errorf("%s:1: header is %q, want %q", name, strings.Join(header, " "), strings.Join(tsvColumns, " "))
+	}
+	var out []store.Commit
+	line := 1
+	for sc.Scan() {
+		line++
+		b := bytes.TrimRight(sc.Bytes(), "\r")
+		if len(b) == 0 {
+			continue
+		}
+		c, err := parseTSVLine(string(b), repo)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		out = append(out, c)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("%s:%d: file is truncated: %w", name, line, err)
+		}
+		return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+	}
+	return out, nil
+}
+
+func parseTSVLine(s, repo string) (store.Commit, error) {
+	var f [8]string
+	n := 0
+	for n < 7 {
+		i := strings.IndexByte(s, '\t')
+		if i < 0 {
+			break
+		}
+		f[n], s = s[:i], s[i+1:]
+		n++
+	}
+	f[n] = s
+	n++
+	if n != len(tsvColumns) || strings.IndexByte(s, '\t') >= 0 {
+		return store.Commit{}, fmt.Errorf("want %d tab-separated columns, got %d", len(tsvColumns), strings.Count(s, "\t")+n)
+	}
+	if f[0] == "" {
+		return store.Commit{}, errors.New("column sha: empty")
+	}
+	at, err := time.Parse(time.RFC3339, f[3])
+	if err != nil {
+		return store.Commit{}, fmt.Errorf("column author_time: %q is not an ISO 8601 time with offset", f[3])
+	}
+	ct, err := time.Parse(time.RFC3339, f[5])
+	if err != nil {
+		return store.Commit{}, fmt.Errorf("column committer_time: %q is not an ISO 8601 time with offset", f[5])
+	}
+	parents, err := strconv.Atoi(f[6])
+	if err != nil || parents < 0 {
+		return store.Commit{}, fmt.Errorf("column parents: %q is not a count", f[6])
+	}
+	var bot bool
+	switch f[7] {
+	case "0":
+	case "1":
+		bot = true
+	default:
+		return store.Commit{}, fmt.Errorf("column author_is_bot: %q is not 0 or 1", f[7])
+	}
+	domain := f[2]
+	if domain == "" {
+		domain = "unknown.invalid"
+	}
+	_, off := at.Zone()
+	return store.Commit{
+		Repo: repo, SHA: f[0],
+		AuthorName: f[1], AuthorEmail: f[1] + "@" + domain,
+		AuthorTime: at, AuthorTZKnown: true, AuthorTZOffset: off / 60,
+		CommitterEmail: "committer@" + f[4], CommitterTime: ct.UTC(),
+		Parents: parents, AuthorBot: bot,
+	}, nil
+}
