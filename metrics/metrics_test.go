@@ -90,7 +90,7 @@ func TestSnapshotExposition(t *testing.T) {
 	s := NewSnapshot()
 	s.Update(testSnapshot())
 	want := `
-# HELP fundwatch_repo_commits Commits on the default branch authored in the trailing window (90d, 365d).
+# HELP fundwatch_repo_commits Commits on the default branch authored in the window, bots included (90d, 365d: trailing; baseline: the year before the last year).
 # TYPE fundwatch_repo_commits gauge
 fundwatch_repo_commits{repo="acme/widget",window="365d"} 200
 fundwatch_repo_commits{repo="acme/widget",window="90d"} 40
