@@ -61,6 +61,28 @@ type Options struct {
 // Compute builds the snapshot of targets as of at.
 func Compute(ctx context.Context, st *store.Store, targets []Target, at time.Time, opts Options) (*Snapshot, error) {
 	start := time.Now()
+	h, err := Load(ctx, st, targets, opts)
+	if err != nil {
+		return nil, err
+	}
+	snap := h.At(at)
+	snap.Took = time.Since(start)
+	return snap, nil
+}
+
+// History is what the store holds of the watched repositories, loaded once
+// so that signals can be computed as of many instants (backfill) without
+// reading the store again.
+type History struct {
+	repos  []Repo
+	facts  []*Facts
+	people *People
+	runs   []store.Run
+	params *Params
+}
+
+// Load reads everything the analysis of targets needs from the store.
+func Load(ctx context.Context, st *store.Store, targets []Target, opts Options) (*History, error) {
 	p := opts.Params
 	if p == nil {
 		p = DefaultParams()
@@ -82,31 +104,62 @@ func Compute(ctx context.Context, st *store.Store, targets []Target, at time.Tim
 	if err != nil {
 		return nil, fmt.Errorf("reading users: %w", err)
 	}
-	snap := &Snapshot{At: at, Runs: runs}
-	facts := make([]*Facts, len(targets))
+	h := &History{runs: runs, params: p, facts: make([]*Facts, len(targets))}
 	var allCommits [][]store.Commit
+	var projects []string
 	for i, t := range targets {
 		r := Repo{Target: t, Status: byRepo[strings.ToLower(t.Repo)]}
 		f, err := loadFacts(ctx, st, t.Repo, &r)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Repo, err)
 		}
-		facts[i] = f
+		h.facts[i] = f
 		if f != nil {
 			allCommits = append(allCommits, f.Commits)
 		}
-		snap.Repos = append(snap.Repos, r)
+		h.repos = append(h.repos, r)
+		// The repository's name, not its owner: fastjson.org is the
+		// fastjson project's own domain, but hooli.com (owner of
+		// hooli/streamkit) is the employer of the people it pays.
+		if _, name, ok := strings.Cut(t.Repo, "/"); ok {
+			projects = append(projects, name)
+		}
 	}
 	// Identities and learned domains are ecosystem-wide: a person's
 	// e-mails and employer meet across projects.
-	people := NewPeople(allCommits, users, opts.Mailmap, affiliation.NewResolver(affiliation.Options{File: opts.Affiliations}))
-	for i := range snap.Repos {
-		if facts[i] != nil {
-			snap.Repos[i].Analysis = Analyze(*facts[i], people, at, p)
+	h.people = NewPeople(allCommits, users, opts.Mailmap,
+		affiliation.NewResolver(affiliation.Options{File: opts.Affiliations, Projects: projects}))
+	return h, nil
+}
+
+// At computes the signals as of at. Only the analysis is replayed: the
+// repository metadata and collection status are the latest known.
+func (h *History) At(at time.Time) *Snapshot {
+	snap := &Snapshot{At: at, Runs: h.runs, Repos: make([]Repo, len(h.repos))}
+	for i, r := range h.repos {
+		if h.facts[i] != nil {
+			r.Analysis = Analyze(*h.facts[i], h.people, at, h.params)
+		}
+		snap.Repos[i] = r
+	}
+	return snap
+}
+
+// FirstCommit is the author time of the oldest commit collected for any of
+// the repositories (zero when there is none): where a backfill starts.
+func (h *History) FirstCommit() time.Time {
+	var first time.Time
+	for _, f := range h.facts {
+		if f == nil {
+			continue
+		}
+		for _, c := range f.Commits {
+			if t := c.AuthorTime; !t.IsZero() && (first.IsZero() || t.Before(first)) {
+				first = t
+			}
 		}
 	}
-	snap.Took = time.Since(start)
-	return snap, nil
+	return first
 }
 
 // loadFacts reads what the store holds of one repository; nil facts when

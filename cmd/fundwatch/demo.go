@@ -52,87 +52,117 @@ func (c *demoCmd) run(log *slog.Logger) int {
 	return 0
 }
 
-func (c *demoCmd) runErr(log *slog.Logger) error {
-	now := time.Now
-	end := time.Now().UTC().Truncate(time.Minute)
-	if *c.end != "" {
-		t, err := time.Parse(time.DateOnly, *c.end)
-		if err != nil {
-			return fmt.Errorf("--demo.end %q: want YYYY-MM-DD", *c.end)
-		}
-		end = t.UTC()
-		now = func() time.Time { return end }
+// demoEnv is the embedded fake GitHub serving a scenario and an app
+// configured to watch every repository of it.
+type demoEnv struct {
+	app     *app
+	world   *scenario.World
+	end     time.Time
+	apiURL  string
+	store   string
+	stories map[string]string
+	closers []func()
+}
+
+func (d *demoEnv) Close() {
+	for i := len(d.closers) - 1; i >= 0; i-- {
+		d.closers[i]()
 	}
-	var (
-		world *scenario.World
-		err   error
-	)
-	if *c.scenario != "" {
-		spec, err := scenario.Load(*c.scenario)
+}
+
+// startDemo expands the scenario (the built-in demo when scenarioPath is
+// empty) with its history ending at endDate (YYYY-MM-DD; empty = now),
+// serves it on fakeAddr and opens the app on storePath (empty = a
+// temporary file removed on Close). When endDate is set, analysis is done
+// as of that date so the output is reproducible.
+func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath string) (_ *demoEnv, err error) {
+	d := &demoEnv{stories: map[string]string{}}
+	defer func() {
 		if err != nil {
-			return err
+			d.Close()
 		}
-		world, err = scenario.Expand(spec, end)
+	}()
+	now := time.Now
+	d.end = time.Now().UTC().Truncate(time.Minute)
+	if endDate != "" {
+		t, err := time.Parse(time.DateOnly, endDate)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("--demo.end %q: want YYYY-MM-DD", endDate)
 		}
-	} else if world, err = scenario.Demo(end); err != nil {
-		return err
+		d.end = t.UTC()
+		now = func() time.Time { return d.end }
+	}
+	if scenarioPath != "" {
+		spec, err := scenario.Load(scenarioPath)
+		if err != nil {
+			return nil, err
+		}
+		if d.world, err = scenario.Expand(spec, d.end); err != nil {
+			return nil, err
+		}
+	} else if d.world, err = scenario.Demo(d.end); err != nil {
+		return nil, err
 	}
 
 	// The fake GitHub, on loopback only.
-	ln, err := net.Listen("tcp", *c.fakeAddr)
+	ln, err := net.Listen("tcp", fakeAddr)
 	if err != nil {
-		return fmt.Errorf("fake GitHub: %w", err)
+		return nil, fmt.Errorf("fake GitHub: %w", err)
 	}
-	fake := &http.Server{Handler: githubfake.New(world, githubfake.Options{}), ReadHeaderTimeout: 10 * time.Second}
+	fake := &http.Server{Handler: githubfake.New(d.world, githubfake.Options{}), ReadHeaderTimeout: 10 * time.Second}
 	go fake.Serve(ln)
-	defer fake.Close()
-	apiURL := "http://" + ln.Addr().String() + "/"
+	d.closers = append(d.closers, func() { fake.Close() })
+	d.apiURL = "http://" + ln.Addr().String() + "/"
 
-	storePath := *c.storePath
-	if storePath == "" {
+	d.store = storePath
+	if d.store == "" {
 		dir, err := os.MkdirTemp("", "fundwatch-demo-")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer os.RemoveAll(dir)
-		storePath = filepath.Join(dir, "fundwatch.db")
+		d.closers = append(d.closers, func() { os.RemoveAll(dir) })
+		d.store = filepath.Join(dir, "fundwatch.db")
 	}
 
 	cfg := config.Default()
 	cfg.Source = "(demo)"
-	cfg.GitHub.APIURL = apiURL
+	cfg.GitHub.APIURL = d.apiURL
 	cfg.GitHub.Token = config.Secret(demoToken)
-	cfg.Store.Path = storePath
-	stories := map[string]string{}
-	for _, r := range world.Repos {
+	cfg.Store.Path = d.store
+	for _, r := range d.world.Repos {
 		name, err := ghrepo.Parse(r.FullName())
 		if err != nil {
-			return fmt.Errorf("scenario repository %q: %w", r.FullName(), err)
+			return nil, fmt.Errorf("scenario repository %q: %w", r.FullName(), err)
 		}
 		cfg.Watch = append(cfg.Watch, config.WatchItem{Repo: name, Tier: r.Truth.Tier})
-		stories[name.String()] = r.Truth.Story
+		d.stories[name.String()] = r.Truth.Story
 	}
+	if d.app, err = newApp(cfg, log); err != nil {
+		return nil, err
+	}
+	d.closers = append(d.closers, func() { d.app.Close() })
+	d.app.now = now
+	d.app.env.Now = now
+	return d, nil
+}
 
-	a, err := newApp(cfg, log)
+func (c *demoCmd) runErr(log *slog.Logger) error {
+	d, err := startDemo(log, *c.scenario, *c.end, *c.fakeAddr, *c.storePath)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	a.now = now
-	a.env.Now = now
-
-	listen, path := c.web.resolve(cfg)
+	defer d.Close()
+	a := d.app
+	listen, path := c.web.resolve(a.cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Printf("fundwatch demo: scenario %q (%d repositories, history to %s), fake GitHub at %s, store %s\n",
-		world.Name, len(world.Repos), end.Format(time.DateOnly), apiURL, storePath)
+		d.world.Name, len(d.world.Repos), d.end.Format(time.DateOnly), d.apiURL, d.store)
 	fmt.Printf("fundwatch demo: collecting; metrics at %s while it runs\n", urls(listen, path))
 	start := time.Now()
 	return a.serve(ctx, listen, path, c.web, func() {
 		fmt.Printf("\nFirst collection done in %s. Watched repositories:\n\n", time.Since(start).Round(100*time.Millisecond))
-		_ = printSummary(os.Stdout, a.snapshot(), stories)
+		_ = printSummary(os.Stdout, a.snapshot(), d.stories)
 		fmt.Printf("\nMetrics: %s   (Ctrl-C to stop; collectors keep running on their schedules)\n", urls(listen, path))
 	})
 }

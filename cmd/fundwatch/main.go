@@ -6,6 +6,7 @@
 //	fundwatch serve   --config FILE     # collect on schedule and export metrics
 //	fundwatch collect --config FILE     # one collection pass, then exit
 //	fundwatch analyze --log FILE        # analyse a history offline
+//	fundwatch backfill --config FILE -o history.om   # history as OpenMetrics for promtool
 package main
 
 import (
@@ -36,6 +37,7 @@ func run(args []string) int {
 	collect := newCollectCmd(app)
 	demo := newDemoCmd(app)
 	analyze := newAnalyzeCmd(app)
+	backfill := newBackfillCmd(app)
 
 	cmd, err := app.Parse(args)
 	if err != nil {
@@ -52,6 +54,8 @@ func run(args []string) int {
 		return demo.run(log)
 	case analyze.cmd.FullCommand():
 		return analyze.run(log)
+	case backfill.cmd.FullCommand():
+		return backfill.run(log)
 	}
 	return 2
 }
