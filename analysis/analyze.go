@@ -80,8 +80,13 @@ type Analysis struct {
 	Windows    []WindowStats `json:"windows"`
 	// The headline figures, from the last-year window (and the baseline
 	// year for comparison).
-	BusFactor         Value          `json:"bus_factor"`
-	ElephantFactor    Value          `json:"elephant_factor"`
+	BusFactor      Value `json:"bus_factor"`
+	ElephantFactor Value `json:"elephant_factor"`
+	// ProfileCoverage is the share of commits made under a GitHub login
+	// in the baseline and last year whose author's profile is known;
+	// below affiliation.min_profile_coverage, who pays is unavailable.
+	ProfileCoverage   Value          `json:"profile_coverage"`
+	AffiliationOK     bool           `json:"affiliation_available"`
 	PaidRatio         Value          `json:"paid_ratio"`
 	PaidRatioBaseline Value          `json:"paid_ratio_baseline"`
 	EmployerExits     []EmployerExit `json:"employer_exits"`
@@ -130,10 +135,21 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 		windowStats("365d", cs, at.Add(-year), at, p.TopEmployers),
 		windowStats("baseline", cs, baseFrom, baseTo, p.TopEmployers),
 	}
+	a.ProfileCoverage = profileCoverage(commits, people, baseFrom, at)
+	a.AffiliationOK = !a.ProfileCoverage.OK || a.ProfileCoverage.V >= p.Affiliation.MinProfileCoverage
+	for i := range a.Windows {
+		w := &a.Windows[i]
+		w.Affiliated = a.AffiliationOK
+		if !w.Affiliated {
+			w.PaidShare, w.ElephantFactor, w.Employers = Value{}, Value{}, nil
+		}
+	}
 	yearW, baseW := a.Windows[1], a.Windows[2]
 	a.BusFactor, a.ElephantFactor, a.PaidRatio = yearW.BusFactor, yearW.ElephantFactor, yearW.PaidShare
 	a.PaidRatioBaseline = baseW.PaidShare
-	a.EmployerExits, a.ExitsAvailable = employerExits(cs, baseFrom, baseTo, at.Add(-recent), at, p)
+	if a.AffiliationOK {
+		a.EmployerExits, a.ExitsAvailable = employerExits(cs, baseFrom, baseTo, at.Add(-recent), at, p)
+	}
 	a.Handovers, a.HandoverAvailable = handovers(cs, baseFrom, baseTo, at.Add(-recent), at, p)
 
 	if f.IssuesCollected {
@@ -146,6 +162,26 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 	a.Lifecycle = lifecycle(f.Meta, a, commitsIn(cs, baseFrom, baseTo), p)
 	a.Risk = risk(f, a, p)
 	return a
+}
+
+// profileCoverage is the share of human commits in (from, to] made under
+// a GitHub login whose profile is known. Unavailable (and no obstacle)
+// when no commit carries a login, as in a plain git history.
+func profileCoverage(commits []store.Commit, people *People, from, to time.Time) Value {
+	var withLogin, known int
+	for _, c := range commits {
+		if c.AuthorLogin == "" || !c.AuthorTime.After(from) || c.AuthorTime.After(to) || c.AuthorBot || people.isBotLogin(c.AuthorLogin) {
+			continue
+		}
+		withLogin++
+		if _, ok := people.Users[strings.ToLower(c.AuthorLogin)]; ok {
+			known++
+		}
+	}
+	if withLogin == 0 {
+		return Value{}
+	}
+	return some(float64(known) / float64(withLogin))
 }
 
 func (p *People) isBotLogin(login string) bool {

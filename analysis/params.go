@@ -53,6 +53,9 @@ type Params struct {
 		Baseline Duration `yaml:"baseline"`
 	} `yaml:"windows"`
 	TopEmployers int `yaml:"top_employers"`
+	Affiliation  struct {
+		MinProfileCoverage float64 `yaml:"min_profile_coverage"`
+	} `yaml:"affiliation"`
 	EmployerExit struct {
 		MinBaselineShare   float64 `yaml:"min_baseline_share"`
 		MinBaselineCommits int     `yaml:"min_baseline_commits"`

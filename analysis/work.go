@@ -206,8 +206,13 @@ type WindowStats struct {
 	// commits with a known offset authored in working hours.
 	WorkingHoursShare Value           `json:"working_hours_share"`
 	Employers         []EmployerShare `json:"employers"`
-	BusFactor         Value           `json:"bus_factor"`
-	ElephantFactor    Value           `json:"elephant_factor"`
+	// Affiliated is false while too few authors' profiles are known to
+	// tell paid from volunteer work: then PaidShare, Employers,
+	// ElephantFactor and the paid/volunteer/unknown classes are
+	// unavailable (bots and totals still count).
+	Affiliated     bool  `json:"affiliated"`
+	BusFactor      Value `json:"bus_factor"`
+	ElephantFactor Value `json:"elephant_factor"`
 }
 
 // window selects contributions with from < t <= to.

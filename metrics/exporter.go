@@ -152,6 +152,9 @@ func renderAnalysis(repo string, a *analysis.Analysis) []prometheus.Metric {
 		add(repoCommits, float64(w.Commits), w.Window)
 		add(repoAuthors, float64(w.Authors), w.Window)
 		for _, c := range analysis.Classes {
+			if c != analysis.Bot && !w.Affiliated {
+				continue // who pays is not known yet: absent, not zero
+			}
 			add(classCommits, float64(w.ByClass[c].Commits), w.Window, string(c))
 			add(classPeople, float64(w.ByClass[c].People), w.Window, string(c))
 		}
@@ -169,6 +172,7 @@ func renderAnalysis(repo string, a *analysis.Analysis) []prometheus.Metric {
 			avail["working_hours"] = w.WorkingHoursShare.OK
 		}
 	}
+	avail["affiliation"] = a.AffiliationOK
 	avail["employer_exit"] = a.ExitsAvailable
 	if a.ExitsAvailable {
 		add(exits, float64(len(a.EmployerExits)))

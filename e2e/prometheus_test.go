@@ -1,0 +1,158 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/internal/tooltest"
+)
+
+// demoEnd pins the demo's history so the expected alerts do not depend on
+// the day the test runs.
+const demoEnd = "2026-11-25"
+
+// storyAlerts says which alerts each story of the demo scenario must raise
+// (for repositories of the given tier), and by omission which it must not:
+// the healthy ones raise none.
+var storyAlerts = map[string][]string{
+	"healthy-corporate":  nil,
+	"employer-exit":      {"FundwatchEmployerExit"},
+	"volunteer-critical": {"FundwatchCriticalBusFactorOne", "FundwatchCriticalVolunteerOnly", "FundwatchUnresponsiveMaintainers"},
+	"abandoned":          {"FundwatchProjectAbandoned", "FundwatchUnresponsiveMaintainers"},
+	"finished":           nil,
+	// A sole volunteer maintainer handed over to another volunteer.
+	"handover":  {"FundwatchCriticalBusFactorOne", "FundwatchCriticalVolunteerOnly", "FundwatchMaintainerHandover"},
+	"revived":   nil,
+	"archived":  nil,
+	"bot-heavy": nil,
+	"ordinary":  nil,
+}
+
+// startStack starts the demo and a real Prometheus scraping it every
+// second with the shipped rules, and returns the Prometheus API once it
+// has scraped the completed first collection.
+func startStack(t *testing.T) (promAPI, *scenario.World) {
+	t.Helper()
+	prometheus := tooltest.Require(t, "prometheus", "prometheus")
+	end, err := time.Parse(time.DateOnly, demoEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	world, err := scenario.Demo(end)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	fwAddr := freeAddr(t)
+	fw := start(t, "fundwatch demo", binary, "demo", "--demo.end", demoEnd, "--web.listen-address", fwAddr, "--log.level", "warn")
+
+	dir := t.TempDir()
+	rules, err := filepath.Abs("../dashboards/rules/fundwatch.rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files: [%q]
+scrape_configs:
+  - job_name: fundwatch
+    static_configs:
+      - targets: [%q]
+`, rules, fwAddr)
+	cfgPath := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	promAddr := freeAddr(t)
+	start(t, "prometheus", prometheus, "--config.file", cfgPath, "--storage.tsdb.path", filepath.Join(dir, "data"),
+		"--web.listen-address", promAddr, "--log.level", "warn")
+	api := promAPI{base: "http://" + promAddr}
+
+	fw.waitFor(t, "First collection done", 90*time.Second)
+	ctx := context.Background()
+	// The snapshot after the first collection carries every repository's
+	// analysis; wait until Prometheus has it, and a few scrapes more for
+	// the rate() queries of the collector dashboard.
+	eventually(t, 30*time.Second, "Prometheus scraping the analysed demo", func() error {
+		r, err := api.query(ctx, `count(fundwatch_repo_drift_risk_score)`, time.Time{})
+		if err != nil {
+			return err
+		}
+		if len(r) != 1 || int(r[0].float()) != len(world.Repos) {
+			return fmt.Errorf("drift risk scores: %v, want %d repositories", r, len(world.Repos))
+		}
+		r, err = api.query(ctx, `count_over_time(fundwatch_repo_drift_risk_score{repo=`+fmt.Sprintf("%q", world.Repos[0].FullName())+`}[1m])`, time.Time{})
+		if err != nil {
+			return err
+		}
+		if len(r) != 1 || r[0].float() < 4 {
+			return fmt.Errorf("only %v scrapes of the analysed snapshot yet", r)
+		}
+		return nil
+	})
+	return api, world
+}
+
+// TestPrometheusAlertsOnDemo: with the shipped rules, exactly the alerts
+// the demo's stories call for fire, each naming its repository, and the
+// healthy projects raise none.
+func TestPrometheusAlertsOnDemo(t *testing.T) {
+	t.Parallel()
+	api, world := startStack(t)
+	var want []string
+	for _, r := range world.Repos {
+		alerts, ok := storyAlerts[r.Truth.Story]
+		if !ok {
+			t.Fatalf("story %q of %s: add what it should raise to storyAlerts", r.Truth.Story, r.FullName())
+		}
+		for _, a := range alerts {
+			want = append(want, a+" "+r.FullName())
+		}
+	}
+	sort.Strings(want)
+	var got []string
+	eventually(t, 20*time.Second, "alerts", func() error {
+		var data struct {
+			Alerts []struct {
+				Labels      map[string]string `json:"labels"`
+				Annotations map[string]string `json:"annotations"`
+				State       string            `json:"state"`
+			} `json:"alerts"`
+		}
+		if err := api.get(context.Background(), "/api/v1/alerts", url.Values{}, &data); err != nil {
+			return err
+		}
+		got = got[:0]
+		for _, a := range data.Alerts {
+			got = append(got, a.Labels["alertname"]+" "+a.Labels["repo"])
+			if a.State != "firing" {
+				return fmt.Errorf("%s on %s is %s", a.Labels["alertname"], a.Labels["repo"], a.State)
+			}
+			for _, k := range []string{"summary", "description"} {
+				if !strings.Contains(a.Annotations[k], a.Labels["repo"]) {
+					t.Errorf("%s on %s: %s %q does not name the repository", a.Labels["alertname"], a.Labels["repo"], k, a.Annotations[k])
+				}
+			}
+			if a.Annotations["runbook"] == "" {
+				t.Errorf("%s: no runbook", a.Labels["alertname"])
+			}
+		}
+		sort.Strings(got)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			return fmt.Errorf("firing:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		return nil
+	})
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("firing alerts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
