@@ -1,0 +1,336 @@
+// Package deploy holds the configuration of the docker-compose stack
+// (Prometheus, Alertmanager, Grafana provisioning, fundwatch's own config).
+// This test loads docker-compose.yml with the Compose specification's
+// reference loader, rebuilds each container's view of its mounted files,
+// and has the real tools (promtool, amtool) check them where they will be.
+package deploy
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+	"gopkg.in/yaml.v3"
+
+	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/internal/tooltest"
+)
+
+const root = ".."
+
+func loadCompose(t *testing.T) *types.Project {
+	t.Helper()
+	opts, err := cli.NewProjectOptions([]string{filepath.Join(root, "docker-compose.yml")},
+		cli.WithWorkingDirectory(root), cli.WithName("fundwatch"), cli.WithProfiles([]string{"*"}),
+		cli.WithResolvedPaths(true), cli.WithEnv([]string{"GITHUB_TOKEN="}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := opts.LoadProject(context.Background())
+	if err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	return p
+}
+
+func service(t *testing.T, p *types.Project, name string) types.ServiceConfig {
+	t.Helper()
+	s, err := p.GetService(name)
+	if err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	return s
+}
+
+// containerFS copies the bind mounts of a service into a directory laid
+// out as the container sees them, and returns it.
+func containerFS(t *testing.T, s types.ServiceConfig) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, v := range s.Volumes {
+		if v.Type != types.VolumeTypeBind {
+			continue
+		}
+		dst := filepath.Join(dir, v.Target)
+		if err := os.CopyFS(dst, os.DirFS(v.Source)); err != nil {
+			// A file, not a directory.
+			data, err := os.ReadFile(v.Source)
+			if err != nil {
+				t.Fatalf("service %s mounts %s: %v", s.Name, v.Source, err)
+			}
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dst, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+// flag returns the value of --name=value in a command line.
+func flag(cmd []string, name string) string {
+	for _, a := range cmd {
+		if v, ok := strings.CutPrefix(a, "--"+name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func TestComposeServices(t *testing.T) {
+	p := loadCompose(t)
+	var names []string
+	for name := range p.Services {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	want := []string{"alertmanager", "backfill", "backfill-import", "fundwatch", "grafana", "prometheus"}
+	if !slices.Equal(names, want) {
+		t.Errorf("services %v, want %v", names, want)
+	}
+	for _, s := range p.Services {
+		for _, v := range s.Volumes {
+			if v.Type == types.VolumeTypeBind {
+				if _, err := os.Stat(v.Source); err != nil {
+					t.Errorf("service %s mounts %s, which does not exist", s.Name, v.Source)
+				}
+			}
+		}
+	}
+	fw := service(t, p, "fundwatch")
+	if fw.Build == nil || filepath.Base(fw.Build.Dockerfile) != "Dockerfile" {
+		t.Errorf("fundwatch is not built from the Dockerfile: %+v", fw.Build)
+	}
+	if got := flag(fw.Command, "web.listen-address"); got != ":9864" {
+		t.Errorf("fundwatch listens on %q, want :9864 (what Prometheus scrapes)", got)
+	}
+}
+
+func TestPrometheusConfigInItsContainer(t *testing.T) {
+	promtool := tooltest.Require(t, "promtool", "prometheus")
+	s := service(t, loadCompose(t), "prometheus")
+	dir := containerFS(t, s)
+	cfg := filepath.Join(dir, flag(s.Command, "config.file"))
+	// promtool resolves rule_files relative to the config file, as
+	// Prometheus does in the container: the rules must be found there.
+	out, err := exec.Command(promtool, "check", "config", cfg).CombinedOutput()
+	if err != nil {
+		t.Fatalf("promtool check config (as mounted in the prometheus container): %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "SUCCESS: 14 rules found") && !strings.Contains(string(out), "rules found") {
+		t.Errorf("the rules were not loaded:\n%s", out)
+	}
+	var pc struct {
+		RuleFiles     []string `yaml:"rule_files"`
+		ScrapeConfigs []struct {
+			StaticConfigs []struct {
+				Targets []string `yaml:"targets"`
+			} `yaml:"static_configs"`
+		} `yaml:"scrape_configs"`
+	}
+	data, _ := os.ReadFile(cfg)
+	if err := yaml.Unmarshal(data, &pc); err != nil {
+		t.Fatal(err)
+	}
+	if len(pc.RuleFiles) == 0 {
+		t.Error("no rule_files")
+	}
+	if len(pc.ScrapeConfigs) == 0 || len(pc.ScrapeConfigs[0].StaticConfigs) == 0 ||
+		!slices.Contains(pc.ScrapeConfigs[0].StaticConfigs[0].Targets, "fundwatch:9864") {
+		t.Errorf("Prometheus does not scrape fundwatch:9864: %+v", pc.ScrapeConfigs)
+	}
+	if flag(s.Command, "storage.tsdb.retention.time") == "" {
+		t.Error("no retention set: Prometheus's default 15d would delete backfilled history")
+	}
+}
+
+func TestAlertmanagerConfigAndRoutes(t *testing.T) {
+	amtool := tooltest.Require(t, "amtool", "prometheus-alertmanager")
+	s := service(t, loadCompose(t), "alertmanager")
+	dir := containerFS(t, s)
+	cfg := filepath.Join(dir, flag(s.Command, "config.file"))
+	if out, err := exec.Command(amtool, "check-config", cfg).CombinedOutput(); err != nil {
+		t.Fatalf("amtool check-config: %v\n%s", err, out)
+	}
+	// Each alert reaches the team that owns the dependency.
+	for _, tc := range []struct {
+		labels []string
+		want   string
+	}{
+		{[]string{"alertname=FundwatchEmployerExit", "repo=curl/curl", "owner=platform-team"}, "platform-team"},
+		{[]string{"alertname=FundwatchCriticalBusFactorOne", "repo=tukaani-project/xz", "owner=security-team"}, "security-team"},
+		{[]string{"alertname=FundwatchMaintainerHandover", "repo=a/b", "owner=platform-team"}, "platform-team"},
+		{[]string{"alertname=FundwatchMaintainerHandover", "repo=a/b"}, "security-team"},
+		{[]string{"alertname=FundwatchCollectorStale", "repo=curl/curl", "owner=platform-team"}, "fundwatch-operators"},
+		{[]string{"alertname=FundwatchProjectAbandoned", "repo=x/y"}, "default"},
+	} {
+		args := append([]string{"config", "routes", "test", "--config.file=" + cfg}, tc.labels...)
+		cmd := exec.Command(amtool, args...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr // amtool warns there that --config.file wins over --alertmanager.url
+		out, err := cmd.Output()
+		if err != nil {
+			out = append(out, stderr.String()...)
+			t.Errorf("amtool %v: %v\n%s", args, err, out)
+			continue
+		}
+		if got := strings.TrimSpace(string(out)); got != tc.want {
+			t.Errorf("alert %v goes to %q, want %q", tc.labels, got, tc.want)
+		}
+	}
+}
+
+func TestGrafanaProvisioning(t *testing.T) {
+	p := loadCompose(t)
+	s := service(t, p, "grafana")
+	dir := containerFS(t, s)
+	strict := func(path string, into any) {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(dir, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(data)))
+		dec.KnownFields(true)
+		if err := dec.Decode(into); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	var ds struct {
+		APIVersion  int `yaml:"apiVersion"`
+		Datasources []struct {
+			Name      string `yaml:"name"`
+			UID       string `yaml:"uid"`
+			Type      string `yaml:"type"`
+			Access    string `yaml:"access"`
+			URL       string `yaml:"url"`
+			IsDefault bool   `yaml:"isDefault"`
+		} `yaml:"datasources"`
+	}
+	strict("/etc/grafana/provisioning/datasources/prometheus.yml", &ds)
+	if ds.APIVersion != 1 || len(ds.Datasources) != 1 || ds.Datasources[0].Type != "prometheus" ||
+		ds.Datasources[0].URL != "http://prometheus:9090" || !ds.Datasources[0].IsDefault {
+		t.Errorf("datasource: %+v, want the default prometheus at http://prometheus:9090", ds)
+	}
+	if _, err := p.GetService("prometheus"); err != nil {
+		t.Error("the datasource points at a prometheus service that does not exist")
+	}
+	var dp struct {
+		APIVersion int `yaml:"apiVersion"`
+		Providers  []struct {
+			Name    string `yaml:"name"`
+			Folder  string `yaml:"folder"`
+			Type    string `yaml:"type"`
+			Options struct {
+				Path string `yaml:"path"`
+			} `yaml:"options"`
+		} `yaml:"providers"`
+	}
+	strict("/etc/grafana/provisioning/dashboards/fundwatch.yml", &dp)
+	if len(dp.Providers) != 1 || dp.Providers[0].Type != "file" {
+		t.Fatalf("dashboard providers: %+v", dp)
+	}
+	// The dashboards the provider reads are fundwatch's generated ones,
+	// each valid JSON with a unique uid, using the provisioned datasource.
+	var uids []string
+	err := filepath.WalkDir(filepath.Join(dir, dp.Providers[0].Options.Path), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".json" {
+			return err
+		}
+		var db struct {
+			UID    string `json:"uid"`
+			Title  string `json:"title"`
+			Panels []any  `json:"panels"`
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &db); err != nil {
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		if db.UID == "" || db.Title == "" || len(db.Panels) == 0 {
+			t.Errorf("%s: uid %q, title %q, %d panels", filepath.Base(path), db.UID, db.Title, len(db.Panels))
+		}
+		if slices.Contains(uids, db.UID) {
+			t.Errorf("%s: uid %s used twice", filepath.Base(path), db.UID)
+		}
+		uids = append(uids, db.UID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uids) < 4 {
+		t.Errorf("grafana sees %d dashboards in %s, want the 4 of dashboards/", len(uids), dp.Providers[0].Options.Path)
+	}
+	if home := s.Environment["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]; home != nil {
+		if _, err := os.Stat(filepath.Join(dir, *home)); err != nil {
+			t.Errorf("home dashboard %s is not mounted: %v", *home, err)
+		}
+	}
+}
+
+// The config the stack mounts for watching real GitHub loads (with the
+// token from the environment, as the stack passes it).
+func TestFundwatchConfigOfTheStack(t *testing.T) {
+	s := service(t, loadCompose(t), "fundwatch")
+	dir := containerFS(t, s)
+	cfg, err := config.Load(filepath.Join(dir, "/etc/fundwatch/fundwatch.yaml"), func(k string) string {
+		if k == "GITHUB_TOKEN" {
+			return "ghp_test"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Watch) == 0 {
+		t.Error("the stack's config watches nothing")
+	}
+}
+
+// The image is built in two stages and runs as a non-root user, with a
+// static (cgo-free) binary.
+func TestDockerfile(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var froms int
+	var user string
+	for _, l := range strings.Split(string(data), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 2 {
+			continue
+		}
+		switch strings.ToUpper(f[0]) {
+		case "FROM":
+			froms++
+			user = "" // USER applies per stage
+		case "USER":
+			user = f[1]
+		}
+	}
+	if froms < 2 {
+		t.Errorf("%d build stages, want a multi-stage build", froms)
+	}
+	if user == "" || strings.HasPrefix(user, "root") || strings.HasPrefix(user, "0") {
+		t.Errorf("final stage runs as %q, want a non-root user", user)
+	}
+	if !strings.Contains(string(data), "CGO_ENABLED=0") {
+		t.Error("the binary is not built with CGO_ENABLED=0 (the final image has no libc)")
+	}
+}
