@@ -100,7 +100,13 @@ func (c *analyzeCmd) runErr(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	people := analysis.NewPeople([][]store.Commit{commits}, nil, mm, affiliation.NewResolver(affiliation.Options{File: file}))
+	// The repository's own name is its domain's, never an employer's.
+	_, name, _ := strings.Cut(repo, "/")
+	if name == "" {
+		name = repo
+	}
+	people := analysis.NewPeople([][]store.Commit{commits}, nil, mm,
+		affiliation.NewResolver(affiliation.Options{File: file, Projects: []string{name}}))
 	a := analysis.Analyze(analysis.Facts{Repo: repo, Commits: commits}, people, at, analysis.DefaultParams())
 	if *c.format == "json" {
 		enc := json.NewEncoder(w)
