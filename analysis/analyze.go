@@ -24,6 +24,15 @@ type Facts struct {
 	Comments          []store.Comment
 	ReleasesCollected bool
 	Releases          []store.Release
+	// Tier is the user's declared criticality ("" = none).
+	Tier string
+	// Sponsors is what GitHub Sponsors shows per account (lower-case
+	// login), for every account the sponsors collector read; nil when it
+	// never ran (unknown, not "none"). The funding analysis picks the
+	// project's owner, maintainers and FUNDING.yml accounts from it.
+	Sponsors map[string]SponsorFacts
+	// Grants from the user's grants file for this repository.
+	Grants []Grant
 }
 
 // Lifecycle is where a project is in its life. The states, in the order
@@ -99,6 +108,12 @@ type Analysis struct {
 	Responsiveness     *responsiveness.Stats `json:"responsiveness,omitempty"`
 	ResponsivenessYear *responsiveness.Stats `json:"responsiveness_year,omitempty"`
 	Risk               Risk                  `json:"risk"`
+	Criticality        Criticality           `json:"criticality"`
+	Funding            Funding               `json:"funding"`
+	Gap                Gap                   `json:"funding_gap"`
+	// Quarters is the work by class over the last three years (empty
+	// while who pays is unknown: see AffiliationOK).
+	Quarters []Quarter `json:"quarters,omitempty"`
 }
 
 // Window returns the named window's stats.
@@ -161,6 +176,12 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 	}
 	a.Lifecycle = lifecycle(f.Meta, a, commitsIn(cs, baseFrom, baseTo), p)
 	a.Risk = risk(f, a, p)
+	a.Criticality = criticalityOf(f, cs, a, at, f.Tier, p)
+	a.Funding = fundingOf(f, a, at, p, maintainerLogins(cs, people, at.Add(-time.Duration(p.Windows.Year)), at))
+	a.Gap = gapOf(a.Criticality, a.Risk, a.Funding, p)
+	if a.AffiliationOK {
+		a.Quarters = quarters(cs, at, 12)
+	}
 	return a
 }
 

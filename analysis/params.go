@@ -88,6 +88,13 @@ type Params struct {
 		DecliningRatio         float64 `yaml:"declining_ratio"`
 		DecliningMinPrevious   int     `yaml:"declining_min_previous"`
 	} `yaml:"lifecycle"`
+	FundingGap struct {
+		TierCriticality  map[string]float64 `yaml:"tier_criticality"`
+		RiskFloor        float64            `yaml:"risk_floor"`
+		SponsorsForFull  float64            `yaml:"sponsors_for_full"`
+		SponsorsMaxLevel float64            `yaml:"sponsors_max_level"`
+		GrantUSDForFull  float64            `yaml:"grant_usd_for_full"`
+	} `yaml:"funding_gap"`
 	Weights map[string]float64          `yaml:"weights"`
 	Signals map[string]SignalDefinition `yaml:"signals"`
 }
@@ -118,6 +125,7 @@ func ParseParams(name string, data []byte, base *Params) (*Params, error) {
 		cp := *base
 		cp.Weights = cloneMap(base.Weights)
 		cp.Signals = cloneMap(base.Signals)
+		cp.FundingGap.TierCriticality = cloneMap(base.FundingGap.TierCriticality)
 		p = &cp
 	}
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))

@@ -56,6 +56,8 @@ type Options struct {
 	Params       *Params           // nil = DefaultParams()
 	Affiliations *affiliation.File // the user's affiliation file, may be nil
 	Mailmap      *identity.Mailmap // may be nil
+	// Grants by lower-case owner/name, from the user's grants file.
+	Grants map[string][]Grant
 }
 
 // Compute builds the snapshot of targets as of at.
@@ -104,6 +106,18 @@ func Load(ctx context.Context, st *store.Store, targets []Target, opts Options) 
 	if err != nil {
 		return nil, fmt.Errorf("reading users: %w", err)
 	}
+	sponsors, err := st.AllSponsors(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading sponsors: %w", err)
+	}
+	var sponsorsByLogin map[string]SponsorFacts
+	if len(sponsors) > 0 {
+		sponsorsByLogin = map[string]SponsorFacts{}
+		for _, s := range sponsors {
+			sponsorsByLogin[strings.ToLower(s.Login)] = SponsorFacts{Login: s.Login, HasListing: s.HasListing, Sponsors: s.Count,
+				GoalKind: s.GoalKind, GoalTarget: s.GoalTarget, GoalPercent: float64(s.GoalPercent)}
+		}
+	}
 	h := &History{runs: runs, params: p, facts: make([]*Facts, len(targets))}
 	var allCommits [][]store.Commit
 	var projects []string
@@ -115,6 +129,9 @@ func Load(ctx context.Context, st *store.Store, targets []Target, opts Options) 
 		}
 		h.facts[i] = f
 		if f != nil {
+			f.Tier = t.Tier
+			f.Sponsors = sponsorsByLogin
+			f.Grants = opts.Grants[strings.ToLower(t.Repo)]
 			allCommits = append(allCommits, f.Commits)
 		}
 		h.repos = append(h.repos, r)

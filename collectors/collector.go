@@ -81,16 +81,20 @@ func register(c Collector) {
 	registry[c.Name()] = c
 }
 
+// peopleCollectors look up the people the repository collectors found
+// (commit authors, owners), so a full pass runs them last.
+var peopleCollectors = map[string]bool{"users": true, "sponsors": true}
+
 // Names lists the registered collectors in the order a full pass runs them:
-// "users" last, since it looks up the people the others found.
+// the people collectors ("sponsors", "users") last.
 func Names() []string {
 	names := make([]string, 0, len(registry))
 	for n := range registry {
 		names = append(names, n)
 	}
 	sort.Slice(names, func(i, j int) bool {
-		if (names[i] == "users") != (names[j] == "users") {
-			return names[j] == "users"
+		if peopleCollectors[names[i]] != peopleCollectors[names[j]] {
+			return peopleCollectors[names[j]]
 		}
 		return names[i] < names[j]
 	})

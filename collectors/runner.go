@@ -86,14 +86,15 @@ func (r *Runner) Run(ctx context.Context, c Collector, repos []ghrepo.Name) (res
 }
 
 // RunAll runs the given collectors once: the repository collectors
-// concurrently, then "users", which looks up the people the others found.
+// concurrently, then the people collectors ("sponsors", "users"), which
+// look up the people the others found.
 func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name) {
 	var (
 		wg   sync.WaitGroup
 		last []Collector
 	)
 	for _, c := range cs {
-		if c.Name() == "users" {
+		if peopleCollectors[c.Name()] {
 			last = append(last, c)
 			continue
 		}

@@ -121,7 +121,7 @@ const (
 
 // CollectorNames are the known collectors, in the order docs list them.
 // Treat as constant.
-var CollectorNames = []string{"repo", "commits", "issues", "comments", "releases", "users"}
+var CollectorNames = []string{"repo", "commits", "issues", "comments", "releases", "users", "sponsors"}
 
 // DefaultSchedules is each collector's schedule when the config file does
 // not set one. Treat as constant.
@@ -132,6 +132,7 @@ var DefaultSchedules = map[string]string{
 	"comments": "@every 30m",
 	"releases": "@every 6h",
 	"users":    "@every 24h",
+	"sponsors": "@every 24h",
 }
 
 // Tiers are the accepted watch-list tiers, most critical first. Treat as

@@ -312,8 +312,8 @@ func TestParseBad(t *testing.T) {
 
 		// collectors
 		{"collectors list", "collectors:\n  - repo\n", nil, "fundwatch.yaml:2: collectors: must be a mapping of collector names to settings, got a list"},
-		{"unknown collector", "collectors:\n  repo: {}\n  comits: { schedule: '@hourly' }\n", nil, "fundwatch.yaml:3: collectors.comits: unknown collector (known: repo, commits, issues, comments, releases, users); did you mean commits?"},
-		{"unknown collector, case", "collectors:\n  Users: {}\n", nil, "fundwatch.yaml:2: collectors.Users: unknown collector (known: repo, commits, issues, comments, releases, users); did you mean users?"},
+		{"unknown collector", "collectors:\n  repo: {}\n  comits: { schedule: '@hourly' }\n", nil, "fundwatch.yaml:3: collectors.comits: unknown collector (known: repo, commits, issues, comments, releases, users, sponsors); did you mean commits?"},
+		{"unknown collector, case", "collectors:\n  Users: {}\n", nil, "fundwatch.yaml:2: collectors.Users: unknown collector (known: repo, commits, issues, comments, releases, users, sponsors); did you mean users?"},
 		{"collector as a string", "collectors:\n  users: '@daily'\n", nil, `fundwatch.yaml:2: collectors.users: must be a mapping (schedule, enabled), got "@daily"`},
 		{"collector unknown key", "collectors:\n  users:\n    interval: 1h\n", nil, "fundwatch.yaml:3: collectors.users.interval: unknown key (known: schedule, enabled)"},
 		{"schedule 4 fields", "collectors:\n  users:\n    schedule: '0 3 * *'\n", nil, `fundwatch.yaml:3: collectors.users.schedule: "0 3 * *" is not a cron schedule: expected exactly 5 fields, found 4`},

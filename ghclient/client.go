@@ -186,6 +186,9 @@ func rateHeaders(h http.Header) (limit, remaining int, reset time.Time, ok bool)
 // labelled by route stay bounded whatever the watch list holds. A base path
 // such as "/api/v3" (GitHub Enterprise) is dropped.
 func Route(path string) string {
+	if path == "/api/graphql" { // GitHub Enterprise Server's GraphQL path
+		return "/graphql"
+	}
 	path = strings.TrimPrefix(path, "/api/v3")
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) == 0 || parts[0] == "" {

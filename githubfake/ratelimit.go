@@ -92,16 +92,27 @@ func (l *limiter) state(c caller, b *bucket) rateState {
 // are not charged. ok is false when the bucket is exhausted: the caller gets
 // a 403 and the request is not charged either.
 func (l *limiter) charge(c caller, free bool) (st rateState, ok bool) {
+	n := 1
+	if free {
+		n = 0
+	}
+	return l.chargeN(c, n)
+}
+
+// chargeN takes n units (requests, or GraphQL points) from c's bucket, all
+// or nothing: a query costing more than what is left is refused whole, as
+// GitHub refuses it.
+func (l *limiter) chargeN(c caller, n int) (st rateState, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.current(c, l.opts.Now(), true)
-	if free {
+	if n == 0 {
 		return l.state(c, b), true
 	}
-	if b.used >= l.limitFor(c) {
+	if b.used+n > l.limitFor(c) {
 		return l.state(c, b), false
 	}
-	b.used++
+	b.used += n
 	return l.state(c, b), true
 }
 
@@ -112,12 +123,12 @@ func (l *limiter) peek(c caller) rateState {
 	return l.state(c, l.current(c, l.opts.Now(), false))
 }
 
-func setRateHeaders(h http.Header, st rateState) {
+func setRateHeaders(h http.Header, st rateState, resource string) {
 	h.Set("X-RateLimit-Limit", strconv.Itoa(st.limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(st.remaining))
 	h.Set("X-RateLimit-Used", strconv.Itoa(st.used))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(st.reset, 10))
-	h.Set("X-RateLimit-Resource", "core")
+	h.Set("X-RateLimit-Resource", resource)
 }
 
 const rateLimitDocs = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
@@ -133,9 +144,9 @@ func rateLimitExceededBody(c caller) obj {
 	return obj{"message": msg, "documentation_url": rateLimitDocs}
 }
 
-// rateLimitBody is the /rate_limit document. Only core is enforced by the
-// fake; the other resources report a full, untouched bucket.
-func rateLimitBody(st rateState, opts Options) obj {
+// rateLimitBody is the /rate_limit document. core and graphql are enforced
+// by the fake; the other resources report a full, untouched bucket.
+func rateLimitBody(st, gql rateState, opts Options) obj {
 	core := obj{"limit": st.limit, "used": st.used, "remaining": st.remaining, "reset": st.reset, "resource": "core"}
 	now := opts.Now()
 	full := func(resource string, limit int, window time.Duration) obj {
@@ -144,7 +155,7 @@ func rateLimitBody(st rateState, opts Options) obj {
 	return obj{
 		"resources": obj{
 			"core":                 core,
-			"graphql":              full("graphql", 5000, time.Hour),
+			"graphql":              obj{"limit": gql.limit, "used": gql.used, "remaining": gql.remaining, "reset": gql.reset, "resource": "graphql"},
 			"search":               full("search", 30, time.Minute),
 			"code_search":          full("code_search", 10, time.Minute),
 			"integration_manifest": full("integration_manifest", 5000, time.Hour),

@@ -38,14 +38,19 @@ type Options struct {
 	// Now is the clock for rate-limit windows; default time.Now. It does not
 	// move the world's horizon (see SetHorizon).
 	Now func() time.Time
+	// GraphQLLimit is the GraphQL point budget per window, kept apart from
+	// the REST limit as GitHub keeps it; default 5000.
+	GraphQLLimit int
 }
 
 // Server is an http.Handler serving a World the way api.github.com would.
 type Server struct {
-	idx     *worldIndex
-	limiter *limiter
-	counts  counter
-	reqSeq  atomic.Uint64
+	idx      *worldIndex
+	limiter  *limiter
+	gql      *limiter // GraphQL points; same window, its own budget
+	gqlSpent atomic.Int64
+	counts   counter
+	reqSeq   atomic.Uint64
 
 	mu   sync.RWMutex // guards snap; a snapshot itself is immutable
 	snap *snapshot
@@ -66,9 +71,18 @@ func New(w *scenario.World, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.GraphQLLimit <= 0 {
+		opts.GraphQLLimit = 5000
+	}
+	gqlOpts := opts
+	// Anonymous GraphQL is refused with 401 before any charge, so the
+	// anonymous limit only shows in /rate_limit, where GitHub reports the
+	// same figure.
+	gqlOpts.Limit, gqlOpts.UnauthenticatedLimit = opts.GraphQLLimit, opts.GraphQLLimit
 	s := &Server{
 		idx:     newWorldIndex(w),
 		limiter: newLimiter(opts),
+		gql:     newLimiter(gqlOpts),
 	}
 	s.snap = s.idx.snapshotAt(w.End)
 	return s
@@ -134,6 +148,10 @@ const unknownRoute = "unknown"
 // enterprisePrefix is accepted and stripped so clients configured with
 // go-github's WithEnterpriseURLs also work.
 const enterprisePrefix = "/api/v3"
+
+// enterpriseGraphQL is GitHub Enterprise Server's GraphQL path; api.github.com
+// serves it at /graphql.
+const enterpriseGraphQL = "/api/graphql"
 
 func matchRoute(path string) (*route, map[string]string) {
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
@@ -218,6 +236,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.TLS != nil {
 		scheme = "https"
 	}
+	if r.URL.Path == "/graphql" || r.URL.Path == enterpriseGraphQL {
+		s.serveGraphQL(w, r, scheme)
+		return
+	}
 	c := &reqCtx{
 		r:     r,
 		query: r.URL.Query(),
@@ -241,7 +263,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// GitHub does not charge /rate_limit against any limit.
 		routeName = rt.template
 		st := s.limiter.peek(callerOf(r))
-		resp = jsonResponse(http.StatusOK, rateLimitBody(st, s.limiter.opts))
+		resp = jsonResponse(http.StatusOK, rateLimitBody(st, s.gql.peek(callerOf(r)), s.limiter.opts))
 	default:
 		routeName = rt.template
 		c.params = params
@@ -280,7 +302,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			etag = ""
 		}
 	}
-	setRateHeaders(h, st)
+	setRateHeaders(h, st, "core")
 
 	if etag != "" {
 		h.Set("ETag", etag)

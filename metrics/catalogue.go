@@ -159,6 +159,8 @@ var (
 		Labels: []string{"route", "status"}, Help: "HTTP requests to the GitHub API by templated route and status code (0 = no response)."}
 	ghRequestDuration = Family{Name: "fundwatch_github_request_duration_seconds", Histogram: true, Subject: SubjectSelf,
 		Labels: []string{"route"}, Help: "Latency of GitHub API requests."}
+	ghGraphQLPoints = Family{Name: "fundwatch_github_graphql_points_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Help: "GraphQL rate-limit points spent, as each query's own rateLimit { cost } reports them."}
 	ghLimit = Family{Name: "fundwatch_github_rate_limit", Type: prometheus.GaugeValue, Subject: SubjectSelf,
 		Labels: []string{"resource"}, Help: "GitHub's rate limit per window for the resource (core, graphql, search), from the latest response."}
 	ghRemaining = Family{Name: "fundwatch_github_rate_limit_remaining", Type: prometheus.GaugeValue, Subject: SubjectSelf,
@@ -182,7 +184,7 @@ func Catalogue() []Family {
 		riskScore, riskReason, signalAvailable,
 		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
-		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghLimit, ghRemaining, ghReset,
+		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
 		buildInfo,
 	}
 	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectPeople: 2, SubjectHealth: 3, SubjectRisk: 4, SubjectData: 5, SubjectSelf: 6, SubjectBuild: 7}

@@ -15,6 +15,7 @@ type Self struct {
 	lastSuccess, running               *prometheus.GaugeVec
 	requests                           *prometheus.CounterVec
 	requestDuration                    *prometheus.HistogramVec
+	graphqlPoints                      prometheus.Counter
 	limit, remaining, reset            *prometheus.GaugeVec
 }
 
@@ -41,9 +42,10 @@ func NewSelf(collectorNames []string) *Self {
 		requests:    counterVec(ghRequests),
 		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: ghRequestDuration.Name, Help: ghRequestDuration.Help,
 			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}}, ghRequestDuration.Labels),
-		limit:     gaugeVec(ghLimit),
-		remaining: gaugeVec(ghRemaining),
-		reset:     gaugeVec(ghReset),
+		graphqlPoints: prometheus.NewCounter(prometheus.CounterOpts{Name: ghGraphQLPoints.Name, Help: ghGraphQLPoints.Help}),
+		limit:         gaugeVec(ghLimit),
+		remaining:     gaugeVec(ghRemaining),
+		reset:         gaugeVec(ghReset),
 	}
 	for _, n := range collectorNames {
 		s.runs.WithLabelValues(n)
@@ -57,7 +59,7 @@ func NewSelf(collectorNames []string) *Self {
 
 func (s *Self) register(reg prometheus.Registerer) {
 	reg.MustRegister(s.runs, s.runErrors, s.skipped, s.failures, s.duration, s.lastSuccess, s.running,
-		s.requests, s.requestDuration, s.limit, s.remaining, s.reset)
+		s.requests, s.requestDuration, s.graphqlPoints, s.limit, s.remaining, s.reset)
 }
 
 // RunStarted implements collectors.RunObserver.
@@ -84,6 +86,9 @@ func (s *Self) Request(route string, status int, d time.Duration) {
 	s.requests.WithLabelValues(route, statusLabel(status)).Inc()
 	s.requestDuration.WithLabelValues(route).Observe(d.Seconds())
 }
+
+// GraphQLCost implements ghclient.GraphQLObserver.
+func (s *Self) GraphQLCost(points int) { s.graphqlPoints.Add(float64(points)) }
 
 // RateLimit implements ghclient.Observer.
 func (s *Self) RateLimit(resource string, limit, remaining int, reset time.Time) {

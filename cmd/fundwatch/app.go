@@ -22,6 +22,7 @@ import (
 	"github.com/fundwatch/fundwatch/metrics"
 	"github.com/fundwatch/fundwatch/scheduler"
 	"github.com/fundwatch/fundwatch/store"
+	"github.com/fundwatch/fundwatch/triage"
 )
 
 // app wires one configured fundwatch: store, GitHub client, collectors,
@@ -149,6 +150,21 @@ func (a *app) handler(telemetryPath string) (http.Handler, error) {
 		}
 		fmt.Fprintln(w, "Ready")
 	})
+	// The grant triage of the latest snapshot, in every format.
+	for path, format := range map[string]string{"/triage": "html", "/triage.json": "json", "/triage.csv": "csv", "/triage.txt": "text"} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			snap := a.snapshot()
+			if snap == nil {
+				http.Error(w, "no snapshot yet: the first collection is still running", http.StatusServiceUnavailable)
+				return
+			}
+			w.Header().Set("Content-Type", map[string]string{"html": "text/html; charset=utf-8", "json": "application/json",
+				"csv": "text/csv; charset=utf-8", "text": "text/plain; charset=utf-8"}[format])
+			if err := triage.Write(w, triage.Build(snap), format); err != nil {
+				a.log.Error("writing triage", "format", format, "err", err)
+			}
+		})
+	}
 	if telemetryPath != "/" {
 		landing, err := web.NewLandingPage(web.LandingConfig{
 			Name:        "fundwatch",
@@ -156,6 +172,7 @@ func (a *app) handler(telemetryPath string) (http.Handler, error) {
 			Version:     version.Info(),
 			Links: []web.LandingLinks{
 				{Address: telemetryPath, Text: "Metrics"},
+				{Address: "/triage", Text: "Grant triage"},
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},

@@ -7,6 +7,7 @@
 //	fundwatch collect --config FILE     # one collection pass, then exit
 //	fundwatch analyze --log FILE        # analyse a history offline
 //	fundwatch backfill --config FILE -o history.om   # history as OpenMetrics for promtool
+//	fundwatch triage --config FILE [--format html]   # the grant-triage list
 package main
 
 import (
@@ -38,6 +39,7 @@ func run(args []string) int {
 	demo := newDemoCmd(app)
 	analyze := newAnalyzeCmd(app)
 	backfill := newBackfillCmd(app)
+	triage := newTriageCmd(app)
 
 	cmd, err := app.Parse(args)
 	if err != nil {
@@ -56,6 +58,8 @@ func run(args []string) int {
 		return analyze.run(log)
 	case backfill.cmd.FullCommand():
 		return backfill.run(log)
+	case triage.cmd.FullCommand():
+		return triage.run(log)
 	}
 	return 2
 }

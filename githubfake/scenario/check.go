@@ -164,6 +164,7 @@ func (s *Spec) check() (*index, error) {
 		p := fmt.Sprintf("orgs[%d]", i)
 		claim(p+".login", o.Login)
 		ix.orgs[o.Login] = true
+		c.sponsors(p+".sponsors", o.Sponsors)
 	}
 	for i := range s.People {
 		ps := &s.People[i]
@@ -197,6 +198,10 @@ func (s *Spec) check() (*index, error) {
 		if ps.Type == "Bot" && len(ps.Employment) > 0 {
 			c.errorf(p+".employment", "a bot cannot be employed")
 		}
+		if ps.Type == "Bot" && ps.Sponsors != nil {
+			c.errorf(p+".sponsors", "a bot cannot have a GitHub Sponsors profile")
+		}
+		c.sponsors(p+".sponsors", ps.Sponsors)
 		c.employment(p, ps.Employment, ix)
 	}
 	for i := range s.Crowds {
@@ -275,6 +280,50 @@ func (c *checker) employment(p string, emps []EmploymentSpec, ix *index) {
 				c.errorf(ep, "overlaps employment[%d] (%s from %s to %s): one person has one employer at a time", k, o.Employer, o.From, orZero(o.To))
 			}
 		}
+	}
+}
+
+// maxSponsors bounds sponsor counts; the most-sponsored accounts on GitHub
+// have a few thousand.
+const maxSponsors = 1_000_000
+
+// Goal kinds as written in scenarios, and the GraphQL enum each stands for.
+var goalKinds = map[string]string{
+	"sponsors": "TOTAL_SPONSORS_COUNT",
+	"monthly":  "MONTHLY_SPONSORSHIP_AMOUNT",
+}
+
+func (c *checker) sponsors(p string, sp *SponsorsSpec) {
+	if sp == nil {
+		return
+	}
+	for _, n := range []struct {
+		key string
+		v   int
+	}{{"public", sp.Public}, {"private", sp.Private}} {
+		if n.v < 0 || n.v > maxSponsors {
+			c.errorf(p+"."+n.key, "%d sponsors: want 0 to %d", n.v, maxSponsors)
+		}
+	}
+	if !sp.Listing && (sp.Public > 0 || sp.Private > 0 || sp.Goal != nil) {
+		c.errorf(p+".listing", "sponsors or a goal without a listing: GitHub only lets accounts with a Sponsors listing be sponsored; set listing: true")
+	}
+	g := sp.Goal
+	if g == nil {
+		return
+	}
+	gp := p + ".goal"
+	if _, ok := goalKinds[g.Kind]; !ok {
+		c.errorf(gp+".kind", "goal kind %q: want sponsors or monthly", g.Kind)
+	}
+	if g.Target <= 0 || g.Target > maxSponsors {
+		c.errorf(gp+".target", "target %d: want 1 to %d", g.Target, maxSponsors)
+	}
+	switch {
+	case g.Monthly != 0 && g.Kind != "monthly":
+		c.errorf(gp+".monthly", "monthly applies to kind monthly only (a sponsors goal counts public and private sponsors)")
+	case g.Monthly < 0:
+		c.errorf(gp+".monthly", "cannot be negative")
 	}
 }
 

@@ -182,8 +182,35 @@ func (x *expander) orgs() {
 			Email:     o.Email,
 			Bio:       o.Description,
 			CreatedAt: created,
+			Sponsors:  sponsorsOf(o.Sponsors),
 		})
 	}
+}
+
+// sponsorsOf turns a checked SponsorsSpec into the world's truth, computing
+// the goal's progress the way GitHub does (capped at 100%).
+func sponsorsOf(sp *SponsorsSpec) *Sponsors {
+	if sp == nil || !sp.Listing {
+		return nil
+	}
+	s := &Sponsors{HasListing: true, Public: sp.Public, Private: sp.Private}
+	if g := sp.Goal; g != nil {
+		have := s.Total()
+		title := g.Title
+		if g.Kind == "monthly" {
+			have = g.Monthly
+			title = cmp.Or(title, fmt.Sprintf("$%d per month", g.Target))
+		}
+		title = cmp.Or(title, fmt.Sprintf("%d sponsors", g.Target))
+		s.Goal = &SponsorsGoal{
+			Kind:            goalKinds[g.Kind],
+			TargetValue:     g.Target,
+			PercentComplete: min(100, have*100/g.Target),
+			Title:           title,
+			Description:     g.Description,
+		}
+	}
+	return s
 }
 
 func (x *expander) webFlow() {
@@ -270,6 +297,7 @@ func (x *expander) namedPeople() {
 			Login: ps.Login, ID: x.id(ps.Login, ps.ID), Type: typ, Name: ps.Name,
 			Company: ps.Company, Email: ps.PublicEmail, Blog: ps.Blog, Location: ps.Location,
 			Bio: ps.Bio, CreatedAt: created, Orgs: slices.Clone(ps.Orgs), UTCOffset: off,
+			Sponsors: sponsorsOf(ps.Sponsors),
 		}
 		p := &person{user: u, bot: typ == "Bot", unlinked: map[string]bool{}}
 		p.personal = slices.Clone(ps.Emails)

@@ -58,6 +58,8 @@ type OrgSpec struct {
 	Description string   `yaml:"description"`
 	Domains     []string `yaml:"domains"`
 	Created     Offset   `yaml:"created"`
+	// Sponsors is the org's GitHub Sponsors profile; absent means no listing.
+	Sponsors *SponsorsSpec `yaml:"sponsors"`
 }
 
 // PersonSpec is one named account: a human or (Type "Bot") an automation.
@@ -85,6 +87,32 @@ type PersonSpec struct {
 	Blog       string           `yaml:"blog"`
 	Created    Offset           `yaml:"created"`
 	Employment []EmploymentSpec `yaml:"employment"`
+	// Sponsors is the person's GitHub Sponsors profile; absent means no listing.
+	Sponsors *SponsorsSpec `yaml:"sponsors"`
+}
+
+// SponsorsSpec is a GitHub Sponsors profile as any authenticated caller sees
+// it: whether a listing exists, how many sponsors show publicly, how many
+// more sponsor privately (GitHub reveals that count, not who they are), and
+// the listing's goal.
+type SponsorsSpec struct {
+	Listing bool `yaml:"listing"`
+	Public  int  `yaml:"public"`
+	Private int  `yaml:"private"`
+	// Goal is the listing's active goal; absent means none.
+	Goal *GoalSpec `yaml:"goal"`
+}
+
+// GoalSpec is a Sponsors goal. Kind "sponsors" counts sponsors (GitHub's
+// TOTAL_SPONSORS_COUNT; progress comes from public+private), kind "monthly"
+// counts dollars a month (MONTHLY_SPONSORSHIP_AMOUNT; progress from Monthly,
+// since the scenario does not model tiers).
+type GoalSpec struct {
+	Kind        string `yaml:"kind"`
+	Target      int    `yaml:"target"`
+	Monthly     int    `yaml:"monthly"`
+	Title       string `yaml:"title"` // default derived from kind and target, as GitHub does
+	Description string `yaml:"description"`
 }
 
 // EmploymentSpec is a period during which an employer paid a person. A

@@ -44,6 +44,30 @@ type User struct {
 	UTCOffset int
 	// Employment is the truth about who paid this person, over time.
 	Employment []Employment
+	// Sponsors is the account's GitHub Sponsors profile; nil when it has
+	// no listing (and so no sponsors).
+	Sponsors *Sponsors
+}
+
+// Sponsors is what GitHub's GraphQL API tells any authenticated caller
+// about an account's Sponsors profile.
+type Sponsors struct {
+	HasListing bool
+	Public     int // active sponsorships visible to everyone
+	Private    int // active private sponsorships: counted, never named
+	Goal       *SponsorsGoal
+}
+
+// Total is the number of active sponsorships, private ones included.
+func (s *Sponsors) Total() int { return s.Public + s.Private }
+
+// SponsorsGoal is a listing's active goal, as GraphQL's SponsorsGoal.
+type SponsorsGoal struct {
+	Kind            string // "TOTAL_SPONSORS_COUNT" or "MONTHLY_SPONSORSHIP_AMOUNT"
+	TargetValue     int    // sponsors, or dollars a month
+	PercentComplete int    // 0..100
+	Title           string
+	Description     string
 }
 
 // Employment is one period during which a person was paid by an employer.

@@ -1,0 +1,277 @@
+package collectors
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fundwatch/fundwatch/ghclient"
+	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+func init() { register(sponsors{}) }
+
+// SponsorsBatch is how many accounts one sponsors query asks about. Each
+// account costs two connection requests, so 50 fill GitHub's 100-request
+// point exactly: a batch costs 1 point whatever its size up to 50.
+const SponsorsBatch = 50
+
+// sponsors records the GitHub Sponsors facts (listing, sponsor counts with
+// private ones, active goal) of every watched repository's owner and of
+// everyone who authored a commit in the last year. Sponsors exist only in
+// GraphQL; many accounts are asked in one aliased query.
+type sponsors struct{}
+
+func (sponsors) Name() string { return "sponsors" }
+
+// SponsorsQuery is the query for a batch of n accounts, passed as
+// variables $l0..$l{n-1}. The text depends only on n, so a test can check
+// every query the collector can send against GitHub's schema.
+// repositoryOwner (not user/organization) covers both kinds of account in
+// one field and answers null, without an error, for a login that is gone.
+func SponsorsQuery(n int) string {
+	var b strings.Builder
+	b.WriteString("query Sponsors(")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$l%d: String!", i)
+	}
+	b.WriteString(") {\n  rateLimit { cost remaining resetAt limit }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  o%d: repositoryOwner(login: $l%d) { ...sponsorable }\n", i, i)
+	}
+	b.WriteString(`}
+fragment sponsorable on RepositoryOwner {
+  __typename
+  login
+  ... on Sponsorable {
+    hasSponsorsListing
+    sponsorsListing { isPublic activeGoal { kind targetValue percentComplete title } }
+    sponsors(first: 1) { totalCount }
+    sponsorshipsAsMaintainer(first: 1, includePrivate: true) { totalCount }
+  }
+}
+`)
+	return b.String()
+}
+
+// sponsorable is one alias's answer.
+type sponsorable struct {
+	Typename           string `json:"__typename"`
+	Login              string `json:"login"`
+	HasSponsorsListing bool   `json:"hasSponsorsListing"`
+	SponsorsListing    *struct {
+		IsPublic   bool `json:"isPublic"`
+		ActiveGoal *struct {
+			Kind            string `json:"kind"`
+			TargetValue     int    `json:"targetValue"`
+			PercentComplete int    `json:"percentComplete"`
+			Title           string `json:"title"`
+		} `json:"activeGoal"`
+	} `json:"sponsorsListing"`
+	// Sponsors counts the sponsors anyone can see; the includePrivate
+	// sponsorships count adds the private ones.
+	Sponsors struct {
+		TotalCount int `json:"totalCount"`
+	} `json:"sponsors"`
+	SponsorshipsAsMaintainer struct {
+		TotalCount int `json:"totalCount"`
+	} `json:"sponsorshipsAsMaintainer"`
+}
+
+func (s sponsorable) row(at time.Time) store.Sponsors {
+	all := max(s.SponsorshipsAsMaintainer.TotalCount, s.Sponsors.TotalCount)
+	r := store.Sponsors{
+		Login:       s.Login,
+		HasListing:  s.HasSponsorsListing,
+		Count:       all,
+		Private:     all - s.Sponsors.TotalCount,
+		CollectedAt: at,
+	}
+	if l := s.SponsorsListing; l != nil && l.ActiveGoal != nil {
+		g := l.ActiveGoal
+		r.GoalKind, r.GoalTarget, r.GoalPercent, r.GoalTitle = g.Kind, g.TargetValue, g.PercentComplete, g.Title
+	}
+	return r
+}
+
+func (sp sponsors) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Result {
+	logins, err := sponsorLogins(ctx, env, repos)
+	if err != nil {
+		return Result{Err: err}
+	}
+	gql, err := ghclient.NewGraphQL(env.GH)
+	if err != nil {
+		return Result{Err: err}
+	}
+	res := Result{Repos: len(logins)}
+	var errs []error
+	for start := 0; start < len(logins); start += SponsorsBatch {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		chunk := logins[start:min(start+SponsorsBatch, len(logins))]
+		failed, err := collectSponsorsBatch(ctx, env, gql, chunk)
+		if err != nil {
+			env.Log.Warn("sponsors batch failed", "logins", len(chunk), "failed", failed, "err", err)
+			res.Failed += failed
+			errs = append(errs, err)
+		}
+	}
+	res.Err = errors.Join(errs...)
+	return res
+}
+
+// sponsorLogins are the owners of the watched repositories and the
+// people who authored a commit in the active window, lower-cased, sorted
+// and without bots (GitHub Apps cannot be sponsored).
+func sponsorLogins(ctx context.Context, env *Env, repos []ghrepo.Name) ([]string, error) {
+	authors, err := env.Store.CommitAuthorLogins(ctx, env.now().Add(-activeWindow))
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(l string) {
+		l = strings.ToLower(l)
+		if l == "" || strings.HasSuffix(l, "[bot]") || seen[l] {
+			return
+		}
+		seen[l] = true
+		out = append(out, l)
+	}
+	for _, r := range repos {
+		add(r.Owner)
+	}
+	for _, a := range authors {
+		add(a)
+	}
+	return out, nil
+}
+
+// collectSponsorsBatch asks about one batch and stores what came back.
+// Accounts GitHub no longer knows (null) are skipped: what we knew stays.
+// It returns how many logins of the batch failed.
+func collectSponsorsBatch(ctx context.Context, env *Env, gql *ghclient.GraphQL, logins []string) (int, error) {
+	vars := make(map[string]any, len(logins))
+	for i, l := range logins {
+		vars[fmt.Sprintf("l%d", i)] = l
+	}
+	var data map[string]json.RawMessage
+	gerrs, err := callGraphQL(ctx, env, "sponsors", func(ctx context.Context) ([]ghclient.GraphQLError, error) {
+		data = nil
+		return gql.Do(ctx, SponsorsQuery(len(logins)), vars, &data)
+	})
+	if err != nil {
+		return len(logins), err
+	}
+	// Errors tied to one alias fail that account only; others the batch.
+	failedAlias := map[string]bool{}
+	var errs []error
+	for _, e := range gerrs {
+		if len(e.Path) == 0 {
+			return len(logins), fmt.Errorf("sponsors: %w", e)
+		}
+		alias, _ := e.Path[0].(string)
+		if e.Type == "NOT_FOUND" {
+			continue
+		}
+		failedAlias[alias] = true
+		errs = append(errs, fmt.Errorf("sponsors of %s: %w", aliasLogin(alias, logins), e))
+	}
+	at := time.Now().UTC()
+	rows := make([]store.Sponsors, 0, len(logins))
+	for i := range logins {
+		alias := fmt.Sprintf("o%d", i)
+		raw, ok := data[alias]
+		if failedAlias[alias] || !ok || string(raw) == "null" {
+			continue
+		}
+		var s sponsorable
+		if err := json.Unmarshal(raw, &s); err != nil {
+			failedAlias[alias] = true
+			errs = append(errs, fmt.Errorf("sponsors of %s: %w", logins[i], err))
+			continue
+		}
+		if s.Login == "" {
+			s.Login = logins[i]
+		}
+		rows = append(rows, s.row(at))
+	}
+	if err := env.Store.UpsertSponsors(ctx, rows); err != nil {
+		return len(logins), err
+	}
+	return len(failedAlias), errors.Join(errs...)
+}
+
+func aliasLogin(alias string, logins []string) string {
+	var i int
+	if _, err := fmt.Sscanf(alias, "o%d", &i); err == nil && i >= 0 && i < len(logins) {
+		return logins[i]
+	}
+	return alias
+}
+
+// callGraphQL is call() for GraphQL: an exhausted point budget pauses until
+// GitHub's reset (the run then goes on), secondary limits wait Retry-After,
+// 5xx and network errors retry with jittered backoff.
+func callGraphQL(ctx context.Context, env *Env, what string, f func(context.Context) ([]ghclient.GraphQLError, error)) ([]ghclient.GraphQLError, error) {
+	var (
+		transient, secondary int
+		backoff              = time.Second
+	)
+	for {
+		gerrs, err := f(ctx)
+		if err == nil {
+			return gerrs, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var (
+			rle  *ghclient.GraphQLRateLimitError
+			se   *ghclient.GraphQLStatusError
+			ne   net.Error
+			wait time.Duration
+		)
+		switch {
+		case errors.As(err, &rle):
+			wait = max(time.Until(rle.Reset)+time.Second, time.Second)
+			env.Log.Warn("GitHub GraphQL rate limit exhausted; pausing collection until it resets",
+				"request", what, "reset", rle.Reset.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second).String())
+		case errors.As(err, &se) && (se.Status == http.StatusForbidden || se.Status == http.StatusTooManyRequests):
+			secondary++
+			if secondary > secondaryAttempts {
+				return nil, err
+			}
+			wait = time.Minute
+			if se.RetryAfter > 0 {
+				wait = se.RetryAfter
+			}
+			env.Log.Warn("GitHub secondary rate limit; backing off", "request", what, "wait", wait.String())
+		case (errors.As(err, &se) && se.Status >= 500) || errors.As(err, &ne):
+			transient++
+			if transient >= transientAttempts {
+				return nil, err
+			}
+			wait = backoff/2 + rand.N(backoff/2+1)
+			backoff *= 2
+			env.Log.Debug("transient GitHub error; retrying", "request", what, "attempt", transient, "err", err)
+		default:
+			return gerrs, err
+		}
+		if err := env.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}

@@ -1,0 +1,264 @@
+package githubfake
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fundwatch/fundwatch/githubfake/scenario"
+)
+
+// graphqlFields are the GraphQL fields the fake serves, by object type and
+// field name. Serving a new field is adding its resolver here: the executor
+// does aliases, fragments, variables and __typename for all of them, and the
+// schema has already rejected anything GitHub would.
+var graphqlFields map[string]map[string]resolver
+
+func init() {
+	accountFields := map[string]resolver{
+		"login": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(account).login, nil },
+		"id": func(_ *executor, p any, _ map[string]any) (any, error) {
+			a := p.(account)
+			return nodeID(nodeType(a.typ), a.id), nil
+		},
+		"databaseId":               func(_ *executor, p any, _ map[string]any) (any, error) { return p.(account).id, nil },
+		"name":                     accountName,
+		"createdAt":                accountCreated,
+		"hasSponsorsListing":       func(_ *executor, p any, _ map[string]any) (any, error) { return sponsorsOf(p.(account)) != nil, nil },
+		"sponsorsListing":          sponsorsListing,
+		"sponsors":                 sponsorsCount,
+		"sponsorshipsAsMaintainer": sponsorshipsAsMaintainer,
+	}
+	user := map[string]resolver{
+		"company": func(_ *executor, p any, _ map[string]any) (any, error) {
+			if u := p.(account).u; u != nil && u.Company != "" {
+				return u.Company, nil
+			}
+			return nil, nil
+		},
+	}
+	for k, v := range accountFields {
+		user[k] = v
+	}
+	graphqlFields = map[string]map[string]resolver{
+		"Query": {
+			"rateLimit":       rateLimitField,
+			"user":            queryUser,
+			"organization":    queryOrganization,
+			"repositoryOwner": queryRepositoryOwner,
+			"repository":      queryRepository,
+		},
+		"RateLimit": {
+			"cost":      func(e *executor, _ any, _ map[string]any) (any, error) { return e.spent, nil },
+			"limit":     func(e *executor, _ any, _ map[string]any) (any, error) { return e.rate.limit, nil },
+			"remaining": func(e *executor, _ any, _ map[string]any) (any, error) { return e.rate.remaining, nil },
+			"used":      func(e *executor, _ any, _ map[string]any) (any, error) { return e.rate.used, nil },
+			"resetAt":   func(e *executor, _ any, _ map[string]any) (any, error) { return ts(time.Unix(e.rate.reset, 0)), nil },
+			"nodeCount": func(e *executor, _ any, _ map[string]any) (any, error) { return e.nodes, nil },
+		},
+		"User":         user,
+		"Organization": accountFields,
+		"SponsorsListing": {
+			"name":     func(_ *executor, p any, _ map[string]any) (any, error) { return "sponsors-" + p.(account).login, nil },
+			"slug":     func(_ *executor, p any, _ map[string]any) (any, error) { return "sponsors-" + p.(account).login, nil },
+			"isPublic": func(_ *executor, _ any, _ map[string]any) (any, error) { return true, nil },
+			"url": func(e *executor, p any, _ map[string]any) (any, error) {
+				return e.c.web + "/sponsors/" + p.(account).login, nil
+			},
+			"activeGoal": func(_ *executor, p any, _ map[string]any) (any, error) {
+				if g := sponsorsOf(p.(account)).Goal; g != nil {
+					return gqlObject{typ: "SponsorsGoal", v: g}, nil
+				}
+				return nil, nil
+			},
+		},
+		"SponsorsGoal": {
+			"kind": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*scenario.SponsorsGoal).Kind, nil },
+			"targetValue": func(_ *executor, p any, _ map[string]any) (any, error) {
+				return p.(*scenario.SponsorsGoal).TargetValue, nil
+			},
+			"percentComplete": func(_ *executor, p any, _ map[string]any) (any, error) {
+				return p.(*scenario.SponsorsGoal).PercentComplete, nil
+			},
+			"title": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*scenario.SponsorsGoal).Title, nil },
+			"description": func(_ *executor, p any, _ map[string]any) (any, error) {
+				return strOrNull(p.(*scenario.SponsorsGoal).Description), nil
+			},
+		},
+		"SponsorConnection":     {"totalCount": totalCount},
+		"SponsorshipConnection": {"totalCount": totalCount},
+		"IssueConnection":       {"totalCount": totalCount},
+		"PullRequestConnection": {"totalCount": totalCount},
+		"ReleaseConnection":     {"totalCount": totalCount},
+		"Repository":            repositoryFields,
+	}
+}
+
+// count is a connection of which the fake serves only totalCount.
+type count int
+
+func totalCount(_ *executor, p any, _ map[string]any) (any, error) { return int(p.(count)), nil }
+
+func rateLimitField(_ *executor, _ any, _ map[string]any) (any, error) {
+	return gqlObject{typ: "RateLimit"}, nil
+}
+
+// lookup resolves a login for the root fields: accounts that exist at the
+// horizon, as REST's /users/{username} sees them.
+func (e *executor) lookup(args map[string]any) (account, bool) {
+	login, _ := args["login"].(string)
+	return e.c.lookupAccount(login)
+}
+
+func queryUser(e *executor, _ any, args map[string]any) (any, error) {
+	if a, ok := e.lookup(args); ok && a.typ == "User" {
+		return gqlObject{typ: "User", v: a}, nil
+	}
+	return nil, &fieldError{typ: "NOT_FOUND", msg: fmt.Sprintf("Could not resolve to a User with the login of '%s'.", args["login"])}
+}
+
+func queryOrganization(e *executor, _ any, args map[string]any) (any, error) {
+	if a, ok := e.lookup(args); ok && a.typ == "Organization" {
+		return gqlObject{typ: "Organization", v: a}, nil
+	}
+	return nil, &fieldError{typ: "NOT_FOUND", msg: fmt.Sprintf("Could not resolve to an Organization with the login of '%s'.", args["login"])}
+}
+
+// queryRepositoryOwner is null, without an error, for a login that owns
+// nothing (unknown, or a bot), as on GitHub.
+func queryRepositoryOwner(e *executor, _ any, args map[string]any) (any, error) {
+	a, ok := e.lookup(args)
+	if !ok || (a.typ != "User" && a.typ != "Organization") {
+		return nil, nil
+	}
+	return gqlObject{typ: a.typ, v: a}, nil
+}
+
+func accountName(_ *executor, p any, _ map[string]any) (any, error) {
+	if u := p.(account).u; u != nil && u.Name != "" {
+		return u.Name, nil
+	}
+	return nil, nil
+}
+
+func accountCreated(e *executor, p any, _ map[string]any) (any, error) {
+	u := p.(account).u
+	if u == nil {
+		u = &scenario.User{}
+	}
+	return ts(e.c.createdAt(u)), nil
+}
+
+func sponsorsOf(a account) *scenario.Sponsors {
+	if a.u == nil || a.u.Sponsors == nil || !a.u.Sponsors.HasListing {
+		return nil
+	}
+	return a.u.Sponsors
+}
+
+func sponsorsListing(_ *executor, p any, _ map[string]any) (any, error) {
+	if sponsorsOf(p.(account)) == nil {
+		return nil, nil
+	}
+	return gqlObject{typ: "SponsorsListing", v: p}, nil
+}
+
+// sponsorsCount serves Sponsorable.sponsors: the sponsors anyone can see,
+// so private sponsors are not in its totalCount.
+func sponsorsCount(_ *executor, p any, _ map[string]any) (any, error) {
+	n := 0
+	if sp := sponsorsOf(p.(account)); sp != nil {
+		n = sp.Public
+	}
+	return gqlObject{typ: "SponsorConnection", v: count(n)}, nil
+}
+
+// sponsorshipsAsMaintainer counts active sponsorships; includePrivate adds
+// the private ones, whose number (not identity) GitHub shows to anyone.
+func sponsorshipsAsMaintainer(_ *executor, p any, args map[string]any) (any, error) {
+	n := 0
+	if sp := sponsorsOf(p.(account)); sp != nil {
+		n = sp.Public
+		if args["includePrivate"] == true {
+			n += sp.Private
+		}
+	}
+	return gqlObject{typ: "SponsorshipConnection", v: count(n)}, nil
+}
+
+// queryRepository serves repository(owner:, name:), the entry of the
+// batched change probe.
+func queryRepository(e *executor, _ any, args map[string]any) (any, error) {
+	owner, _ := args["owner"].(string)
+	name, _ := args["name"].(string)
+	if ri := e.c.idx.repoByName[strings.ToLower(owner+"/"+name)]; ri != nil {
+		if v := e.c.snap.repos[ri.pos]; v.visible {
+			return gqlObject{typ: "Repository", v: v}, nil
+		}
+	}
+	return nil, &fieldError{typ: "NOT_FOUND", msg: fmt.Sprintf("Could not resolve to a Repository with the name '%s/%s'.", owner, name)}
+}
+
+var repositoryFields = map[string]resolver{
+	"name":          func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.Name, nil },
+	"nameWithOwner": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.FullName(), nil },
+	"owner": func(e *executor, p any, _ map[string]any) (any, error) {
+		a := e.c.idx.account(p.(*repoView).ri.repo.Owner)
+		return gqlObject{typ: nodeType(a.typ), v: a}, nil
+	},
+	"databaseId": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.ID, nil },
+	"createdAt": func(_ *executor, p any, _ map[string]any) (any, error) {
+		return ts(p.(*repoView).ri.repo.CreatedAt), nil
+	},
+	"pushedAt":       func(_ *executor, p any, _ map[string]any) (any, error) { return tsOrNull(p.(*repoView).pushedAt), nil },
+	"updatedAt":      func(_ *executor, p any, _ map[string]any) (any, error) { return ts(p.(*repoView).updatedAt), nil },
+	"isArchived":     func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).archived, nil },
+	"isFork":         func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.Fork, nil },
+	"stargazerCount": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.Stars, nil },
+	"forkCount":      func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.Forks, nil },
+	"issues": func(_ *executor, p any, args map[string]any) (any, error) {
+		return gqlObject{typ: "IssueConnection", v: countIssues(p.(*repoView), false, args["states"])}, nil
+	},
+	"pullRequests": func(_ *executor, p any, args map[string]any) (any, error) {
+		return gqlObject{typ: "PullRequestConnection", v: countIssues(p.(*repoView), true, args["states"])}, nil
+	},
+	"releases": func(_ *executor, p any, _ map[string]any) (any, error) {
+		n := 0
+		for _, r := range p.(*repoView).releases {
+			if !r.Draft { // drafts are visible to collaborators only
+				n++
+			}
+		}
+		return gqlObject{typ: "ReleaseConnection", v: count(n)}, nil
+	},
+}
+
+// countIssues counts issues or pull requests in the given GraphQL states
+// (OPEN, CLOSED, and MERGED for pull requests); no states means all.
+func countIssues(v *repoView, pulls bool, states any) count {
+	want := map[string]bool{}
+	if list, ok := states.([]any); ok {
+		for _, s := range list {
+			if s, ok := s.(string); ok {
+				want[s] = true
+			}
+		}
+	}
+	n := 0
+	for _, iv := range v.issues {
+		if iv.is.IsPull != pulls {
+			continue
+		}
+		state := "OPEN"
+		switch {
+		case pulls && !iv.mergedAt.IsZero():
+			state = "MERGED"
+		case iv.state == "closed":
+			state = "CLOSED"
+		}
+		if len(want) == 0 || want[state] {
+			n++
+		}
+	}
+	return count(n)
+}
