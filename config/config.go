@@ -80,6 +80,9 @@ type Analysis struct {
 	// Params overrides thresholds and weights of the signals (YAML, the
 	// shape of analysis/defaults.yaml; name only what changes).
 	Params string
+	// Grants lists money funders gave watched repositories (YAML: repo,
+	// funder, amount_usd, date), for the grant triage.
+	Grants string
 }
 
 // Web says where the exporter serves metrics.

@@ -297,7 +297,7 @@ func TestParseBad(t *testing.T) {
 		{"analysis missing file", "analysis:\n  affiliations: /nonexistent/affiliations.txt\n", nil, "fundwatch.yaml:2: analysis.affiliations: open /nonexistent/affiliations.txt: no such file or directory"},
 		{"analysis directory", "analysis:\n  mailmap: /\n", nil, "fundwatch.yaml:2: analysis.mailmap: / is not a regular file"},
 		{"analysis empty", "analysis:\n  params: ''\n", nil, "fundwatch.yaml:2: analysis.params: must not be empty; leave the key out instead"},
-		{"analysis unknown key", "analysis:\n  affiliation: /x\n", nil, "fundwatch.yaml:2: analysis.affiliation: unknown key (known: affiliations, mailmap, params); did you mean affiliations?"},
+		{"analysis unknown key", "analysis:\n  affiliation: /x\n", nil, "fundwatch.yaml:2: analysis.affiliation: unknown key (known: affiliations, mailmap, params, grants); did you mean affiliations?"},
 		{"listen address int", "web:\n  listen_address: 9864\n", nil, `fundwatch.yaml:2: web.listen_address: must be a string, got the integer "9864" (quote it to make it a string)`},
 		{"listen address no port", "web:\n  listen_address: localhost\n", nil, `fundwatch.yaml:2: web.listen_address: "localhost" is not host:port (like ":9864"): missing port in address`},
 		{"listen address named port", "web:\n  listen_address: ':http'\n", nil, `web.listen_address: port "http" is not a number from 0 to 65535`},
@@ -550,7 +550,7 @@ func TestExampleParses(t *testing.T) {
 	}
 	tokenFile := writeFile(t, "token", "ghp_example\n")
 	data = []byte(strings.Replace(string(data), secretPath, tokenFile, 1))
-	for _, f := range []string{"affiliations.txt", "mailmap", "params.yaml"} {
+	for _, f := range []string{"affiliations.txt", "mailmap", "params.yaml", "grants.yaml"} {
 		data = []byte(strings.Replace(string(data), "/etc/fundwatch/"+f, writeFile(t, f, "# empty\n"), 1))
 	}
 	cfg, err := Parse("example.yaml", data, nil)

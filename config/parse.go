@@ -27,7 +27,7 @@ import (
 // Keys each section accepts, in the order example.yaml documents them.
 var (
 	sectionKeys   = []string{"github", "store", "web", "collectors", "watch", "analysis"}
-	analysisKeys  = []string{"affiliations", "mailmap", "params"}
+	analysisKeys  = []string{"affiliations", "mailmap", "params", "grants"}
 	githubKeys    = []string{"api_url", "token_file", "timeout"}
 	storeKeys     = []string{"path"}
 	webKeys       = []string{"listen_address", "telemetry_path"}
@@ -531,6 +531,8 @@ func (p *parser) analysis(n *yaml.Node) {
 			dst = &a.Mailmap
 		case "params":
 			dst = &a.Params
+		case "grants":
+			dst = &a.Grants
 		default:
 			p.unknown(k, "analysis", "key", analysisKeys)
 			return

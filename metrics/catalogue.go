@@ -22,6 +22,7 @@ const (
 	SubjectPeople Subject = "Who does the work"
 	SubjectHealth Subject = "Responsiveness, releases, lifecycle"
 	SubjectRisk   Subject = "Drift risk"
+	SubjectMoney  Subject = "Money and criticality"
 	SubjectData   Subject = "Data freshness"
 	SubjectSelf   Subject = "Collection (self-metrics)"
 	SubjectBuild  Subject = "Build"
@@ -123,6 +124,26 @@ var (
 		Labels: []string{"repo", "reason"}, Help: "1 if the reason raises the repository's drift risk, 0 if it does not; absent when it could not be evaluated."}
 	signalAvailable = Family{Name: "fundwatch_repo_signal_available", Type: prometheus.GaugeValue, Subject: SubjectRisk,
 		Labels: []string{"repo", "signal"}, Help: "1 if the signal could be computed from the collected data, 0 if not (its series are then absent, never zero)."}
+	critScore = Family{Name: "fundwatch_repo_criticality_score", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo"}, Help: "OpenSSF criticality score 0..1 (criticality_score v2, original_pike.yml) over the inputs fundwatch collects; missing inputs are left out of the mean, see fundwatch_repo_criticality_input."}
+	critInput = Family{Name: "fundwatch_repo_criticality_input", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo", "input"}, Help: "Each criticality score input fundwatch could compute (created_since, updated_since in months; counts; frequencies); absent inputs were missing."}
+	fundingGap = Family{Name: "fundwatch_repo_funding_gap_score", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo"}, Help: "Grant-triage ranking score 0..1: criticality (declared tier, else OpenSSF) x need (drift risk) x (1 - visible funding level)."}
+	fundingLevel = Family{Name: "fundwatch_repo_funding_level_ratio", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo"}, Help: "Visible funding 0..1: the strongest of the recent paid share of work, GitHub sponsors and the last year's grants. Absent when none of them is known."}
+	sponsorsCount = Family{Name: "fundwatch_repo_sponsors", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo"}, Help: "GitHub sponsors (public and private) of the owner, the maintainers and the FUNDING.yml accounts with a Sponsors listing. Absent until the sponsors collector ran."}
+	sponsorAccounts = Family{Name: "fundwatch_repo_sponsor_accounts", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo"}, Help: "Of the owner, the maintainers and the FUNDING.yml accounts, how many have a GitHub Sponsors listing."}
+	fundingPlatform = Family{Name: "fundwatch_repo_funding_platform", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo", "platform"}, Help: "1 for each funding platform the repository's FUNDING.yml names with a valid account (github, patreon, open_collective, ...)."}
+	fundingFileOK = Family{Name: "fundwatch_repo_funding_file_valid", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo"}, Help: "1 if the repository's .github/FUNDING.yml parses, 0 if it is malformed; absent when there is none."}
+	fundingFileProblems = Family{Name: "fundwatch_repo_funding_file_problems", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo"}, Help: "Entries of FUNDING.yml GitHub would reject (unknown platform, too many accounts, malformed value)."}
+	grantsUSD = Family{Name: "fundwatch_repo_grants_usd", Type: prometheus.GaugeValue, Subject: SubjectMoney,
+		Labels: []string{"repo", "window"}, Help: "Grants received in the window, in US dollars, from the user's grants file."}
 	repoCommitsAvailable = Family{Name: "fundwatch_repo_commits_available", Type: prometheus.GaugeValue, Subject: SubjectWork,
 		Labels: []string{"repo"}, Help: "1 once the repository's commit history has been collected completely at least once, else 0; commit signals are absent while 0."}
 	repoLastSuccess = Family{Name: "fundwatch_repo_last_success_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectData,
@@ -182,12 +203,13 @@ func Catalogue() []Family {
 		exits, exitBaseline, exitRecent, exitLast, handover, handoverFirst,
 		firstResponse, unanswered, backlog, backlogGrowth, mergeLatency, releases, lastRelease, lifecycle,
 		riskScore, riskReason, signalAvailable,
+		critScore, critInput, fundingGap, fundingLevel, sponsorsCount, sponsorAccounts, fundingPlatform, fundingFileOK, fundingFileProblems, grantsUSD,
 		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
 		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
 		buildInfo,
 	}
-	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectPeople: 2, SubjectHealth: 3, SubjectRisk: 4, SubjectData: 5, SubjectSelf: 6, SubjectBuild: 7}
+	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectPeople: 2, SubjectHealth: 3, SubjectRisk: 4, SubjectMoney: 5, SubjectData: 6, SubjectSelf: 7, SubjectBuild: 8}
 	sort.SliceStable(all, func(i, j int) bool { return order[all[i].Subject] < order[all[j].Subject] })
 	return all
 }

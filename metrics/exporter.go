@@ -225,9 +225,45 @@ func renderAnalysis(repo string, a *analysis.Analysis) []prometheus.Metric {
 			add(riskReason, b2f(holds[id]), id)
 		}
 	}
+	// Money and criticality.
+	c := a.Criticality
+	avail["criticality"] = c.OpenSSF.OK
+	if c.OpenSSF.OK {
+		add(critScore, c.OpenSSF.Score)
+	}
+	for _, in := range sortedKeys(c.Inputs) {
+		add(critInput, c.Inputs[in], in)
+	}
+	add(fundingGap, a.Gap.Score)
+	fu := a.Funding
+	opt(fundingLevel, fu.Level)
+	avail["sponsors"] = fu.SponsorsKnown
+	if fu.SponsorsKnown {
+		add(sponsorsCount, float64(fu.Sponsors))
+		add(sponsorAccounts, float64(len(fu.SponsorAccounts)))
+	}
+	if fu.FileFound {
+		add(fundingFileOK, b2f(fu.FileError == ""))
+		if fu.FileError == "" {
+			add(fundingFileProblems, float64(len(fu.Problems)))
+		}
+	}
+	for _, pl := range fu.Platforms {
+		add(fundingPlatform, 1, pl)
+	}
+	add(grantsUSD, fu.GrantsYearUSD, "365d")
 	for _, sig := range sortedSignals(avail) {
 		add(signalAvailable, b2f(avail[sig]), sig)
 	}
+	return out
+}
+
+func sortedKeys(m map[string]float64) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
 }
 

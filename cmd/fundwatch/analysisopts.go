@@ -38,5 +38,12 @@ func analysisOptions(cfg *config.Config) (analysis.Options, error) {
 			return o, err
 		}
 	}
+	if p := cfg.Analysis.Grants; p != "" {
+		g, err := analysis.LoadGrants(p)
+		if err != nil {
+			return o, err
+		}
+		o.Grants = g
+	}
 	return o, nil
 }

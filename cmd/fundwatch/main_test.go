@@ -130,6 +130,21 @@ wait:
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	metrics := string(body)
+	// The grant triage of the same snapshot, served as a page.
+	resp, err = http.Get("http://" + addr + "/triage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("/triage: %s %s", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	for _, r := range world.Repos {
+		if !strings.Contains(string(page), `data-repo="`+r.FullName()+`"`) {
+			t.Errorf("/triage lacks %s", r.FullName())
+		}
+	}
 	for _, r := range world.Repos {
 		name := r.FullName()
 		if !strings.Contains(summary, name) {

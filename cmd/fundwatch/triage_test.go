@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/githubfake/scenario"
+)
+
+// TestTriageOnDemo: on the demo, the grant triage puts the critical
+// volunteer-only project and the critical project its employer left at the
+// top, the healthy corporate-backed ones at the bottom, each with the
+// reasons that put it there.
+func TestTriageOnDemo(t *testing.T) {
+	t.Parallel()
+	const end = "2026-11-25"
+	out, err := exec.Command(binary, "triage", "--demo", "--demo.end", end, "--format", "json", "--log.level", "warn").Output()
+	if err != nil {
+		t.Fatalf("triage --demo: %v", err)
+	}
+	var report struct {
+		Projects []struct {
+			Rank      int      `json:"rank"`
+			Repo      string   `json:"repo"`
+			Available bool     `json:"available"`
+			Gap       float64  `json:"funding_gap"`
+			Reasons   []string `json:"reasons"`
+			Sponsors  int      `json:"sponsors"`
+			Known     bool     `json:"sponsors_known"`
+		} `json:"projects"`
+	}
+	if err := json.Unmarshal(out, &report); err != nil {
+		t.Fatal(err)
+	}
+	at, _ := time.Parse(time.DateOnly, end)
+	world, err := scenario.Demo(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := map[string]string{}
+	for _, r := range world.Repos {
+		story[r.FullName()] = r.Truth.Story
+	}
+	if len(report.Projects) != len(world.Repos) {
+		t.Fatalf("%d projects ranked, want %d", len(report.Projects), len(world.Repos))
+	}
+	rank := map[string]int{}
+	reasons := map[string]string{}
+	for _, p := range report.Projects {
+		if !p.Available || len(p.Reasons) == 0 || !p.Known {
+			t.Errorf("%s: available=%v sponsors known=%v reasons=%v", p.Repo, p.Available, p.Known, p.Reasons)
+		}
+		if _, seen := rank[story[p.Repo]]; !seen { // projects come best-ranked first
+			rank[story[p.Repo]] = p.Rank
+		}
+		reasons[story[p.Repo]] += strings.Join(p.Reasons, "\n")
+		t.Logf("%2d %-28s %-18s gap %.2f", p.Rank, p.Repo, story[p.Repo], p.Gap)
+	}
+	for _, s := range []string{"volunteer-critical", "employer-exit"} {
+		if rank[s] > 3 {
+			t.Errorf("the %s project ranks %d, want it in the top 3", s, rank[s])
+		}
+	}
+	var worstHealthy int
+	for _, p := range report.Projects {
+		if story[p.Repo] == "healthy-corporate" {
+			worstHealthy = max(worstHealthy, len(report.Projects)-p.Rank+1)
+		}
+	}
+	if worstHealthy == 0 || worstHealthy > 4 {
+		t.Errorf("a healthy corporate-backed project is %d from the bottom, want among the last 4", worstHealthy)
+	}
+	for story, want := range map[string][]string{
+		"volunteer-critical": {"declared critical", "Volunteer-only maintenance", "Bus factor 1", "almost no visible funding"},
+		"employer-exit":      {"declared critical", "Employer exit: acme"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(reasons[story], w) {
+				t.Errorf("%s project's reasons lack %q:\n%s", story, w, reasons[story])
+			}
+		}
+	}
+}
