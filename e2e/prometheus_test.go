@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fundwatch/fundwatch/dashboards"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
 	"github.com/fundwatch/fundwatch/internal/tooltest"
 )
@@ -154,5 +155,63 @@ func TestPrometheusAlertsOnDemo(t *testing.T) {
 	})
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("firing alerts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestDashboardQueriesReturnData runs every query of every shipped
+// dashboard (and its template variables) against the real Prometheus
+// scraping the demo: each must parse and return data for at least one of
+// the demo's repositories (per-repository panels are tried with each repo
+// until one answers), except queries the dashboards mark optional.
+func TestDashboardQueriesReturnData(t *testing.T) {
+	t.Parallel()
+	api, world := startStack(t)
+	ctx := context.Background()
+	var repos []string
+	for _, r := range world.Repos {
+		repos = append(repos, r.FullName())
+	}
+	// The drill-down's repo variable lists every watched repository.
+	var values []string
+	if err := api.get(ctx, "/api/v1/label/repo/values", url.Values{"match[]": {"fundwatch_repo_info"}}, &values); err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(values)
+	sorted := append([]string(nil), repos...)
+	sort.Strings(sorted)
+	if strings.Join(values, " ") != strings.Join(sorted, " ") {
+		t.Errorf("repo variable values %v, want %v", values, sorted)
+	}
+	qs := dashboards.Queries()
+	if len(qs) < 40 {
+		t.Fatalf("only %d dashboard queries", len(qs))
+	}
+	for _, q := range qs {
+		name := q.Dashboard + "/" + q.Panel + "/" + q.RefID
+		var lastErr error
+		ok := false
+		for _, repo := range repos {
+			expr := dashboards.Substitute(q.Expr, map[string]string{"repo": repo})
+			r, err := api.query(ctx, expr, time.Time{})
+			if err != nil {
+				lastErr = err
+				break // a parse error does not depend on the repository
+			}
+			if len(r) > 0 {
+				ok = true
+				break
+			}
+			if !strings.Contains(q.Expr, "$repo") && !strings.Contains(q.Expr, "${repo") {
+				break // not per-repository: one try is enough
+			}
+		}
+		switch {
+		case lastErr != nil:
+			t.Errorf("%s: %v\n%s", name, lastErr, q.Expr)
+		case !ok && q.Optional == "":
+			t.Errorf("%s: no data on the demo\n%s", name, q.Expr)
+		case !ok:
+			t.Logf("%s: no data, as allowed (%s)", name, q.Optional)
+		}
 	}
 }
