@@ -139,6 +139,25 @@ func project() *dashboard.DashboardBuilder {
 		rangeQ("A", `fundwatch_repo_releases{repo="$repo"}`, "{{window}}")).
 		Min(0))
 
+	d.WithRow(row("Money and criticality"))
+	d.WithPanel(statPanel("Funding gap",
+		"The grant-triage ranking score 0..1: criticality (declared tier, else OpenSSF) x need (0.25 + 0.75 x drift risk) x (1 - visible funding level). The higher, the more money or maintainer time would help here.",
+		"none", 6, 6,
+		instantQ("A", `fundwatch_repo_funding_gap_score{repo="$repo"}`, "funding gap")).
+		Min(0).Max(1).Decimals(2).Thresholds(riskThresholds()).ColorMode(common.BigValueColorModeBackground))
+	d.WithPanel(statPanel("OpenSSF criticality",
+		"The OpenSSF criticality score 0..1 (criticality_score v2, original_pike.yml) over the inputs fundwatch collects; inputs it cannot collect are left out of the mean, not counted as zero.",
+		"none", 6, 6,
+		instantQ("A", `fundwatch_repo_criticality_score{repo="$repo"}`, "criticality")).
+		Min(0).Max(1).Decimals(2).ColorMode(common.BigValueColorModeNone))
+	d.WithPanel(statPanel("Visible funding",
+		"Funding level 0..1: the strongest of the paid share of the last 90 days' work, GitHub sponsors (of the owner, the maintainers and the FUNDING.yml accounts) and the last year's grants. Sponsors: how many, public and private.",
+		"none", 12, 6,
+		instantQ("A", `fundwatch_repo_funding_level_ratio{repo="$repo"}`, "funding level"),
+		instantQ("B", `fundwatch_repo_sponsors{repo="$repo"}`, "GitHub sponsors"),
+		instantQ("C", `fundwatch_repo_sponsor_accounts{repo="$repo"}`, "accounts with a Sponsors listing")).
+		TextMode(common.BigValueTextModeValueAndName).ColorMode(common.BigValueColorModeNone))
+
 	d.WithRow(row("Data"))
 	d.WithPanel(barGaugePanel("Data age per collector",
 		"How long ago each collector last refreshed this repository successfully. Signals keep their last good value when a collection fails, so old data is stale, not wrong; over two days raises FundwatchCollectorStale.",

@@ -19,6 +19,10 @@ const (
 	triageExits     = `max by (repo) (fundwatch_repo_employer_exits)`
 	triageResponse  = `max by (repo) (fundwatch_repo_first_response_seconds{kind="issue", window="90d"})`
 	triageRelease   = `max by (repo) (fundwatch_repo_last_release_timestamp_seconds) * 1000`
+	triageGap       = `max by (repo) (fundwatch_repo_funding_gap_score)`
+	triageCrit      = `max by (repo) (fundwatch_repo_criticality_score)`
+	triageFunding   = `max by (repo) (fundwatch_repo_funding_level_ratio)`
+	triageSponsors  = `max by (repo) (fundwatch_repo_sponsors)`
 )
 
 // triage: one table of every watched repository, riskiest first.
@@ -27,8 +31,10 @@ func triage() *dashboard.DashboardBuilder {
 		"Every watched repository in one table, riskiest first: where would money or maintainer time help most? Click a repository to open its drill-down.",
 		"now-2y", "5m", "triage")
 
-	d.WithPanel(mergeTable(tablePanel("Watched repositories by drift risk",
-		"One row per watched repository, sorted by drift risk (0..1, 1 - the product of (1 - weight) over the reasons that hold). "+
+	d.WithPanel(mergeTable(tablePanel("Watched repositories by funding gap",
+		"One row per watched repository, sorted by funding gap, the grant-triage ranking: criticality (the declared tier, else the OpenSSF criticality score) x need (0.25 + 0.75 x drift risk) x (1 - visible funding level). "+
+			"Criticality: the OpenSSF criticality score (criticality_score v2, original_pike.yml) over what fundwatch collects. Funding: the strongest of the recent paid share, GitHub sponsors and the last year's grants, 0..1; Sponsors: GitHub sponsors of the owner, maintainers and FUNDING.yml accounts. "+
+			"Drift risk: 0..1, 1 - the product of (1 - weight) over the reasons that hold. "+
 			"Reasons: how many drift reasons hold (listed in the next table). Paid share: share of human commits by authors with a known employer, last 365 days vs the baseline year before; a big drop means paid work left. "+
 			"Bus factor: fewest people making half of the last year's human commits. Employer exits: employers that carried much of the baseline year and left. "+
 			"First response: median time to a first answer on issues opened in the last 90 days. Empty cells mean the signal could not be computed (e.g. no commits in the window). Click a repository to drill down.",
@@ -41,10 +47,21 @@ func triage() *dashboard.DashboardBuilder {
 		tableQ("F", triageBus),
 		tableQ("G", triageExits),
 		tableQ("H", triageResponse),
-		tableQ("I", triageRelease)).
-		SortBy([]cogSort{common.NewTableSortByFieldStateBuilder().DisplayName("Drift risk").Desc(true)}),
+		tableQ("I", triageRelease),
+		tableQ("J", triageGap),
+		tableQ("K", triageCrit),
+		tableQ("L", triageFunding),
+		tableQ("M", triageSponsors)).
+		SortBy([]cogSort{common.NewTableSortByFieldStateBuilder().DisplayName("Funding gap").Desc(true)}),
 		[]column{
 			{field: "repo", name: "Repository", props: linkToProject()},
+			{field: "Value #J", name: "Funding gap", unit: "none", props: append(colorCells(riskThresholds()),
+				dashboard.DynamicConfigValue{Id: "decimals", Value: 2},
+				dashboard.DynamicConfigValue{Id: "min", Value: 0},
+				dashboard.DynamicConfigValue{Id: "max", Value: 1})},
+			{field: "Value #K", name: "Criticality", unit: "none", props: []dashboard.DynamicConfigValue{{Id: "decimals", Value: 2}}},
+			{field: "Value #L", name: "Funding", unit: "percentunit", props: colorCells(paidThresholds())},
+			{field: "Value #M", name: "Sponsors", unit: "short"},
 			{field: "Value #A", name: "Drift risk", unit: "none", props: append(colorCells(riskThresholds()),
 				dashboard.DynamicConfigValue{Id: "decimals", Value: 2},
 				dashboard.DynamicConfigValue{Id: "min", Value: 0},
