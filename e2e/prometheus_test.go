@@ -79,24 +79,41 @@ scrape_configs:
 	api := promAPI{base: "http://" + promAddr}
 
 	fw.waitFor(t, "First collection done", 90*time.Second)
+	done := time.Now()
 	ctx := context.Background()
-	// The snapshot after the first collection carries every repository's
-	// analysis; wait until Prometheus has it, and a few scrapes more for
-	// the rate() queries of the collector dashboard.
+	// Wait until Prometheus has scraped the snapshot of the completed
+	// first collection (a scrape just before it completed would still
+	// hold a partial one), and a few scrapes more for the rate() queries
+	// of the collector dashboard.
 	eventually(t, 30*time.Second, "Prometheus scraping the analysed demo", func() error {
-		r, err := api.query(ctx, `count(fundwatch_repo_drift_risk_score)`, time.Time{})
+		r, err := api.query(ctx, `timestamp(up{job="fundwatch"})`, time.Time{})
+		if err != nil {
+			return err
+		}
+		if len(r) != 1 || r[0].float() < float64(done.Add(time.Second).Unix()) {
+			return fmt.Errorf("no scrape since the first collection completed yet")
+		}
+		// ... and the recording rules have been evaluated on it.
+		r, err = api.query(ctx, `min(timestamp(fundwatch:repos:count_by_lifecycle))`, time.Time{})
+		if err != nil {
+			return err
+		}
+		if len(r) != 1 || r[0].float() < float64(done.Add(2*time.Second).Unix()) {
+			return fmt.Errorf("recording rules not evaluated since then yet")
+		}
+		r, err = api.query(ctx, `count(fundwatch_repo_drift_risk_score)`, time.Time{})
 		if err != nil {
 			return err
 		}
 		if len(r) != 1 || int(r[0].float()) != len(world.Repos) {
 			return fmt.Errorf("drift risk scores: %v, want %d repositories", r, len(world.Repos))
 		}
-		r, err = api.query(ctx, `count_over_time(fundwatch_repo_drift_risk_score{repo=`+fmt.Sprintf("%q", world.Repos[0].FullName())+`}[1m])`, time.Time{})
+		r, err = api.query(ctx, `count_over_time(up{job="fundwatch"}[1m])`, time.Time{})
 		if err != nil {
 			return err
 		}
 		if len(r) != 1 || r[0].float() < 4 {
-			return fmt.Errorf("only %v scrapes of the analysed snapshot yet", r)
+			return fmt.Errorf("only %v scrapes yet", r)
 		}
 		return nil
 	})

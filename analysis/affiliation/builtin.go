@@ -22,8 +22,9 @@ type builtinData struct {
 			Date     string `yaml:"date"`
 		} `yaml:"acquired_by"`
 	} `yaml:"employers"`
-	Foundations []string `yaml:"foundations"`
-	Generic     []string `yaml:"generic"`
+	Foundations    []string `yaml:"foundations"`
+	FoundationOrgs []string `yaml:"foundation_orgs"`
+	Generic        []string `yaml:"generic"`
 }
 
 type acquisition struct {
@@ -32,12 +33,13 @@ type acquisition struct {
 }
 
 type builtin struct {
-	domains     map[string]string // domain → employer id
-	orgs        map[string]string // GitHub org login → employer id
-	aliases     map[string]string // normalised company name → employer id
-	acquired    map[string]acquisition
-	foundations map[string]bool
-	generic     map[string]bool
+	domains        map[string]string // domain → employer id
+	orgs           map[string]string // GitHub org login → employer id
+	aliases        map[string]string // normalised company name → employer id
+	acquired       map[string]acquisition
+	foundations    map[string]bool
+	foundationOrgs map[string]bool // GitHub org logins of foundations and projects
+	generic        map[string]bool
 }
 
 var known = func() *builtin {
@@ -46,7 +48,8 @@ var known = func() *builtin {
 		panic("affiliation: embedded employers.yaml: " + err.Error())
 	}
 	b := &builtin{domains: map[string]string{}, orgs: map[string]string{}, aliases: map[string]string{},
-		acquired: map[string]acquisition{}, foundations: map[string]bool{}, generic: map[string]bool{}}
+		acquired: map[string]acquisition{}, foundations: map[string]bool{}, foundationOrgs: map[string]bool{},
+		generic: map[string]bool{}}
 	for id, e := range d.Employers {
 		b.aliases[id] = id
 		for _, dom := range e.Domains {
@@ -68,6 +71,9 @@ var known = func() *builtin {
 	}
 	for _, f := range d.Foundations {
 		b.foundations[f] = true
+	}
+	for _, o := range d.FoundationOrgs {
+		b.foundationOrgs[strings.ToLower(o)] = true
 	}
 	for _, g := range d.Generic {
 		b.generic[g] = true

@@ -18,7 +18,8 @@ import (
 //
 // A key is an e-mail address or a domain. Successive lines for one key are
 // successive periods: "< date" ends a period (exclusive); the last line
-// may be open-ended. "Independent" (or "None", "Self") marks a volunteer;
+// may be open-ended. "Independent" (or "None", "Self", "Freelance", ...)
+// marks a volunteer;
 // "(Unknown)" says explicitly that nothing is known.
 type File struct {
 	name    string
@@ -42,10 +43,12 @@ func LoadFile(path string) (*File, error) {
 	return ParseFile(path, data)
 }
 
-// ParseFile parses an affiliation file; errors name the file and line.
+// ParseFile parses an affiliation file. Errors name the file, the line
+// and what is wrong: "affiliations.txt:3: bob@acme.com: no employer given".
 func ParseFile(name string, data []byte) (*File, error) {
 	f := &File{name: name, entries: map[string][]period{}}
-	for i, raw := range strings.Split(string(data), "\n") {
+	text := strings.TrimPrefix(string(data), "\ufeff") // a BOM from Windows editors
+	for i, raw := range strings.Split(text, "\n") {
 		n := i + 1
 		line := raw
 		if j := strings.IndexByte(line, '#'); j >= 0 {
@@ -64,9 +67,9 @@ func ParseFile(name string, data []byte) (*File, error) {
 		var until time.Time
 		if j := strings.IndexByte(rest, '<'); j >= 0 {
 			ds := strings.TrimSpace(rest[j+1:])
-			t, err := time.Parse(time.DateOnly, ds)
+			t, err := parseDate(ds)
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: date %q: want YYYY-MM-DD", name, n, ds)
+				return nil, fmt.Errorf("%s:%d: %s: %w", name, n, key, err)
 			}
 			until, rest = t, strings.TrimSpace(rest[:j])
 		}
@@ -74,15 +77,16 @@ func ParseFile(name string, data []byte) (*File, error) {
 			return nil, fmt.Errorf("%s:%d: %s: no employer given", name, n, key)
 		}
 		p := period{until: until, line: n}
-		switch strings.ToLower(rest) {
-		case "independent", "none", "self", "volunteer":
-			p.independent = true
-		case "(unknown)", "unknown":
+		lower := strings.ToLower(rest)
+		switch {
+		case lower == "(unknown)" || lower == "unknown":
 			p.unknown = true
+		case lower == "independent" || lower == "none" || lower == "self" || lower == "volunteer" || isIndependent(lower):
+			p.independent = true
 		default:
 			p.employer = NormalizeCompany(rest)
 			if p.employer == "" {
-				return nil, fmt.Errorf("%s:%d: %q is not an employer name", name, n, rest)
+				return nil, fmt.Errorf("%s:%d: %s: %q is not an employer (foundations and projects never are; write Independent, or (Unknown) when nothing is known)", name, n, key, rest)
 			}
 		}
 		prev := f.entries[key]
@@ -100,6 +104,26 @@ func ParseFile(name string, data []byte) (*File, error) {
 	return f, nil
 }
 
+// parseDate parses the end date after "<".
+func parseDate(ds string) (time.Time, error) {
+	if ds == "" {
+		return time.Time{}, fmt.Errorf(`"<" without an end date (want < YYYY-MM-DD)`)
+	}
+	if len(ds) != len(time.DateOnly) || ds[4] != '-' || ds[7] != '-' || strings.Trim(ds[:4]+ds[5:7]+ds[8:], "0123456789") != "" {
+		return time.Time{}, fmt.Errorf("end date %q: want YYYY-MM-DD", ds)
+	}
+	t, err := time.Parse(time.DateOnly, ds)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("end date %q: no such day", ds)
+	}
+	// Git's history starts after 1970; an earlier date is a typo (and
+	// year 1 would read as "no end date").
+	if t.Year() < 1970 {
+		return time.Time{}, fmt.Errorf("end date %q: before 1970", ds)
+	}
+	return t, nil
+}
+
 func checkKey(k string) error {
 	local, domain, hasAt := strings.Cut(k, "@")
 	if hasAt && local == "" {
@@ -110,6 +134,9 @@ func checkKey(k string) error {
 	}
 	if domain == "" || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
 		return fmt.Errorf("not an e-mail address or domain")
+	}
+	if strings.Contains(domain, "..") {
+		return fmt.Errorf("domain has an empty label")
 	}
 	for _, r := range domain {
 		if !(r == '.' || r == '-' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
@@ -125,9 +152,12 @@ func (f *File) lookup(email string, at time.Time) (period, string, bool) {
 	if f == nil {
 		return period{}, "", false
 	}
-	email = strings.ToLower(email)
-	keys := []string{email}
-	keys = append(keys, parents(Domain(email))...)
+	email = strings.ToLower(strings.TrimSpace(email))
+	d := Domain(email)
+	if d == "" {
+		return period{}, "", false
+	}
+	keys := append([]string{email}, parents(d)...)
 	for _, k := range keys {
 		ps, ok := f.entries[k]
 		if !ok {

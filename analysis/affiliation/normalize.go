@@ -15,13 +15,28 @@ var legalSuffixes = map[string]bool{
 }
 
 // notCompanies are what people write in the company field when no company
-// pays them; they mark a volunteer.
+// pays them; they mark a volunteer. Keys are normalised (normalizeName);
+// a few are also matched with spaces removed ("N.A." → "na").
 var notCompanies = map[string]bool{
 	"independent": true, "freelance": true, "freelancer": true, "self": true, "selfemployed": true, "self employed": true,
-	"none": true, "n/a": true, "na": true, "-": true, "student": true, "retired": true, "unemployed": true,
+	"none": true, "na": true, "student": true, "retired": true, "unemployed": true,
 	"personal": true, "home": true, "me": true, "myself": true, "hobbyist": true, "open source": true,
 	"open source enthusiast": true, "volunteer": true, "private": true, "nobody": true,
 }
+
+// independentPrefixes start company texts that say nobody pays:
+// "Independent consultant", "Freelance developer", "Self-employed".
+var independentPrefixes = []string{"independent ", "freelance ", "freelancer ", "self employed ", "selfemployed ",
+	"retired ", "student ", "unemployed "}
+
+// noInformation are company texts that say nothing, not even that nobody
+// pays: neither an employer nor independent.
+var noInformation = map[string]bool{
+	"unknown": true, "tbd": true, "undisclosed": true, "confidential": true, "various": true, "secret": true,
+}
+
+// formerPrefixes mark a past employer, which says nothing of today's.
+var formerPrefixes = []string{"ex-", "ex @", "former ", "formerly ", "previously ", "prev. ", "past: "}
 
 // normalizeName lower-cases, keeps letters, digits and single spaces.
 func normalizeName(s string) string {
@@ -42,31 +57,134 @@ func normalizeName(s string) string {
 	return b.String()
 }
 
+// splitCompanies splits a company field naming several ("@acme, ex-@globex",
+// "@acme & @globex") into its parts, in order. "&" and "and" separate only
+// when a side is an @-mention: "Procter & Gamble" is one company.
+func splitCompanies(s string) []string {
+	for _, sep := range []string{";", "|", " / ", " + "} {
+		s = strings.ReplaceAll(s, sep, ",")
+	}
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		for _, sep := range []string{" & ", " and ", " AND ", " And "} {
+			for {
+				i := strings.Index(part, sep)
+				if i < 0 {
+					break
+				}
+				before, after := strings.TrimSpace(part[:i]), strings.TrimSpace(part[i+len(sep):])
+				if !strings.HasPrefix(before, "@") && !strings.HasPrefix(after, "@") {
+					break
+				}
+				out = append(out, before)
+				part = after
+			}
+		}
+		out = append(out, strings.TrimSpace(part))
+	}
+	return out
+}
+
+func former(lower string) bool {
+	for _, p := range formerPrefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostOf turns URL-ish company texts into a host or a GitHub org mention:
+// "https://www.acme.com/about" → "acme.com", "github.com/acme" → "@acme".
+// Other text is returned as it is.
+func hostOf(lower string) string {
+	s := lower
+	scheme := false
+	for _, p := range []string{"https://", "http://"} {
+		if strings.HasPrefix(s, p) {
+			s, scheme = s[len(p):], true
+		}
+	}
+	if strings.ContainsAny(s, " \t") {
+		return lower
+	}
+	host, path, hasPath := strings.Cut(s, "/")
+	if !scheme && (!hasPath || !strings.Contains(host, ".")) {
+		return lower
+	}
+	host = strings.TrimPrefix(host, "www.")
+	if host == "github.com" && hasPath {
+		if org, _, _ := strings.Cut(path, "/"); org != "" {
+			return "@" + org
+		}
+	}
+	return host
+}
+
+// domainLike reports text that reads as a domain name: "acme.com",
+// "acme.co.uk" (no spaces, a 2–6 character last label).
+func domainLike(s string) bool {
+	i := strings.LastIndexByte(s, '.')
+	if i <= 0 || strings.ContainsAny(s, " \t@") {
+		return false
+	}
+	tld := s[i+1:]
+	return len(tld) >= 2 && len(tld) <= 6
+}
+
+// secondLevel are the labels under a country code that are not a name:
+// acme.co.uk is Acme's.
+var secondLevel = map[string]bool{"co": true, "com": true, "net": true, "org": true, "ac": true, "gov": true,
+	"edu": true, "ne": true, "or": true, "gv": true}
+
+// nameLabels drops a domain's public suffix: "mail.acme.co.uk" →
+// [mail acme], "acme.com" → [acme]. A domain of one label is kept.
+func nameLabels(d string) []string {
+	parts := strings.Split(d, ".")
+	if len(parts) < 2 {
+		return parts
+	}
+	parts = parts[:len(parts)-1] // the TLD
+	tld := d[strings.LastIndexByte(d, '.')+1:]
+	if len(parts) > 1 && len(tld) == 2 && secondLevel[parts[len(parts)-1]] {
+		parts = parts[:len(parts)-1]
+	}
+	return parts
+}
+
 // NormalizeCompany turns what people write in a profile's company field
-// into an employer id: "@google", "Google LLC", "Google, Inc.", "google.com"
-// and "GOOGLE" all give "google". It returns "" for empty text and for
-// what says "no company" (see Independent).
+// into an employer id: "@google", "Google LLC", "Google, Inc.", "google.com",
+// "https://www.google.com" and "GOOGLE" all give "google". It returns ""
+// for empty text, for what says "no company" (see Independent), for text
+// that says nothing ("Unknown") or names only a past employer ("ex-Google"),
+// and for foundations, projects and personal-mail domains, which never
+// employ in fundwatch's sense. Ids have only lower-case letters and digits,
+// and NormalizeCompany(id) == id.
 func NormalizeCompany(s string) string {
 	s = strings.TrimSpace(s)
-	// A profile may name several ("@acme, ex-@globex"): the first counts.
-	for _, sep := range []string{",", ";", "|", " / ", " and ", " & "} {
-		if i := strings.Index(s, sep); i > 0 {
-			s = s[:i]
+	// A profile may name several ("@acme, ex-@globex"): the first
+	// current one counts.
+	var lower string
+	for _, part := range splitCompanies(s) {
+		l := strings.ToLower(part)
+		if l != "" && !former(l) {
+			lower = l
+			break
 		}
 	}
-	s = strings.TrimPrefix(strings.TrimSpace(s), "@")
-	lower := strings.ToLower(s)
-	if isIndependent(lower) {
+	if lower == "" || isIndependent(lower) {
 		return ""
 	}
-	// "acme.com" → "acme"; "acme-corp" → "acme corp".
-	if i := strings.LastIndexByte(lower, '.'); i > 0 && !strings.Contains(lower, " ") {
-		if tld := lower[i+1:]; len(tld) >= 2 && len(tld) <= 6 {
-			if id, ok := known.domains[lower]; ok {
-				return id
-			}
-			lower = lower[:i]
+	lower = strings.TrimSpace(strings.TrimPrefix(hostOf(lower), "@"))
+	if domainLike(lower) {
+		if id, ok := lookupDomain(known.domains, lower); ok {
+			return id
 		}
+		if IsFoundation(lower) || IsGenericProvider(lower) {
+			return ""
+		}
+		// "acme-corp.io" → "acme corp"; "acme.co.uk" → "acme".
+		lower = strings.Join(nameLabels(lower), " ")
 	}
 	n := normalizeName(lower)
 	if id, ok := known.aliases[n]; ok {
@@ -84,15 +202,32 @@ func NormalizeCompany(s string) string {
 		// contribute, not who pays them.
 		return ""
 	}
+	// "Procter and Gamble" is "Procter & Gamble".
+	for i := 1; i < len(words)-1; i++ {
+		if words[i] == "and" {
+			words = append(words[:i:i], words[i+1:]...)
+		}
+	}
 	n = strings.Join(words, " ")
-	if id, ok := known.aliases[n]; ok {
-		return id
-	}
-	if id, ok := known.orgs[strings.ReplaceAll(n, " ", "-")]; ok {
-		return id
-	}
 	// Ids have no spaces, so "Umbrella Cloud" and "@umbrellacloud" meet.
-	return strings.Join(words, "")
+	id := strings.Join(words, "")
+	for _, k := range []string{n, id} {
+		if e, ok := known.aliases[k]; ok {
+			return e
+		}
+	}
+	for _, k := range []string{strings.ReplaceAll(n, " ", "-"), id} {
+		if e, ok := known.orgs[k]; ok {
+			return e
+		}
+		if known.foundationOrgs[k] {
+			return ""
+		}
+	}
+	if notCompanies[id] || noInformation[id] {
+		return ""
+	}
+	return id
 }
 
 // notEmployers end names of communities rather than companies.
@@ -103,11 +238,25 @@ var notEmployers = map[string]bool{
 
 func isIndependent(lower string) bool {
 	lower = strings.TrimSpace(strings.TrimPrefix(lower, "@"))
-	return notCompanies[lower] || notCompanies[normalizeName(lower)]
+	switch lower {
+	case "n/a", "-":
+		return true
+	}
+	n := normalizeName(lower)
+	if notCompanies[n] || notCompanies[strings.ReplaceAll(n, " ", "")] {
+		return true
+	}
+	for _, p := range independentPrefixes {
+		if strings.HasPrefix(n, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Independent reports whether a profile's company text says nobody pays
-// the person ("Freelance", "@self", "Student", "Independent", ...).
+// the person ("Freelance", "@self", "Student", "Independent consultant",
+// ...).
 func Independent(company string) bool {
 	c := strings.TrimSpace(company)
 	return c != "" && isIndependent(strings.ToLower(c))

@@ -83,13 +83,11 @@ func (r *Resolver) learnable(d string) bool {
 	return !r.projects[domainLabel(d)]
 }
 
-// domainLabel is the name part of a domain: "acme-corp.io" → "acme corp".
+// domainLabel is the name part of a domain: "acme-corp.io" → "acme corp",
+// "mail.acme.co.uk" → "acme".
 func domainLabel(d string) string {
-	parts := strings.Split(d, ".")
-	if len(parts) < 2 {
-		return normalizeName(d)
-	}
-	return normalizeName(parts[len(parts)-2])
+	parts := nameLabels(d)
+	return normalizeName(parts[len(parts)-1])
 }
 
 // Learn finds corporate domains from the people who use them: a domain

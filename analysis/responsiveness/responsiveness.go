@@ -9,11 +9,17 @@
 //   - The first response to an issue or pull request is the earliest of a
 //     comment by someone other than its author and not a bot, and, for a
 //     pull request, its merge. Issues opened by bots are left out.
-//   - The median first response is over the issues opened in the window.
-//     Issues not yet answered are censored at their age: when more than
-//     half of those older than the grace period are unanswered, the median
-//     is the age of the median issue — a lower bound, never a small
-//     number — and UnansweredRatio says so.
+//   - The median first response is over the issues opened in the window
+//     and at least the grace period old at the instant (a younger issue is
+//     not judged: counting it only when answered quickly would flatter the
+//     median). Issues not yet answered are censored at their age (a lower
+//     bound of their wait), so the median is a lower bound too, never a
+//     small number: when more than half are unanswered it is at least the
+//     age of an unanswered issue, and UnansweredRatio says so. Pull
+//     requests get the same median of their own.
+//   - The backlog is the open issues and pull requests at the instant; its
+//     growth is relative to the backlog at the window's start, unavailable
+//     when that was empty (growth from nothing has no ratio).
 //   - Releases exclude drafts and include prereleases (a prerelease is
 //     still release work).
 package responsiveness
@@ -50,7 +56,9 @@ type Stats struct {
 	Window      time.Duration `json:"window_seconds"`
 	Opened      int           `json:"opened"`       // plain issues opened in the window (bots excluded)
 	OpenedPulls int           `json:"opened_pulls"` // pull requests opened in the window
-	// Median seconds to first response on plain issues / pull requests.
+	// Median seconds to first response on plain issues / pull requests
+	// opened in the window and older than Grace, unanswered ones censored
+	// at their age (see censoredMedian).
 	FirstResponseMedianSeconds      Value `json:"first_response_median_seconds"`
 	FirstResponsePullsMedianSeconds Value `json:"first_response_pulls_median_seconds"`
 	// Share of issues and PRs opened in the window, older than Grace,
@@ -96,14 +104,11 @@ func Compute(in Input, at time.Time, window time.Duration) Stats {
 
 	var waits, pullWaits, merges []float64
 	var considered, unanswered int
-	var censored []float64 // ages of unanswered issues (issues only)
-	var issuesConsidered int
-	everIssues := false
+	var censored, censoredPulls []float64 // ages of unanswered issues / PRs
 	for _, is := range in.Issues {
 		if is.CreatedAt.IsZero() || is.CreatedAt.After(at) {
 			continue
 		}
-		everIssues = true
 		if open(is, at) {
 			s.Backlog++
 		}
@@ -128,40 +133,33 @@ func Compute(in Input, at time.Time, window time.Duration) Stats {
 			resp, ok = is.MergedAt, true
 		}
 		age := at.Sub(is.CreatedAt)
-		if ok {
-			w := nonNeg(resp.Sub(is.CreatedAt).Seconds())
-			if is.IsPull {
-				pullWaits = append(pullWaits, w)
-			} else {
-				waits = append(waits, w)
-			}
-		}
-		if age < Grace && !ok {
-			continue // too young to judge
+		if age < Grace {
+			// Too young to judge, answered or not: only the quickly
+			// answered ones could count, flattering the median.
+			continue
 		}
 		considered++
-		if !is.IsPull {
-			issuesConsidered++
-		}
-		if !ok {
+		switch {
+		case ok && is.IsPull:
+			pullWaits = append(pullWaits, nonNeg(resp.Sub(is.CreatedAt).Seconds()))
+		case ok:
+			waits = append(waits, nonNeg(resp.Sub(is.CreatedAt).Seconds()))
+		case is.IsPull:
 			unanswered++
-			if !is.IsPull {
-				censored = append(censored, age.Seconds())
-			}
+			censoredPulls = append(censoredPulls, age.Seconds())
+		default:
+			unanswered++
+			censored = append(censored, age.Seconds())
 		}
 	}
 	if considered > 0 {
 		s.UnansweredRatio = Value{float64(unanswered) / float64(considered), true}
 	}
 	s.FirstResponseMedianSeconds = censoredMedian(waits, censored)
-	s.FirstResponsePullsMedianSeconds = median(pullWaits)
+	s.FirstResponsePullsMedianSeconds = censoredMedian(pullWaits, censoredPulls)
 	s.MergeLatencyMedianSeconds = median(merges)
-	if everIssues {
-		den := s.BacklogBefore
-		if den < 1 {
-			den = 1
-		}
-		s.BacklogGrowth = Value{float64(s.Backlog-s.BacklogBefore) / float64(den), true}
+	if s.BacklogBefore > 0 {
+		s.BacklogGrowth = Value{float64(s.Backlog-s.BacklogBefore) / float64(s.BacklogBefore), true}
 	}
 
 	// Releases.
@@ -219,8 +217,10 @@ func median(vs []float64) Value {
 
 // censoredMedian is the median over answered waits and unanswered ages
 // together, treating an unanswered issue's age as a lower bound of its
-// wait: the usual median when most are answered, and a lower bound (never
-// a falsely small number) when most are not.
+// wait. The result is a lower bound of the true median (never a falsely
+// small number). It is the exact median when every unanswered age lies
+// above it; when more than half are unanswered, it is at least the
+// smallest unanswered age.
 func censoredMedian(answered, unanswered []float64) Value {
 	if len(answered)+len(unanswered) == 0 {
 		return Value{}
