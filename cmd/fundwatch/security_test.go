@@ -1,0 +1,237 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/fundwatch/fundwatch/githubfake"
+	"github.com/fundwatch/fundwatch/githubfake/scenario"
+)
+
+// selfSigned writes a certificate for 127.0.0.1 and its key, and returns
+// a pool trusting it.
+func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "fundwatch test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+// TestTLSAndBasicAuth: with --web.config.file (exporter-toolkit), the
+// exporter serves only over TLS and only to the configured user, on every
+// path (metrics, triage, landing page).
+func TestTLSAndBasicAuth(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	certFile, keyFile, pool := selfSigned(t, dir)
+	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	webCfg := filepath.Join(dir, "web.yaml")
+	os.WriteFile(webCfg, []byte(fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  prometheus: %s\n", certFile, keyFile, hash)), 0o644)
+	addr := freePort(t)
+	cmd := exec.Command(binary, "demo", "--web.listen-address="+addr, "--web.config.file="+webCfg, "--demo.end=2026-11-01", "--log.level=warn")
+	out := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	get := func(path, user, pass string) (int, string, error) {
+		req, _ := http.NewRequest(http.MethodGet, "https://"+addr+path, nil)
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), nil
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		code, _, err := get("/-/ready", "prometheus", "s3cret")
+		if err == nil && code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready over TLS: %d %v\n%s", code, err, out)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	for _, path := range []string{"/metrics", "/triage", "/"} {
+		if code, _, err := get(path, "", ""); err != nil || code != http.StatusUnauthorized {
+			t.Errorf("%s without credentials: %d %v, want 401", path, code, err)
+		}
+		if code, _, err := get(path, "prometheus", "wrong"); err != nil || code != http.StatusUnauthorized {
+			t.Errorf("%s with a wrong password: %d %v, want 401", path, code, err)
+		}
+		code, body, err := get(path, "prometheus", "s3cret")
+		if err != nil || code != 200 {
+			t.Errorf("%s with credentials: %d %v, want 200", path, code, err)
+		}
+		if path == "/metrics" && !strings.Contains(body, "fundwatch_build_info") {
+			t.Errorf("/metrics over TLS lacks fundwatch_build_info")
+		}
+	}
+	// Plain HTTP is refused.
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + addr + "/metrics")
+	if err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == 200 || strings.Contains(string(b), "fundwatch_") {
+			t.Errorf("plain HTTP served metrics: %d", resp.StatusCode)
+		}
+	}
+}
+
+// TestTokenNeverLeaks runs collect and serve against a fake GitHub that
+// fails in several ways (an unknown repository, a malformed FUNDING.yml, a
+// rate limit that runs out) with debug logging, and greps everything
+// fundwatch produced — logs, summaries, metrics, the triage in every
+// format, the landing page and the store file — for the token.
+func TestTokenNeverLeaks(t *testing.T) {
+	t.Parallel()
+	end := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	world, err := scenario.Demo(end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A budget that runs out in the middle of the first collection.
+	fake := githubfake.New(world, githubfake.Options{Now: func() time.Time { return end }, Limit: 40, Window: time.Hour})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	const token = "ghp_L3akCheckT0ken9f8e7d6c5b4a3928171605"
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fw.db")
+	cfg := filepath.Join(dir, "fw.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`github:
+  api_url: %s/
+  timeout: 2s
+store:
+  path: %s
+watch:
+  - repo: quill-md/quill       # malformed FUNDING.yml
+  - repo: nobody/nothing       # 404
+  - repo: fastjson/fastjson
+`, srv.URL, db)), 0o644)
+	env := append(os.Environ(), "GITHUB_TOKEN="+token)
+	var outputs []string
+
+	// collect waits for the rate limit's reset (an hour away): give it a
+	// few seconds, then stop it and keep what it printed.
+	col := exec.Command(binary, "collect", "--config", cfg, "--log.level=debug")
+	col.Env = env
+	var colOut strings.Builder
+	col.Stdout, col.Stderr = &colOut, &colOut
+	if err := col.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { col.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(8 * time.Second):
+		col.Process.Kill()
+		<-done
+	}
+	outputs = append(outputs, colOut.String())
+
+	addr := freePort(t)
+	srvCmd := exec.Command(binary, "serve", "--config", cfg, "--web.listen-address="+addr, "--log.level=debug")
+	srvCmd.Env = env
+	var srvOut strings.Builder
+	srvCmd.Stdout, srvCmd.Stderr = &srvOut, &srvOut
+	if err := srvCmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srvCmd.Process.Kill(); srvCmd.Wait() }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/-/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready:\n%s", srvOut.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // let the start-up collection fail some more
+	for _, path := range []string{"/metrics", "/triage", "/triage.json", "/triage.csv", "/triage.txt", "/"} {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		outputs = append(outputs, string(b))
+	}
+	srvCmd.Process.Kill()
+	srvCmd.Wait()
+	outputs = append(outputs, srvOut.String())
+	for _, f := range []string{db, db + "-wal"} {
+		if b, err := os.ReadFile(f); err == nil {
+			outputs = append(outputs, string(b))
+		}
+	}
+	all := strings.Join(outputs, "\n")
+	if !strings.Contains(all, "nobody/nothing") || !strings.Contains(strings.ToLower(all), "rate limit") {
+		t.Errorf("the run did not exercise the failures it should have (404, rate limit):\n%.3000s", colOut.String())
+	}
+	for _, part := range []string{token, token[4:20], "Bearer " + token[:8]} {
+		if strings.Contains(all, part) {
+			i := strings.Index(all, part)
+			t.Errorf("the token (or part of it) appears in fundwatch's output: ...%s...", all[max(0, i-200):min(len(all), i+100)])
+		}
+	}
+}
