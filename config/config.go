@@ -20,8 +20,18 @@
 //   - Tiers are "critical", "high", "normal" and "low"; a watch item without
 //     a tier has Tier "" (not declared), which analysis treats as unknown
 //     rather than as "normal".
-//   - A watch item is either a mapping (repo, tier, owner) or, as a
-//     shorthand for long lists, just "owner/name".
+//   - A watch item is a mapping with exactly one source key (repo, org,
+//     gomod, npm or sbom), optional tier and owner, and the options of its
+//     kind (org: forks, archived; gomod: indirect); or, as a shorthand for
+//     long lists, just "owner/name". Files named by gomod, npm and sbom
+//     must be readable here; their contents are parsed (with their own
+//     file:line errors) by package watchlist, and accounts are listed
+//     over the API there too.
+//   - A repository listed twice as a repo item, or the same account or
+//     file listed twice, is an error; a repository reached from several
+//     sources is not (watchlist merges them).
+//   - An owner may not contain a comma: the owners of a repository reached
+//     from several items are joined with commas into one label value.
 //   - Key paths index lists from 0: watch[0] is the first item.
 //   - After Parse, Collectors holds every known collector, defaults filled
 //     in, so callers never need to know the defaults.
@@ -99,9 +109,25 @@ type Collector struct {
 	Enabled  bool
 }
 
-// WatchItem is one watched repository.
+// WatchItem is one source of watched repositories: one repository, every
+// repository of an account, or the dependencies a file lists. Kind says
+// which; watchlist.Resolve turns the items into repositories.
 type WatchItem struct {
+	// Kind is one of WatchKinds; "" (an item built in code) means KindRepo.
+	Kind string
+	// Repo is the repository of a "repo" item.
 	Repo ghrepo.Name
+	// Account is the organisation or user of an "org" item.
+	Account string
+	// Path is the file of a "gomod", "npm" or "sbom" item, as configured
+	// (relative paths are relative to the working directory).
+	Path string
+	// Forks and Archived include an account's forks and archived
+	// repositories ("org" items; both default to false).
+	Forks, Archived bool
+	// ExcludeIndirect leaves out go.mod requirements marked "// indirect"
+	// ("gomod" items with indirect: false; by default they are included).
+	ExcludeIndirect bool
 	// Tier is the user-declared criticality: one of Tiers, or "" when the
 	// watch list does not say.
 	Tier string
@@ -110,6 +136,33 @@ type WatchItem struct {
 	Owner string
 	// Line is where the item starts in the config file.
 	Line int
+	// Key is the item's key path ("watch[3]"), for messages and provenance.
+	Key string
+}
+
+// Source kinds of watch items.
+const (
+	KindRepo  = "repo"  // one repository: owner/name
+	KindOrg   = "org"   // every repository of a GitHub organisation or user
+	KindGoMod = "gomod" // the requirements of a go.mod file
+	KindNPM   = "npm"   // the dependencies of a package.json or package-lock.json
+	KindSBOM  = "sbom"  // the components of a CycloneDX or SPDX JSON SBOM
+)
+
+// WatchKinds are the source kinds, in the order the docs list them. Treat
+// as constant.
+var WatchKinds = []string{KindRepo, KindOrg, KindGoMod, KindNPM, KindSBOM}
+
+// Source describes the item's source for messages and the watchlist
+// command: "owner/name", the account, or the file.
+func (w WatchItem) Source() string {
+	switch w.Kind {
+	case KindOrg:
+		return w.Account
+	case KindGoMod, KindNPM, KindSBOM:
+		return w.Path
+	}
+	return w.Repo.String()
 }
 
 // Defaults. They are exported so --help and the docs can print them;
@@ -157,11 +210,15 @@ func Default() *Config {
 	return c
 }
 
-// Repos returns the watched repositories in watch-list order.
+// Repos returns the repositories the watch list names explicitly (its
+// "repo" items), in watch-list order. The other kinds need resolving: see
+// package watchlist.
 func (c *Config) Repos() []ghrepo.Name {
-	out := make([]ghrepo.Name, len(c.Watch))
-	for i, w := range c.Watch {
-		out[i] = w.Repo
+	var out []ghrepo.Name
+	for _, w := range c.Watch {
+		if w.Kind == KindRepo || w.Kind == "" {
+			out = append(out, w.Repo)
+		}
 	}
 	return out
 }

@@ -46,7 +46,7 @@ func TestParseGood(t *testing.T) {
 			name: "minimal",
 			yaml: "watch:\n  - curl/curl\n",
 			want: func(c *Config) {
-				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("curl/curl"), Line: 2}}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("curl/curl"), Line: 2}}
 			},
 			warnings: []string{noTokenWarning},
 		},
@@ -98,10 +98,10 @@ watch:
 				c.Collectors["releases"] = Collector{Schedule: "@every 6h", Enabled: false}
 				c.Collectors["issues"] = Collector{Schedule: "CRON_TZ=UTC 15 */2 * * 1-5", Enabled: true}
 				c.Watch = []WatchItem{
-					{Repo: ghrepo.MustParse("curl/curl"), Tier: "critical", Owner: "platform-team", Line: 18},
-					{Repo: ghrepo.MustParse("samba-team/samba"), Line: 21},
-					{Repo: ghrepo.MustParse("madler/zlib"), Line: 22},
-					{Repo: ghrepo.MustParse("Microsoft/TypeScript"), Tier: "low", Owner: "Équipe web", Line: 23},
+					{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("curl/curl"), Tier: "critical", Owner: "platform-team", Line: 18},
+					{Kind: "repo", Key: "watch[1]", Repo: ghrepo.MustParse("samba-team/samba"), Line: 21},
+					{Kind: "repo", Key: "watch[2]", Repo: ghrepo.MustParse("madler/zlib"), Line: 22},
+					{Kind: "repo", Key: "watch[3]", Repo: ghrepo.MustParse("Microsoft/TypeScript"), Tier: "low", Owner: "Équipe web", Line: 23},
 				}
 			},
 		},
@@ -111,7 +111,7 @@ watch:
 			env:  map[string]string{"GITHUB_TOKEN": "  ghp_env456\n"},
 			want: func(c *Config) {
 				c.GitHub.Token = "ghp_env456"
-				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 1}}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 1}}
 			},
 		},
 		{
@@ -120,7 +120,7 @@ watch:
 			env:  map[string]string{"GITHUB_TOKEN": " "},
 			want: func(c *Config) {
 				c.GitHub.Token, c.GitHub.TokenFile = "ghp_fromfile123", tokenFile
-				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 2}}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 2}}
 			},
 		},
 		{
@@ -128,7 +128,7 @@ watch:
 			yaml: "github: {api_url: 'HTTP://localhost:8080'}\nwatch: [a/b]\n",
 			want: func(c *Config) {
 				c.GitHub.APIURL = "HTTP://localhost:8080/"
-				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 2}}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 2}}
 			},
 			warnings: []string{noTokenWarning},
 		},
@@ -143,7 +143,7 @@ watch:
 			want: func(c *Config) {
 				c.Collectors["issues"] = Collector{Schedule: "@every 5m", Enabled: true}
 				c.Collectors["comments"] = Collector{Schedule: "@every 5m", Enabled: true}
-				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("madler/zlib"), Tier: "high", Line: 5}}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("madler/zlib"), Tier: "high", Line: 5}}
 			},
 			warnings: []string{noTokenWarning},
 		},
@@ -152,7 +152,7 @@ watch:
 			yaml: "analysis:\n  affiliations: " + tokenFile + "\n  mailmap: " + tokenFile + "\n  params: " + tokenFile + "\nwatch: [a/b]\n",
 			want: func(c *Config) {
 				c.Analysis = Analysis{Affiliations: tokenFile, Mailmap: tokenFile, Params: tokenFile}
-				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 5}}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 5}}
 			},
 			warnings: []string{noTokenWarning},
 		},
@@ -163,7 +163,7 @@ watch:
 				c.Web.TelemetryPath = "/"
 				c.Collectors["repo"] = Collector{Schedule: "@hourly", Enabled: true}
 				c.Collectors["users"] = Collector{Schedule: "@weekly", Enabled: true}
-				c.Watch = []WatchItem{{Repo: ghrepo.MustParse("a/b"), Line: 5}}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 5}}
 			},
 			warnings: []string{noTokenWarning},
 		},
@@ -332,8 +332,8 @@ func TestParseBad(t *testing.T) {
 		{"enabled quoted", "collectors:\n  users:\n    enabled: 'true'\n", nil, `collectors.users.enabled: must be true or false, got "true"`},
 
 		// watch
-		{"watch scalar", "watch: curl/curl\n", nil, `fundwatch.yaml:1: watch: must be a list of repositories, got "curl/curl"`},
-		{"watch mapping", "watch:\n  repo: curl/curl\n", nil, "fundwatch.yaml:2: watch: must be a list of repositories, got a mapping"},
+		{"watch scalar", "watch: curl/curl\n", nil, `fundwatch.yaml:1: watch: must be a list of repositories or sources, got "curl/curl"`},
+		{"watch mapping", "watch:\n  repo: curl/curl\n", nil, "fundwatch.yaml:2: watch: must be a list of repositories or sources, got a mapping"},
 		{"watch shorthand not a name", "watch:\n  - foo\n", nil, `fundwatch.yaml:2: watch[0]: "foo" is not owner/name`},
 		{"watch repo not a name", "watch:\n  - repo: curl/curl\n  - repo: a/b\n  - c/d\n  - repo: foo\n", nil, `fundwatch.yaml:5: watch[3].repo: "foo" is not owner/name`},
 		{"watch repo url", "watch:\n  - repo: https://github.com/curl/curl\n", nil, `fundwatch.yaml:2: watch[0].repo: "https://github.com/curl/curl" is not owner/name`},
@@ -342,12 +342,12 @@ func TestParseBad(t *testing.T) {
 		{"watch repo .git", "watch:\n  - curl/curl.git\n", nil, `watch[0]: repository name "curl.git" must not end in .git`},
 		{"watch repo escaped", "watch:\n  - curl/curl%2F..\n", nil, `watch[0]: repository name "curl%2F.." contains '%' (URL escapes are not allowed)`},
 		{"watch repo int", "watch:\n  - repo: 1234\n", nil, `fundwatch.yaml:2: watch[0].repo: must be a string, got the integer "1234"`},
-		{"watch repo missing", "watch:\n  - tier: critical\n    owner: x\n", nil, "fundwatch.yaml:2: watch[0]: missing repo (owner/name)"},
+		{"watch repo missing", "watch:\n  - tier: critical\n    owner: x\n", nil, "fundwatch.yaml:2: watch[0]: missing a source: one of repo, org, gomod, npm, sbom"},
 		{"watch duplicate via alias", "watch:\n  - &a {repo: a/b, tier: high}\n  - *a\n", nil, "fundwatch.yaml:3: watch[1].repo: a/b is listed twice (first at line 2)"},
 		{"watch duplicate", "watch:\n  - curl/curl\n  - repo: a/b\n  - repo: Curl/CURL\n", nil, "fundwatch.yaml:4: watch[2].repo: Curl/CURL is listed twice (first at line 2)"},
-		{"watch item list", "watch:\n  - [curl/curl]\n", nil, "fundwatch.yaml:2: watch[0]: must be owner/name or a mapping with repo, tier and owner; got a list"},
-		{"watch item null", "watch:\n  -\n", nil, "fundwatch.yaml:2: watch[0]: must be owner/name or a mapping with repo, tier and owner; got no value"},
-		{"watch unknown key", "watch:\n  - repo: a/b\n    teir: high\n", nil, "fundwatch.yaml:3: watch[0].teir: unknown key (known: repo, tier, owner); did you mean tier?"},
+		{"watch item list", "watch:\n  - [curl/curl]\n", nil, "fundwatch.yaml:2: watch[0]: must be owner/name or a mapping with one of repo, org, gomod, npm, sbom (and tier, owner); got a list"},
+		{"watch item null", "watch:\n  -\n", nil, "fundwatch.yaml:2: watch[0]: must be owner/name or a mapping with one of repo, org, gomod, npm, sbom (and tier, owner); got no value"},
+		{"watch unknown key", "watch:\n  - repo: a/b\n    teir: high\n", nil, "fundwatch.yaml:3: watch[0].teir: unknown key (known: repo, org, gomod, npm, sbom, tier, owner, forks, archived, indirect); did you mean tier?"},
 		{"tier unknown", "watch:\n  - repo: a/b\n    tier: urgent\n", nil, `fundwatch.yaml:3: watch[0].tier: unknown tier "urgent" (known: critical, high, normal, low)`},
 		{"tier case", "watch:\n  - repo: a/b\n    tier: Critical\n", nil, `watch[0].tier: unknown tier "Critical"`},
 		{"tier empty", "watch:\n  - repo: a/b\n    tier: ''\n", nil, `watch[0].tier: unknown tier ""`},
@@ -550,7 +550,7 @@ func TestExampleParses(t *testing.T) {
 	}
 	tokenFile := writeFile(t, "token", "ghp_example\n")
 	data = []byte(strings.Replace(string(data), secretPath, tokenFile, 1))
-	for _, f := range []string{"affiliations.txt", "mailmap", "params.yaml", "grants.yaml"} {
+	for _, f := range []string{"affiliations.txt", "mailmap", "params.yaml", "grants.yaml", "go.mod", "package-lock.json", "sbom.cdx.json"} {
 		data = []byte(strings.Replace(string(data), "/etc/fundwatch/"+f, writeFile(t, f, "# empty\n"), 1))
 	}
 	cfg, err := Parse("example.yaml", data, nil)
@@ -563,7 +563,8 @@ func TestExampleParses(t *testing.T) {
 	if cfg.GitHub.Token.Reveal() != "ghp_example" || cfg.GitHub.APIURL != DefaultAPIURL || cfg.GitHub.Timeout != DefaultTimeout {
 		t.Errorf("github = %+v", cfg.GitHub)
 	}
-	if len(cfg.Watch) != 3 || cfg.Watch[0].Tier != "critical" || cfg.Watch[0].Owner != "platform-team" || cfg.Watch[2].Repo.String() != "madler/zlib" {
+	if len(cfg.Watch) != 7 || cfg.Watch[3].Account != "prometheus" || !cfg.Watch[4].ExcludeIndirect || cfg.Watch[6].Kind != KindSBOM ||
+		cfg.Watch[0].Tier != "critical" || cfg.Watch[0].Owner != "platform-team" || cfg.Watch[2].Repo.String() != "madler/zlib" {
 		t.Errorf("watch = %+v", cfg.Watch)
 	}
 	// The example documents every key and every collector, each set

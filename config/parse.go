@@ -32,7 +32,7 @@ var (
 	storeKeys     = []string{"path"}
 	webKeys       = []string{"listen_address", "telemetry_path"}
 	collectorKeys = []string{"schedule", "enabled"}
-	watchKeys     = []string{"repo", "tier", "owner"}
+	watchKeys     = []string{"repo", "org", "gomod", "npm", "sbom", "tier", "owner", "forks", "archived", "indirect"}
 )
 
 // reservedPaths are served by cmd/fundwatch beside the telemetry path;
@@ -696,28 +696,37 @@ func (p *parser) watch(n *yaml.Node) {
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "watch", "must be a list of repositories, got %s", describe(n))
+		p.errorf(n, "watch", "must be a list of repositories or sources, got %s", describe(n))
 		return
 	}
-	firstLine := make(map[string]int) // by ghrepo.Name.Key
+	firstLine := make(map[string]int) // by kind and ghrepo.Name.Key, account or path
 	for i, orig := range n.Content {
 		ip := fmt.Sprintf("watch[%d]", i)
 		item := resolve(orig)
 		// An item that is an alias (*name) is where the alias stands, not
 		// where its anchor is.
-		w := WatchItem{Line: orig.Line}
-		var repo *yaml.Node
-		rp := ip
+		w := WatchItem{Line: orig.Line, Key: ip}
+		var (
+			src      *yaml.Node // the source key's value
+			srcKey   *yaml.Node // the source key itself
+			sp       = ip       // the source's key path
+			opts     []*yaml.Node
+			optNames []string
+		)
 		before := len(p.errs)
 		switch {
 		case item.Kind == yaml.ScalarNode && item.ShortTag() == "!!str":
-			repo = item // shorthand: "- owner/name"
+			src, w.Kind = item, KindRepo // shorthand: "- owner/name"
 		case item.Kind == yaml.MappingNode:
 			p.mapping(item, ip, "a mapping", func(key string, k, v *yaml.Node) {
 				kp := join(ip, key)
 				switch key {
-				case "repo":
-					repo, rp = v, kp
+				case KindRepo, KindOrg, KindGoMod, KindNPM, KindSBOM:
+					if srcKey != nil {
+						p.errorf(k, kp, "the item already has %s (line %d); one source per item: split it into two items", w.Kind, srcKey.Line)
+						return
+					}
+					src, srcKey, sp, w.Kind = v, k, kp, key
 				case "tier":
 					if s, ok := p.str(v, kp); ok {
 						if !slices.Contains(Tiers, s) {
@@ -734,42 +743,91 @@ func (p *parser) watch(n *yaml.Node) {
 							w.Owner = s
 						}
 					}
+				case "forks", "archived", "indirect":
+					opts, optNames = append(opts, k, v), append(optNames, key)
 				default:
 					p.unknown(k, ip, "key", watchKeys)
 				}
 			})
-			if repo == nil {
-				p.errorf(item, ip, "missing repo (owner/name)")
+			if src == nil {
+				if len(p.errs) == before {
+					p.errorf(item, ip, "missing a source: one of %s", strings.Join(WatchKinds, ", "))
+				}
 				continue
 			}
 		default:
-			p.errorf(item, ip, "must be owner/name or a mapping with repo, tier and owner; got %s", describe(item))
+			p.errorf(item, ip, "must be owner/name or a mapping with one of %s (and tier, owner); got %s", strings.Join(WatchKinds, ", "), describe(item))
 			continue
 		}
-		s, ok := p.str(repo, rp)
+		for j, key := range optNames {
+			k, v := opts[2*j], opts[2*j+1]
+			kp := join(ip, key)
+			if want := optionKind[key]; want != w.Kind {
+				p.errorf(k, kp, "applies to %s items only, not %s", want, w.Kind)
+				continue
+			}
+			b, ok := p.boolean(v, kp)
+			if !ok {
+				continue
+			}
+			switch key {
+			case "forks":
+				w.Forks = b
+			case "archived":
+				w.Archived = b
+			case "indirect":
+				w.ExcludeIndirect = !b
+			}
+		}
+		s, ok := p.str(src, sp)
 		if !ok {
 			continue
 		}
-		name, err := ghrepo.Parse(s)
-		if err != nil {
-			p.fail(resolve(repo), rp, err)
-			continue
-		}
-		at := resolve(repo)
+		at := resolve(src)
 		if orig.Kind == yaml.AliasNode {
 			at = orig
 		}
-		if first, dup := firstLine[name.Key()]; dup {
-			p.errorf(at, rp, "%s is listed twice (first at line %d)", name, first)
+		var key string
+		switch w.Kind {
+		case KindRepo:
+			name, err := ghrepo.Parse(s)
+			if err != nil {
+				p.fail(resolve(src), sp, err)
+				continue
+			}
+			w.Repo, key = name, name.Key()
+		case KindOrg:
+			acct, err := ghrepo.ParseOwner(strings.TrimPrefix(s, "@"))
+			if err != nil {
+				p.fail(resolve(src), sp, fmt.Errorf("%s is not a GitHub organisation or user: %w", quote(s), err))
+				continue
+			}
+			w.Account, key = acct, strings.ToLower(acct)
+		default:
+			if s == "" {
+				p.errorf(src, sp, "must not be empty; name the file")
+				continue
+			}
+			if err := readable(s); err != nil {
+				p.fail(resolve(src), sp, err)
+				continue
+			}
+			w.Path, key = s, path.Clean(s)
+		}
+		key = w.Kind + " " + key
+		if first, dup := firstLine[key]; dup {
+			p.errorf(at, sp, "%s is listed twice (first at line %d)", w.Source(), first)
 			continue
 		}
-		firstLine[name.Key()] = at.Line
-		w.Repo = name
+		firstLine[key] = at.Line
 		if len(p.errs) == before {
 			p.cfg.Watch = append(p.cfg.Watch, w)
 		}
 	}
 }
+
+// optionKind says which kind of watch item each option applies to.
+var optionKind = map[string]string{"forks": KindOrg, "archived": KindOrg, "indirect": KindGoMod}
 
 // checkOwner checks a team label; it becomes a Prometheus label value.
 func checkOwner(s string) error {
@@ -782,6 +840,10 @@ func checkOwner(s string) error {
 		return fmt.Errorf("is longer than %d characters", maxOwnerLen)
 	case strings.ContainsFunc(s, unicode.IsControl):
 		return fmt.Errorf("%s contains a control character", quote(s))
+	case strings.Contains(s, ","):
+		// A repository reached from several items carries all their
+		// owners, joined with commas, in one label value.
+		return fmt.Errorf("%s contains a comma; name one team per item (a repository reached from several items gets all their owners, comma-separated)", quote(s))
 	}
 	return nil
 }

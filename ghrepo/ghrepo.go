@@ -130,3 +130,82 @@ func describe(r rune) string {
 	}
 	return fmt.Sprintf("%q", r)
 }
+
+// ParseOwner validates an account (user or organisation) login by the
+// same rules as the owner half of Parse.
+func ParseOwner(s string) (string, error) {
+	if err := checkOwner(s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// FromURL finds the repository a reference to GitHub names, in the
+// spellings package managers and SBOMs use:
+//
+//	https://github.com/owner/name[.git][/tree/...][#ref]
+//	git+https://github.com/owner/name.git, git+ssh://git@github.com/owner/name.git
+//	git://github.com/owner/name.git, ssh://git@github.com/owner/name
+//	git@github.com:owner/name.git
+//	github:owner/name[#ref]
+//	github.com/owner/name[/sub/dir]
+//
+// An SPDX-style "@ref" after the name and a "#ref" fragment are dropped. It
+// reports false for anything that is not on github.com (GitHub Enterprise
+// hosts, gitlab.com, a registry tarball) or whose owner/name is invalid.
+// Unlike Parse it is lenient by design: it reads what others wrote.
+func FromURL(s string) (Name, bool) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	var rest string
+	switch {
+	case strings.HasPrefix(s, "github:"):
+		rest = strings.TrimPrefix(s, "github:")
+	case strings.HasPrefix(s, "git@github.com:"):
+		rest = strings.TrimPrefix(s, "git@github.com:")
+	default:
+		s = strings.TrimPrefix(s, "git+")
+		if i := strings.Index(s, "://"); i >= 0 {
+			switch strings.ToLower(s[:i]) {
+			case "http", "https", "git", "ssh":
+			default:
+				return Name{}, false
+			}
+			s = s[i+3:]
+			if at := strings.IndexByte(s, '@'); at >= 0 && at < strings.IndexByte(s+"/", '/') {
+				s = s[at+1:] // user info: git@github.com/...
+			}
+		}
+		host, path, ok := strings.Cut(s, "/")
+		if !ok {
+			return Name{}, false
+		}
+		host = strings.ToLower(host)
+		host = strings.TrimSuffix(host, ":443")
+		if host != "github.com" && host != "www.github.com" {
+			return Name{}, false
+		}
+		rest = path
+	}
+	if i := strings.IndexAny(rest, "?"); i >= 0 {
+		rest = rest[:i]
+	}
+	parts := strings.SplitN(strings.Trim(rest, "/"), "/", 3)
+	if len(parts) < 2 {
+		return Name{}, false
+	}
+	owner, repo := parts[0], parts[1]
+	if i := strings.IndexByte(repo, '@'); i >= 0 {
+		repo = repo[:i] // SPDX downloadLocation: git+https://github.com/o/r@v1.2
+	}
+	if len(repo) > 4 && strings.EqualFold(repo[len(repo)-4:], ".git") {
+		repo = repo[:len(repo)-4]
+	}
+	n, err := Parse(owner + "/" + repo)
+	if err != nil {
+		return Name{}, false
+	}
+	return n, true
+}

@@ -151,3 +151,53 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestFromURL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want string // want "" = not a GitHub repository
+	}{
+		{"https://github.com/curl/curl", "curl/curl"},
+		{"https://github.com/curl/curl.git", "curl/curl"},
+		{"https://github.com/curl/curl/", "curl/curl"},
+		{"https://www.github.com/curl/curl/tree/master/lib", "curl/curl"},
+		{"http://github.com/curl/curl#readme", "curl/curl"},
+		{"git+https://github.com/lodash/lodash.git", "lodash/lodash"},
+		{"git+ssh://git@github.com/isaacs/node-glob.git", "isaacs/node-glob"},
+		{"git://github.com/substack/minimist.git", "substack/minimist"},
+		{"ssh://git@github.com/a/b", "a/b"},
+		{"git@github.com:expressjs/express.git", "expressjs/express"},
+		{"github:sindresorhus/chalk#v5.3.0", "sindresorhus/chalk"},
+		{"github.com/spf13/cobra/doc", "spf13/cobra"},
+		{"git+https://github.com/madler/zlib@v1.3.1", "madler/zlib"},
+		{"https://GitHub.com/Owner/Repo.GIT", "Owner/Repo"},
+		{"https://gitlab.com/cznic/sqlite", ""},
+		{"https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz", ""},
+		{"https://github.com/curl", ""},
+		{"ftp://github.com/a/b", ""},
+		{"https://github.com/-x/y", ""},
+		{"https://ghe.example.com/a/b", ""},
+		{"", ""},
+	} {
+		n, ok := FromURL(tc.in)
+		got := ""
+		if ok {
+			got = n.String()
+		}
+		if got != tc.want {
+			t.Errorf("FromURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseOwner(t *testing.T) {
+	t.Parallel()
+	if _, err := ParseOwner("kubernetes"); err != nil {
+		t.Error(err)
+	}
+	for _, s := range []string{"", "a/b", "-x", "has space"} {
+		if _, err := ParseOwner(s); err == nil {
+			t.Errorf("ParseOwner(%q) accepted", s)
+		}
+	}
+}

@@ -147,7 +147,7 @@ func checkKey(k string) error {
 }
 
 // lookup finds the period covering at for an e-mail (exact address first,
-// then its domain and parent domains).
+// then its domain and parent domains, never above a personal-mail domain).
 func (f *File) lookup(email string, at time.Time) (period, string, bool) {
 	if f == nil {
 		return period{}, "", false
@@ -157,7 +157,15 @@ func (f *File) lookup(email string, at time.Time) (period, string, bool) {
 	if d == "" {
 		return period{}, "", false
 	}
-	keys := append([]string{email}, parents(d)...)
+	keys := []string{email}
+	for _, p := range parents(d) {
+		keys = append(keys, p)
+		if known.generic[p] {
+			// A key "github.com" is not about
+			// 123+bob@users.noreply.github.com.
+			break
+		}
+	}
 	for _, k := range keys {
 		ps, ok := f.entries[k]
 		if !ok {

@@ -85,6 +85,17 @@ func splitCompanies(s string) []string {
 	return out
 }
 
+// currentPart is the lower-cased company that counts in a field naming
+// several ("@acme, ex-@globex"): the first that is not a past one.
+func currentPart(s string) string {
+	for _, part := range splitCompanies(s) {
+		if l := strings.ToLower(part); l != "" && !former(l) {
+			return l
+		}
+	}
+	return ""
+}
+
 func former(lower string) bool {
 	for _, p := range formerPrefixes {
 		if strings.HasPrefix(lower, p) {
@@ -162,17 +173,8 @@ func nameLabels(d string) []string {
 // and NormalizeCompany(id) == id.
 func NormalizeCompany(s string) string {
 	s = strings.TrimSpace(s)
-	// A profile may name several ("@acme, ex-@globex"): the first
-	// current one counts.
-	var lower string
-	for _, part := range splitCompanies(s) {
-		l := strings.ToLower(part)
-		if l != "" && !former(l) {
-			lower = l
-			break
-		}
-	}
-	if lower == "" || isIndependent(lower) {
+	lower := currentPart(s)
+	if lower == "" || isIndependent(lower) || isIndependent(strings.ToLower(s)) {
 		return ""
 	}
 	lower = strings.TrimSpace(strings.TrimPrefix(hostOf(lower), "@"))
@@ -259,5 +261,12 @@ func isIndependent(lower string) bool {
 // ...).
 func Independent(company string) bool {
 	c := strings.TrimSpace(company)
-	return c != "" && isIndependent(strings.ToLower(c))
+	if c == "" {
+		return false
+	}
+	if isIndependent(strings.ToLower(c)) {
+		return true
+	}
+	p := currentPart(c)
+	return p != "" && isIndependent(p)
 }
