@@ -2,6 +2,7 @@ package affiliation
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -172,6 +173,19 @@ func nameLabels(d string) []string {
 // employ in fundwatch's sense. Ids have only lower-case letters and digits,
 // and NormalizeCompany(id) == id.
 func NormalizeCompany(s string) string {
+	// Profiles repeat the same few company strings across thousands of
+	// commits; normalising is pure, so remember the answers.
+	if v, ok := normalized.Load(s); ok {
+		return v.(string)
+	}
+	v := normalizeCompany(s)
+	normalized.Store(s, v)
+	return v
+}
+
+var normalized sync.Map // company text -> NormalizeCompany's answer
+
+func normalizeCompany(s string) string {
 	s = strings.TrimSpace(s)
 	lower := currentPart(s)
 	if lower == "" || isIndependent(lower) || isIndependent(strings.ToLower(s)) {
@@ -260,6 +274,17 @@ func isIndependent(lower string) bool {
 // the person ("Freelance", "@self", "Student", "Independent consultant",
 // ...).
 func Independent(company string) bool {
+	if v, ok := independent.Load(company); ok {
+		return v.(bool)
+	}
+	v := isIndependentCompany(company)
+	independent.Store(company, v)
+	return v
+}
+
+var independent sync.Map // company text -> Independent's answer
+
+func isIndependentCompany(company string) bool {
 	c := strings.TrimSpace(company)
 	if c == "" {
 		return false
