@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -103,5 +104,70 @@ func TestAnalyzeBadInput(t *testing.T) {
 				t.Errorf("error output %q does not contain %q", out, tc.want)
 			}
 		})
+	}
+}
+
+// analyze --git reads a real clone with git log, time-zone offsets
+// included.
+func TestAnalyzeGitClone(t *testing.T) {
+	t.Parallel()
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	run := func(env []string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(git, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), append([]string{"HOME=" + dir, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"}, env...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run(nil, "init", "-q", "-b", "main")
+	for i, c := range []struct{ who, date string }{
+		{"Alice <alice@acme.example>", "2025-01-06T10:00:00+01:00"},
+		{"Alice <alice@acme.example>", "2025-03-03T11:00:00+01:00"},
+		{"Bob <bob@gmail.com>", "2025-03-04T23:30:00+05:30"},
+		{"Alice <alice@acme.example>", "2025-05-05T09:30:00+01:00"},
+	} {
+		os.WriteFile(filepath.Join(dir, "f.txt"), []byte(fmt.Sprint(i)), 0o644)
+		run(nil, "add", "f.txt")
+		run([]string{"GIT_AUTHOR_DATE=" + c.date, "GIT_COMMITTER_DATE=" + c.date}, "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-q", "--author", c.who, "-m", fmt.Sprint("c", i))
+	}
+	aff := filepath.Join(t.TempDir(), "aff.txt")
+	os.WriteFile(aff, []byte("acme.example  Acme Corp\n"), 0o644)
+	out, err := exec.Command(binary, "analyze", "--git", dir, "--repo", "acme/widget", "--affiliations", aff, "--format", "json").Output()
+	if err != nil {
+		t.Fatalf("analyze --git: %v", err)
+	}
+	var a struct {
+		Repo      string `json:"repo"`
+		Commits   int    `json:"commits_total"`
+		PaidRatio struct {
+			Value     float64 `json:"value"`
+			Available bool    `json:"available"`
+		} `json:"paid_ratio"`
+		Windows []struct {
+			Window       string `json:"window"`
+			WorkingHours struct {
+				Value     float64 `json:"value"`
+				Available bool    `json:"available"`
+			} `json:"working_hours_share"`
+		} `json:"windows"`
+	}
+	if err := json.Unmarshal(out, &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Repo != "acme/widget" || a.Commits != 4 || !a.PaidRatio.Available || a.PaidRatio.Value != 0.75 {
+		t.Errorf("analysis: %+v", a)
+	}
+	// Offsets come from git: Bob's 23:30 in +05:30 is outside working
+	// hours, Alice's three commits are inside.
+	for _, w := range a.Windows {
+		if w.Window == "365d" && (!w.WorkingHours.Available || w.WorkingHours.Value != 0.75) {
+			t.Errorf("working hours over the year = %+v, want 0.75", w.WorkingHours)
+		}
 	}
 }
