@@ -30,53 +30,112 @@ func ReadTSVFile(path, repo string) ([]store.Commit, error) {
 	return ReadTSV(f, path, repo)
 }
 
-// ReadTSV reads the TSV history format (see shared/data/README.md). A
-// pseudonymous author becomes the address author_id@domain, so that
-// domain-based affiliation still works and one pseudonym stays one person.
-// name is used in errors, which give the line and column.
+// ReadTSV reads the TSV history format (see shared/data/README.md), plain
+// or gzip-compressed (told apart by the gzip magic number). A pseudonymous
+// author becomes the address author_id@domain, so that domain-based
+// affiliation still works and one pseudonym stays one person; an empty
+// domain becomes unknown.invalid. Blank lines are skipped and a CR before
+// the LF is ignored. AuthorTime keeps the author's offset (in a fixed zone
+// and in AuthorTZOffset); CommitterTime is in UTC.
+//
+// Errors are prefixed with name and, where there is one, the line number
+// ("name:12: column parents: ..."); a gzip stream that ends early is
+// reported as truncated, not as a malformed last line.
 func ReadTSV(r io.Reader, name, repo string) ([]store.Commit, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
+	src := &errReader{r: r}
+	br := bufio.NewReaderSize(src, 1<<16)
 	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, fmt.Errorf("%s: file is truncated: gzip header: %w", name, err)
+			}
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		defer gz.Close()
-		br = bufio.NewReaderSize(gz, 1<<16)
+		// Wrap the decompressor, so its errors (truncation, checksum) are
+		// seen too.
+		src = &errReader{r: gz}
+		br = bufio.NewReaderSize(src, 1<<16)
 	}
 	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
+	sc.Buffer(make([]byte, 0, 1<<16), maxLine)
+	line := 0
+	// readErr describes a failure to read line (the line being read).
+	readErr := func(err error) error {
+		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return fmt.Errorf("%s:%d: file is truncated: %w", name, line, err)
+		case errors.Is(err, bufio.ErrTooLong):
+			return fmt.Errorf("%s:%d: line is longer than %d bytes", name, line, maxLine)
+		}
+		return fmt.Errorf("%s:%d: %w", name, line, err)
+	}
+	line++
 	if !sc.Scan() {
 		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, readErr(err)
 		}
 		return nil, fmt.Errorf("%s: empty file: want a header line", name)
 	}
-	header := strings.Split(strings.TrimRight(sc.Text(), "\r"), "\t")
-	if strings.Join(header, "\t") != strings.Join(tsvColumns, "\t") {
-		return nil, fmt.Errorf("%s:1: header is %q, want %q", name, strings.Join(header, " "), strings.Join(tsvColumns, " "))
+	// drained reports a read error that came before the end of the input,
+	// at the line where it came: the scanner reads ahead, and it hands over
+	// a last, partial line before its error, so a malformed line may be just
+	// the symptom.
+	drained := func() error {
+		for sc.Scan() {
+			line++
+		}
+		return readErr(src.err)
+	}
+	header := strings.TrimRight(sc.Text(), "\r")
+	if header != strings.Join(tsvColumns, "\t") {
+		if src.err != nil {
+			return nil, drained()
+		}
+		return nil, fmt.Errorf("%s:1: header is %q, want %q", name, strings.ReplaceAll(header, "\t", " "), strings.Join(tsvColumns, " "))
 	}
 	var out []store.Commit
-	line := 1
-	for sc.Scan() {
+	for {
 		line++
+		if !sc.Scan() {
+			break
+		}
 		b := bytes.TrimRight(sc.Bytes(), "\r")
 		if len(b) == 0 {
 			continue
 		}
 		c, err := parseTSVLine(string(b), repo)
 		if err != nil {
+			if src.err != nil {
+				return nil, drained()
+			}
 			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		out = append(out, c)
 	}
 	if err := sc.Err(); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("%s:%d: file is truncated: %w", name, line, err)
-		}
-		return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		return nil, readErr(err)
 	}
 	return out, nil
+}
+
+// maxLine bounds a line; real lines are about 150 bytes.
+const maxLine = 1 << 20
+
+// errReader remembers the first error other than io.EOF that its reader
+// returned.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 func parseTSVLine(s, repo string) (store.Commit, error) {
@@ -122,12 +181,16 @@ func parseTSVLine(s, repo string) (store.Commit, error) {
 	if domain == "" {
 		domain = "unknown.invalid"
 	}
+	cdomain := f[4]
+	if cdomain == "" {
+		cdomain = "unknown.invalid"
+	}
 	_, off := at.Zone()
 	return store.Commit{
 		Repo: repo, SHA: f[0],
 		AuthorName: f[1], AuthorEmail: f[1] + "@" + domain,
-		AuthorTime: at, AuthorTZKnown: true, AuthorTZOffset: off / 60,
-		CommitterEmail: "committer@" + f[4], CommitterTime: ct.UTC(),
+		AuthorTime: at.In(zone(off)), AuthorTZKnown: true, AuthorTZOffset: off / 60,
+		CommitterEmail: "committer@" + cdomain, CommitterTime: ct.UTC(),
 		Parents: parents, AuthorBot: bot,
 	}, nil
 }

@@ -72,6 +72,10 @@ func TestAnalyzeRealHistory(t *testing.T) {
 	}
 }
 
+// smallLog is five real commits in the TSV format, kept in the repository
+// so the bad-input tests do not depend on ../shared being checked out.
+const smallLog = "testdata/small.commits.tsv"
+
 func TestAnalyzeBadInput(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -87,13 +91,13 @@ func TestAnalyzeBadInput(t *testing.T) {
 		want string
 	}{
 		{"neither", []string{"analyze"}, "give exactly one of --git PATH or --log FILE"},
-		{"both", []string{"analyze", "--log", curlLog, "--git", dir}, "give exactly one of --git PATH or --log FILE"},
+		{"both", []string{"analyze", "--log", smallLog, "--git", dir}, "give exactly one of --git PATH or --log FILE"},
 		{"missing log", []string{"analyze", "--log", filepath.Join(dir, "nope.tsv.gz")}, "nope.tsv.gz"},
 		{"bad header", []string{"analyze", "--log", badTSV}, badTSV},
 		{"not a repository", []string{"analyze", "--git", notGit}, notGit},
-		{"bad as-of", []string{"analyze", "--log", curlLog, "--as-of", "2025-13-01"}, `--as-of "2025-13-01": want YYYY-MM-DD`},
-		{"bad affiliation file", []string{"analyze", "--log", curlLog, "--affiliations", badAff}, badAff + ":3:"},
-		{"bad format", []string{"analyze", "--log", curlLog, "--format", "xml"}, "xml"},
+		{"bad as-of", []string{"analyze", "--log", smallLog, "--as-of", "2025-13-01"}, `--as-of "2025-13-01": want YYYY-MM-DD`},
+		{"bad affiliation file", []string{"analyze", "--log", smallLog, "--affiliations", badAff}, badAff + ":3:"},
+		{"bad format", []string{"analyze", "--log", smallLog, "--format", "xml"}, "xml"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := exec.Command(binary, tc.args...).CombinedOutput()
