@@ -49,6 +49,11 @@ type Repo struct {
 	Analysis         *Analysis
 	// Status is the last attempt and last success of each collector.
 	Status []store.RepoStatus
+	// State says whether GitHub still serves the repository and under
+	// which name. A gone repository keeps its last good signals: they are
+	// computed as of when it was first seen gone (State.GoneSince), not
+	// aged into "abandoned" by the failure to see it.
+	State store.RepoState
 }
 
 // Options tune a snapshot computation.
@@ -98,6 +103,14 @@ func Load(ctx context.Context, st *store.Store, targets []Target, opts Options) 
 		k := strings.ToLower(s.Repo)
 		byRepo[k] = append(byRepo[k], s)
 	}
+	states, err := st.RepoStates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading repository states: %w", err)
+	}
+	stateOf := map[string]store.RepoState{}
+	for _, s := range states {
+		stateOf[strings.ToLower(s.Repo)] = s
+	}
 	runs, err := st.LastRuns(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading collector runs: %w", err)
@@ -122,7 +135,10 @@ func Load(ctx context.Context, st *store.Store, targets []Target, opts Options) 
 	var allCommits [][]store.Commit
 	var projects []string
 	for i, t := range targets {
-		r := Repo{Target: t, Status: byRepo[strings.ToLower(t.Repo)]}
+		r := Repo{Target: t, Status: byRepo[strings.ToLower(t.Repo)], State: stateOf[strings.ToLower(t.Repo)]}
+		if r.State.Repo == "" {
+			r.State.Repo = t.Repo
+		}
 		f, err := loadFacts(ctx, st, t.Repo, &r)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Repo, err)
@@ -150,12 +166,18 @@ func Load(ctx context.Context, st *store.Store, targets []Target, opts Options) 
 }
 
 // At computes the signals as of at. Only the analysis is replayed: the
-// repository metadata and collection status are the latest known.
+// repository metadata and collection status are the latest known. A
+// repository gone from GitHub is analysed as of when it went, if that is
+// earlier: no news from it is not news about it.
 func (h *History) At(at time.Time) *Snapshot {
 	snap := &Snapshot{At: at, Runs: h.runs, Repos: make([]Repo, len(h.repos))}
 	for i, r := range h.repos {
 		if h.facts[i] != nil {
-			r.Analysis = Analyze(*h.facts[i], h.people, at, h.params)
+			asOf := at
+			if r.State.Gone != "" && !r.State.GoneSince.IsZero() && r.State.GoneSince.Before(at) {
+				asOf = r.State.GoneSince
+			}
+			r.Analysis = Analyze(*h.facts[i], h.people, asOf, h.params)
 		}
 		snap.Repos[i] = r
 	}
@@ -187,9 +209,11 @@ func loadFacts(ctx context.Context, st *store.Store, repo string, r *Repo) (*Fac
 		return nil, err
 	}
 	r.Collected, r.Meta = ok, meta
+	// A cursor is written only after its list was read completely (an
+	// empty repository's has no ETag: GitHub's 409 carries none).
 	collected := func(endpoint string) (bool, error) {
-		c, ok, err := st.Cursor(ctx, repo, endpoint)
-		return ok && c.ETag != "", err
+		_, ok, err := st.Cursor(ctx, repo, endpoint)
+		return ok, err
 	}
 	if r.CommitsCollected, err = collected("commits"); err != nil || !r.CommitsCollected {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -135,6 +136,7 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 			defer wg.Done()
 			for repo := range next {
 				err := p.fn(ctx, env, repo)
+				err = noteRepoState(ctx, env, repo, err)
 				if err != nil {
 					err = fmt.Errorf("%s: %w", repo, err)
 					env.Log.Warn("collection failed", "collector", p.name, "repo", repo.String(), "err", err)
@@ -166,4 +168,68 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 	}
 	res.Err = errors.Join(errs...)
 	return res
+}
+
+// noteRepoState records what one attempt says about the repository
+// itself. GitHub answering 404 (deleted, or made private) or 451 (blocked)
+// on the repository's own paths marks it gone: the attempt still fails,
+// so its last success keeps saying how old the data is, and everything
+// collected before stays and keeps being exported. Any success shows it
+// is served again. It returns err, explained when the repository is gone.
+func noteRepoState(ctx context.Context, env *Env, repo ghrepo.Name, err error) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	reason := ""
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		switch er.Response.StatusCode {
+		case http.StatusNotFound:
+			reason = store.GoneNotFound
+		case http.StatusUnavailableForLegalReasons:
+			reason = store.GoneBlocked
+		}
+	}
+	if err != nil && reason == "" {
+		return err // a failure that says nothing about the repository
+	}
+	prev, serr := env.Store.RepoStateOf(ctx, repo.String())
+	if serr != nil {
+		return errors.Join(err, serr)
+	}
+	if prev.Gone != reason {
+		if serr := env.Store.SetRepoGone(context.WithoutCancel(ctx), repo.String(), reason, env.now()); serr != nil {
+			return errors.Join(err, serr)
+		}
+		switch reason {
+		case "":
+			env.Log.Info("repository is served again", "repo", repo.String(), "was", prev.Gone)
+		default:
+			env.Log.Warn("repository gone from GitHub; its collected data is kept and exported as it was",
+				"repo", repo.String(), "reason", reason)
+		}
+	}
+	switch reason {
+	case store.GoneNotFound:
+		return fmt.Errorf("repository gone: GitHub answers 404 (deleted, or private): %w", err)
+	case store.GoneBlocked:
+		return fmt.Errorf("repository blocked: GitHub answers 451 (unavailable for legal reasons): %w", err)
+	}
+	return nil
+}
+
+// apiName is the name to ask GitHub about a watched repository by: the
+// name it was renamed or transferred to, once the repo collector has seen
+// that, so requests go there directly rather than through a redirect.
+// Facts are still stored, and reported, under the watched name.
+func apiName(ctx context.Context, env *Env, name ghrepo.Name) ghrepo.Name {
+	st, err := env.Store.RepoStateOf(ctx, name.String())
+	if err != nil || st.RenamedTo == "" {
+		return name
+	}
+	n, err := ghrepo.Parse(st.RenamedTo)
+	if err != nil {
+		return name
+	}
+	return n
 }

@@ -18,6 +18,7 @@ func init() { register(perRepo{name: "comments", fn: collectComments}) }
 // issue: first-response times need every comment, and per-issue calls would
 // cost one request for each of thousands of issues.
 func collectComments(ctx context.Context, env *Env, name ghrepo.Name) error {
+	at := apiName(ctx, env, name)
 	sort, dir := "updated", "desc"
 	l := list[*github.IssueComment]{
 		repo:     name.String(),
@@ -32,7 +33,7 @@ func collectComments(ctx context.Context, env *Env, name ghrepo.Name) error {
 			if !since.IsZero() {
 				opts.Since = &since
 			}
-			return env.GH.Issues.ListComments(ctx, name.Owner, name.Repo, 0, opts)
+			return env.GH.Issues.ListComments(ctx, at.Owner, at.Repo, 0, opts)
 		},
 		stamp: func(c *github.IssueComment) time.Time { return ts(c.UpdatedAt) },
 		save: func(ctx context.Context, cs []*github.IssueComment) error {

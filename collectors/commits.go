@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"time"
 
@@ -18,12 +19,14 @@ func init() { register(perRepo{name: "commits", fn: collectCommits}) }
 const commitOverlap = 72 * time.Hour
 
 func collectCommits(ctx context.Context, env *Env, name ghrepo.Name) error {
+	at := apiName(ctx, env, name)
 	l := list[*github.RepositoryCommit]{
 		repo:     name.String(),
 		endpoint: "commits",
 		overlap:  commitOverlap,
+		emptyOn:  http.StatusConflict, // "Git Repository is empty."
 		fetch: func(ctx context.Context, since time.Time, page int) ([]*github.RepositoryCommit, *github.Response, error) {
-			return env.GH.Repositories.ListCommits(ctx, name.Owner, name.Repo, &github.CommitsListOptions{
+			return env.GH.Repositories.ListCommits(ctx, at.Owner, at.Repo, &github.CommitsListOptions{
 				Since:       since,
 				ListOptions: github.ListOptions{Page: page, PerPage: perPage},
 			})

@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -15,12 +16,14 @@ func init() { register(perRepo{name: "issues", fn: collectIssues}) }
 // issues lists issues and pull requests together (GitHub's issues endpoint
 // includes PRs, with merged_at), so pull requests need no calls of their own.
 func collectIssues(ctx context.Context, env *Env, name ghrepo.Name) error {
+	at := apiName(ctx, env, name)
 	l := list[*github.Issue]{
 		repo:     name.String(),
 		endpoint: "issues",
 		overlap:  time.Minute,
+		emptyOn:  http.StatusGone, // "Issues are disabled for this repo"
 		fetch: func(ctx context.Context, since time.Time, page int) ([]*github.Issue, *github.Response, error) {
-			return env.GH.Issues.ListByRepo(ctx, name.Owner, name.Repo, &github.IssueListByRepoOptions{
+			return env.GH.Issues.ListByRepo(ctx, at.Owner, at.Repo, &github.IssueListByRepoOptions{
 				State:       "all",
 				Sort:        "updated",
 				Direction:   "desc",

@@ -30,6 +30,11 @@ type list[T any] struct {
 	// overlap re-reads a margin before the newest stamp, for items that
 	// arrive late with older times (e.g. pushes of older local commits).
 	overlap time.Duration
+	// emptyOn is the status with which GitHub says the list is empty
+	// rather than listing nothing: 409 for the commits of an empty
+	// repository, 410 for the issues of a repository that disabled them.
+	// 0 when the endpoint has none.
+	emptyOn int
 }
 
 // sync brings the store up to date with one list endpoint.
@@ -64,6 +69,12 @@ func (l list[T]) sync(ctx context.Context, env *Env) (changed bool, err error) {
 	}
 
 	items, resp, err := page(ghclient.WithETag(ctx, cur.ETag), cur.Since, 1)
+	if err != nil && l.emptyOn != 0 && statusOf(resp) == l.emptyOn {
+		// Nothing to read, which is an answer: the list is complete
+		// (and empty). Anything stored before stays; the cursor keeps
+		// no validator, since GitHub gives none for this answer.
+		return false, env.Store.SetCursor(ctx, store.Cursor{Repo: l.repo, Endpoint: l.endpoint, Since: cur.Since})
+	}
 	if err != nil {
 		return false, fmt.Errorf("%s page 1: %w", l.endpoint, err)
 	}

@@ -15,11 +15,12 @@ func init() { register(perRepo{name: "releases", fn: collectReleases}) }
 // releases has no `since`: the cursor keeps only the ETag of page 1, which
 // changes whenever a release is published (newest first).
 func collectReleases(ctx context.Context, env *Env, name ghrepo.Name) error {
+	at := apiName(ctx, env, name)
 	l := list[*github.RepositoryRelease]{
 		repo:     name.String(),
 		endpoint: "releases",
 		fetch: func(ctx context.Context, _ time.Time, page int) ([]*github.RepositoryRelease, *github.Response, error) {
-			return env.GH.Repositories.ListReleases(ctx, name.Owner, name.Repo, &github.ListOptions{Page: page, PerPage: perPage})
+			return env.GH.Repositories.ListReleases(ctx, at.Owner, at.Repo, &github.ListOptions{Page: page, PerPage: perPage})
 		},
 		save: func(ctx context.Context, rs []*github.RepositoryRelease) error {
 			rows := make([]store.Release, 0, len(rs))

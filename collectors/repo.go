@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -38,6 +39,10 @@ func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
 	if ghclient.NotModified(resp) {
 		return nil
 	}
+	current, err := noteRename(ctx, env, name, r.GetFullName())
+	if err != nil {
+		return err
+	}
 	row := store.Repo{
 		FullName:      name.String(),
 		GitHubID:      r.GetID(),
@@ -66,7 +71,7 @@ func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
 	if prev, ok, err := env.Store.Repo(ctx, name.String()); err == nil && ok {
 		row.FundingYML, row.HasFundingYML = prev.FundingYML, prev.HasFundingYML
 	}
-	yml, found, ferr := fundingFile(ctx, env, name)
+	yml, found, ferr := fundingFile(ctx, env, current)
 	if ferr == nil {
 		row.FundingYML, row.HasFundingYML = yml, found
 	}
@@ -78,6 +83,31 @@ func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
 		return fmt.Errorf("read %s: %w", fundingPath, ferr)
 	}
 	return env.Store.SetETag(ctx, key, ghclient.ETagOf(resp))
+}
+
+// noteRename records under which name GitHub serves the watched repository
+// name (fullName, from its answer): another one when it was renamed or
+// transferred and the request followed GitHub's redirect. It returns the
+// name to ask further questions by.
+func noteRename(ctx context.Context, env *Env, name ghrepo.Name, fullName string) (ghrepo.Name, error) {
+	current, renamedTo := name, ""
+	if n, err := ghrepo.Parse(fullName); err == nil && !strings.EqualFold(fullName, name.String()) {
+		current, renamedTo = n, n.String()
+	}
+	prev, err := env.Store.RepoStateOf(ctx, name.String())
+	if err != nil {
+		return name, err
+	}
+	if prev.RenamedTo == renamedTo {
+		return current, nil
+	}
+	if renamedTo != "" {
+		env.Log.Info("repository renamed or transferred; following it, still reporting it under the watched name",
+			"repo", name.String(), "new_name", renamedTo)
+	} else {
+		env.Log.Info("repository is served under its watched name again", "repo", name.String(), "was", prev.RenamedTo)
+	}
+	return current, env.Store.SetRepoRenamed(ctx, name.String(), renamedTo)
 }
 
 // fundingFile returns the raw FUNDING.yml, or found=false when the

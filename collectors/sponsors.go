@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -220,58 +217,4 @@ func aliasLogin(alias string, logins []string) string {
 		return logins[i]
 	}
 	return alias
-}
-
-// callGraphQL is call() for GraphQL: an exhausted point budget pauses until
-// GitHub's reset (the run then goes on), secondary limits wait Retry-After,
-// 5xx and network errors retry with jittered backoff.
-func callGraphQL(ctx context.Context, env *Env, what string, f func(context.Context) ([]ghclient.GraphQLError, error)) ([]ghclient.GraphQLError, error) {
-	var (
-		transient, secondary int
-		backoff              = time.Second
-	)
-	for {
-		gerrs, err := f(ctx)
-		if err == nil {
-			return gerrs, nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		var (
-			rle  *ghclient.GraphQLRateLimitError
-			se   *ghclient.GraphQLStatusError
-			ne   net.Error
-			wait time.Duration
-		)
-		switch {
-		case errors.As(err, &rle):
-			wait = max(time.Until(rle.Reset)+time.Second, time.Second)
-			env.Log.Warn("GitHub GraphQL rate limit exhausted; pausing collection until it resets",
-				"request", what, "reset", rle.Reset.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second).String())
-		case errors.As(err, &se) && (se.Status == http.StatusForbidden || se.Status == http.StatusTooManyRequests):
-			secondary++
-			if secondary > secondaryAttempts {
-				return nil, err
-			}
-			wait = time.Minute
-			if se.RetryAfter > 0 {
-				wait = se.RetryAfter
-			}
-			env.Log.Warn("GitHub secondary rate limit; backing off", "request", what, "wait", wait.String())
-		case (errors.As(err, &se) && se.Status >= 500) || errors.As(err, &ne):
-			transient++
-			if transient >= transientAttempts {
-				return nil, err
-			}
-			wait = backoff/2 + rand.N(backoff/2+1)
-			backoff *= 2
-			env.Log.Debug("transient GitHub error; retrying", "request", what, "attempt", transient, "err", err)
-		default:
-			return gerrs, err
-		}
-		if err := env.sleep(ctx, wait); err != nil {
-			return nil, err
-		}
-	}
 }

@@ -15,8 +15,9 @@
 //     file would be silently ignored). Setting neither is allowed (the demo
 //     and githubfake need no token) but produces a warning, since
 //     unauthenticated clients get 60 requests an hour.
-//   - Relative paths (github.token_file, store.path) are relative to the
-//     working directory, like the default store path "fundwatch.db".
+//   - Relative paths (github.token_file, store.path, the files of watch
+//     items) are relative to the working directory, like the default
+//     store path "fundwatch.db".
 //   - Tiers are "critical", "high", "normal" and "low"; a watch item without
 //     a tier has Tier "" (not declared), which analysis treats as unknown
 //     rather than as "normal".

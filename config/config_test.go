@@ -583,3 +583,72 @@ func TestExampleParses(t *testing.T) {
 		}
 	}
 }
+
+func TestParseWatchSources(t *testing.T) {
+	t.Parallel()
+	gomod := writeFile(t, "go.mod", "module x\n")
+	lock := writeFile(t, "package-lock.json", "{}\n")
+	sbom := writeFile(t, "bom.json", "{}\n")
+	yml := "watch:\n" +
+		"  - repo: curl/curl\n    owner: platform-team\n" +
+		"  - org: '@kubernetes'\n    forks: true\n    tier: high\n" +
+		"  - org: prometheus\n    archived: true\n" +
+		"  - gomod: " + gomod + "\n    indirect: false\n    owner: platform-team\n" +
+		"  - gomod: " + sbom + "\n" + // a path is a path: the kind says how to read it
+		"  - npm: " + lock + "\n    tier: low\n" +
+		"  - sbom: " + sbom + "\n    owner: security-team\n"
+	cfg, err := Parse(src, []byte(yml), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []WatchItem{
+		{Kind: KindRepo, Repo: ghrepo.MustParse("curl/curl"), Owner: "platform-team", Line: 2, Key: "watch[0]"},
+		{Kind: KindOrg, Account: "kubernetes", Forks: true, Tier: "high", Line: 4, Key: "watch[1]"},
+		{Kind: KindOrg, Account: "prometheus", Archived: true, Line: 7, Key: "watch[2]"},
+		{Kind: KindGoMod, Path: gomod, ExcludeIndirect: true, Owner: "platform-team", Line: 9, Key: "watch[3]"},
+		{Kind: KindGoMod, Path: sbom, Line: 12, Key: "watch[4]"},
+		{Kind: KindNPM, Path: lock, Tier: "low", Line: 13, Key: "watch[5]"},
+		{Kind: KindSBOM, Path: sbom, Owner: "security-team", Line: 15, Key: "watch[6]"},
+	}
+	if !reflect.DeepEqual(cfg.Watch, want) {
+		t.Errorf("watch:\n got %+v\nwant %+v", cfg.Watch, want)
+	}
+	if got := cfg.Repos(); len(got) != 1 || got[0].String() != "curl/curl" {
+		t.Errorf("Repos() = %v, want the explicit repo only", got)
+	}
+	if cfg.Watch[1].Source() != "kubernetes" || cfg.Watch[3].Source() != gomod {
+		t.Errorf("Source() = %q, %q", cfg.Watch[1].Source(), cfg.Watch[3].Source())
+	}
+}
+
+func TestParseWatchSourcesBad(t *testing.T) {
+	t.Parallel()
+	gomod := writeFile(t, "go.mod", "module x\n")
+	missing := filepath.Join(t.TempDir(), "nope", "go.mod")
+	for _, tt := range []struct{ name, yaml, want string }{
+		{"two kinds", "watch:\n  - repo: a/b\n    gomod: " + gomod + "\n",
+			"fundwatch.yaml:3: watch[0].gomod: the item already has repo (line 2); one source per item: split it into two items"},
+		{"unknown kind", "watch:\n  - cargo: Cargo.lock\n",
+			"fundwatch.yaml:2: watch[0].cargo: unknown key (known: repo, org, gomod, npm, sbom, tier, owner, forks, archived, indirect)"},
+		{"kind typo", "watch:\n  - gomd: go.mod\n", "watch[0].gomd: unknown key (known: repo, org, gomod, npm, sbom, tier, owner, forks, archived, indirect); did you mean gomod?"},
+		{"option of another kind", "watch:\n  - repo: a/b\n    forks: true\n", "fundwatch.yaml:3: watch[0].forks: applies to org items only, not repo"},
+		{"indirect on org", "watch:\n  - org: acme\n    indirect: false\n", "fundwatch.yaml:3: watch[0].indirect: applies to gomod items only, not org"},
+		{"option not a bool", "watch:\n  - org: acme\n    archived: sometimes\n", `fundwatch.yaml:3: watch[0].archived: must be true or false, got "sometimes"`},
+		{"org not an account", "watch:\n  - org: kubernetes/kubernetes\n", `fundwatch.yaml:2: watch[0].org: "kubernetes/kubernetes" is not a GitHub organisation or user`},
+		{"org twice", "watch:\n  - org: Acme\n  - org: acme\n", "fundwatch.yaml:3: watch[1].org: acme is listed twice (first at line 2)"},
+		{"file missing", "watch:\n  - gomod: " + missing + "\n", "fundwatch.yaml:2: watch[0].gomod: open " + missing + ": no such file or directory"},
+		{"file is a directory", "watch:\n  - sbom: /\n", "fundwatch.yaml:2: watch[0].sbom: / is not a regular file"},
+		{"file empty name", "watch:\n  - npm: ''\n", "fundwatch.yaml:2: watch[0].npm: must not be empty"},
+		{"file twice", "watch:\n  - gomod: " + gomod + "\n  - gomod: " + gomod + "\n", "fundwatch.yaml:3: watch[1].gomod: " + gomod + " is listed twice (first at line 2)"},
+		{"source not a string", "watch:\n  - org: [a]\n", "fundwatch.yaml:2: watch[0].org: must be a string, got a list"},
+		{"owner with a comma", "watch:\n  - repo: a/b\n    owner: a,b\n", `fundwatch.yaml:3: watch[0].owner: "a,b" contains a comma`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse(src, []byte(tt.yaml), nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
+			}
+		})
+	}
+}

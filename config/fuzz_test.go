@@ -33,6 +33,8 @@ func FuzzParse(f *testing.F) {
 		"watch:\n  - foo\n  - a/b\n  - A/B\n",
 		"github:\n  token: x\n  token_file: ''\n",
 		"\xff\xfe",
+		"watch:\n  - org: acme\n    forks: true\n  - repo: a/b\n    gomod: x\n",
+		"watch:\n  - org: '@x'\n    indirect: false\n  - sbom: /\n",
 	} {
 		f.Add(s)
 	}
@@ -65,6 +67,19 @@ func FuzzParse(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, w := range cfg.Watch {
+			if w.Line < 1 || w.Key == "" {
+				t.Fatalf("watch item %+v has no line or key", w)
+			}
+			if w.Kind != KindRepo {
+				if w.Kind == KindOrg {
+					if _, err := ghrepo.ParseOwner(w.Account); err != nil {
+						t.Fatalf("accepted account %q: %v", w.Account, err)
+					}
+				} else if w.Path == "" {
+					t.Fatalf("accepted %s item without a path", w.Kind)
+				}
+				continue
+			}
 			if n, err := ghrepo.Parse(w.Repo.String()); err != nil || n != w.Repo {
 				t.Fatalf("accepted watch item %+v: %v", w, err)
 			}

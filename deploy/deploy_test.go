@@ -174,6 +174,9 @@ func TestAlertmanagerConfigAndRoutes(t *testing.T) {
 		{[]string{"alertname=FundwatchMaintainerHandover", "repo=a/b"}, "security-team"},
 		{[]string{"alertname=FundwatchCollectorStale", "repo=curl/curl", "owner=platform-team"}, "fundwatch-operators"},
 		{[]string{"alertname=FundwatchProjectAbandoned", "repo=x/y"}, "default"},
+		// A repository several teams' watch items reach carries all their owners.
+		{[]string{"alertname=FundwatchEmployerExit", "repo=golang/net", "owner=infra-team,security-team"}, "security-team"},
+		{[]string{"alertname=FundwatchEmployerExit", "repo=x/y", "owner=not-platform-team"}, "default"},
 	} {
 		args := append([]string{"config", "routes", "test", "--config.file=" + cfg}, tc.labels...)
 		cmd := exec.Command(amtool, args...)

@@ -137,7 +137,16 @@ func TestPrometheusAlertsOnDemo(t *testing.T) {
 		}
 	}
 	sort.Strings(want)
+	// The demo gives its critical repositories an owner (cmd/fundwatch
+	// demo.go); the rules join it onto every alert for routing.
+	wantOwner := map[string]string{}
+	for _, r := range world.Repos {
+		if r.Truth.Tier == "critical" {
+			wantOwner[r.FullName()] = "platform-team"
+		}
+	}
 	var got []string
+	owners := map[string]string{} // alert and repo -> owner label
 	eventually(t, 20*time.Second, "alerts", func() error {
 		var data struct {
 			Alerts []struct {
@@ -152,6 +161,7 @@ func TestPrometheusAlertsOnDemo(t *testing.T) {
 		got = got[:0]
 		for _, a := range data.Alerts {
 			got = append(got, a.Labels["alertname"]+" "+a.Labels["repo"])
+			owners[a.Labels["alertname"]+" "+a.Labels["repo"]] = a.Labels["owner"]
 			if a.State != "firing" {
 				return fmt.Errorf("%s on %s is %s", a.Labels["alertname"], a.Labels["repo"], a.State)
 			}
@@ -172,6 +182,19 @@ func TestPrometheusAlertsOnDemo(t *testing.T) {
 	})
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("firing alerts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	owned := 0
+	for _, a := range got {
+		repo := a[strings.IndexByte(a, ' ')+1:]
+		if owners[a] != wantOwner[repo] {
+			t.Errorf("%s: owner label %q, want %q", a, owners[a], wantOwner[repo])
+		}
+		if owners[a] == "platform-team" {
+			owned++
+		}
+	}
+	if owned == 0 {
+		t.Error("no alert carries the owner label platform-team")
 	}
 }
 

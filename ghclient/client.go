@@ -6,6 +6,7 @@ package ghclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -77,10 +78,10 @@ func New(opts Options) (*github.Client, error) {
 		// own redirects (renamed repositories) stay on the API host.
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > 0 && req.URL.Host != via[0].URL.Host {
-				return fmt.Errorf("refusing redirect from %s to another host %s", via[0].URL.Host, req.URL.Host)
+				return fmt.Errorf("%w: from %s to another host %s", ErrRedirectRefused, via[0].URL.Host, req.URL.Host)
 			}
 			if len(via) >= 5 {
-				return fmt.Errorf("stopped after %d redirects", len(via))
+				return fmt.Errorf("%w: stopped after %d redirects", ErrRedirectRefused, len(via))
 			}
 			return nil
 		},
@@ -92,6 +93,10 @@ func New(opts Options) (*github.Client, error) {
 	}
 	return c, nil
 }
+
+// ErrRedirectRefused is wrapped by the error of a request whose redirect
+// was not followed (to another host, or too many): retrying cannot help.
+var ErrRedirectRefused = errors.New("redirect refused")
 
 type etagKey struct{}
 
@@ -195,12 +200,21 @@ func Route(path string) string {
 		return "/"
 	}
 	switch parts[0] {
-	case "repos":
-		if len(parts) < 3 {
-			return "/repos/{other}"
+	case "repos", "repositories":
+		// /repositories/{id}/... is where GitHub redirects the old name
+		// of a renamed or transferred repository.
+		var (
+			out  []string
+			rest []string
+		)
+		switch {
+		case parts[0] == "repositories" && len(parts) >= 2:
+			out, rest = []string{"repositories", "{id}"}, parts[2:]
+		case parts[0] == "repos" && len(parts) >= 3:
+			out, rest = []string{"repos", "{owner}", "{repo}"}, parts[3:]
+		default:
+			return "/" + parts[0] + "/{other}"
 		}
-		out := []string{"repos", "{owner}", "{repo}"}
-		rest := parts[3:]
 		switch {
 		case len(rest) == 0:
 		case rest[0] == "contents":

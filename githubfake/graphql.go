@@ -54,17 +54,58 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, scheme str
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-GitHub-Media-Type", "github.v4; format=json")
-	h.Set("X-GitHub-Request-Id", fmt.Sprintf("FAKE:%08X", s.reqSeq.Add(1)))
+	requestID := fmt.Sprintf("FAKE:%08X", s.reqSeq.Add(1))
+	h.Set("X-GitHub-Request-Id", requestID)
+	fault := s.faults.pick(GraphQLRoute, r.URL.Path, func(k FaultKind) bool { return k != FaultShift })
+	if fault != nil && s.beforeServing(w, r, fault, GraphQLRoute) {
+		return
+	}
 	caller := callerOf(r)
-	status, body := s.graphQL(r, caller, scheme)
-	if status != http.StatusUnauthorized {
+	var (
+		status int
+		body   []byte
+	)
+	if resp, fh := s.faultResponse(orNoFault(fault), r, true, requestID); resp != nil {
+		s.faults.count(fault.Kind)
+		for k, v := range fh {
+			h[k] = v
+		}
+		status, body = resp.status, resp.body
+	} else {
+		status, body = s.graphQL(r, caller, scheme)
+	}
+	if status != http.StatusUnauthorized && h.Get("X-RateLimit-Remaining") == "" {
 		// Charging (if any) happened in graphQL; headers show the result.
 		setRateHeaders(h, s.gql.peek(caller), "graphql")
 	}
 	s.counts.add(GraphQLRoute, status)
+	full, abort := body, false
+	if fault != nil {
+		var mangled bool
+		if body, abort, mangled = s.mangleBody(fault, status, body); mangled {
+			s.faults.count(fault.Kind)
+		}
+	}
+	if abort {
+		h.Set("Content-Length", strconv.Itoa(len(full)))
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+		panic(http.ErrAbortHandler)
+	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// orNoFault lets faultResponse take a request without a fault.
+func orNoFault(f *Fault) *Fault {
+	if f == nil {
+		return &Fault{}
+	}
+	return f
 }
 
 func (s *Server) graphQL(r *http.Request, caller caller, scheme string) (int, []byte) {

@@ -31,14 +31,18 @@ func (c *reqCtx) pageParams() (page, perPage int) {
 // the last are an empty array, as on GitHub.
 func (c *reqCtx) paginate(n int, item func(i int) any) *response {
 	page, perPage := c.pageParams()
-	start := (page - 1) * perPage
-	end := min(start+perPage, n)
+	// Items inserted at the head since page 1 was read (FaultShift) push
+	// every later page towards the tail: it starts that many items earlier
+	// and the list has that many more. The inserted items are never
+	// rendered; their places are simply taken by the items before.
+	start := max((page-1)*perPage-c.shift, 0)
+	end := min((page)*perPage-c.shift, n)
 	items := make([]any, 0, max(end-start, 0))
 	for i := start; i < end; i++ {
 		items = append(items, item(i))
 	}
 	resp := jsonResponse(http.StatusOK, items)
-	resp.link = c.linkHeader(page, (n+perPage-1)/perPage)
+	resp.link = c.linkHeader(page, (n+c.shift+perPage-1)/perPage)
 	return resp
 }
 

@@ -5,6 +5,15 @@
 // headers, ETag/304, x-ratelimit-* headers, 403 on exhaustion, "as of" views of
 // a changing world) must look like api.github.com from the client's side.
 //
+// It also misbehaves on demand, as GitHub and the network do: Options.Faults
+// (see Fault, ParseFaults) inject 5xx answers, secondary and primary limits,
+// slow answers, dropped connections, cut or non-JSON bodies and lists that
+// change between pages into a seeded share of the requests, and
+// Options.RepoStates make a repository deleted (404), blocked (451), empty
+// (409 on /commits) or renamed (301 to /repositories/{id}). It serves no
+// /stats endpoint: fundwatch avoids /stats (its 202 "still computing" can
+// last long on quiet repositories) and computes activity from commits.
+//
 // Shapes follow GitHub's OpenAPI description in ../shared/github-api/ (checked
 // by the conformance test) and what go-github v60 decodes.
 package githubfake
@@ -41,6 +50,16 @@ type Options struct {
 	// GraphQLLimit is the GraphQL point budget per window, kept apart from
 	// the REST limit as GitHub keeps it; default 5000.
 	GraphQLLimit int
+	// Faults are injected into the requests they select (see Fault); the
+	// first fault that strikes a request wins. SetFaults changes them.
+	Faults []Fault
+	// FaultSeed seeds the generator deciding which requests are faulted,
+	// so a run is reproducible (up to the order in which concurrent
+	// requests arrive).
+	FaultSeed uint64
+	// RepoStates gives repository names a condition (deleted, blocked,
+	// empty, renamed), by "owner/name"; SetRepoState changes them.
+	RepoStates map[string]RepoState
 }
 
 // Server is an http.Handler serving a World the way api.github.com would.
@@ -51,6 +70,8 @@ type Server struct {
 	gqlSpent atomic.Int64
 	counts   counter
 	reqSeq   atomic.Uint64
+	faults   *faults
+	states   repoStates
 
 	mu   sync.RWMutex // guards snap; a snapshot itself is immutable
 	snap *snapshot
@@ -83,6 +104,10 @@ func New(w *scenario.World, opts Options) *Server {
 		idx:     newWorldIndex(w),
 		limiter: newLimiter(opts),
 		gql:     newLimiter(gqlOpts),
+		faults:  newFaults(opts.Faults, opts.FaultSeed),
+	}
+	for name, st := range opts.RepoStates {
+		s.SetRepoState(name, st)
 	}
 	s.snap = s.idx.snapshotAt(w.End)
 	return s
@@ -131,6 +156,17 @@ var routes = func() []route {
 		{template: "/users/{username}/repos", handle: handleUserRepos},
 		{template: "/orgs/{org}", handle: handleOrg},
 		{template: "/orgs/{org}/repos", handle: handleOrgRepos},
+	}
+	// GitHub serves every repository path under /repositories/{id} too:
+	// that is where the redirect of a renamed repository points.
+	for _, r := range rs {
+		if rest, ok := strings.CutPrefix(r.template, "/repos/{owner}/{repo}"); ok {
+			twin := route{template: "/repositories/{id}" + rest, handle: r.handle}
+			if r.pattern != "" {
+				twin.pattern = "/repositories/{id}" + strings.TrimPrefix(r.pattern, "/repos/{owner}/{repo}")
+			}
+			rs = append(rs, twin)
+		}
 	}
 	for i := range rs {
 		if rs[i].pattern == "" {
@@ -205,8 +241,11 @@ type reqCtx struct {
 	r      *http.Request
 	params map[string]string
 	query  url.Values
-	snap   *snapshot
-	idx    *worldIndex
+	// shift is how many items were inserted at the head of the list being
+	// read since its page 1 (FaultShift).
+	shift int
+	snap  *snapshot
+	idx   *worldIndex
 	// base is "http://host[/api/v3]": API URLs in bodies and Link headers are
 	// built from the host the client used, so they work on loopback.
 	base string
@@ -221,6 +260,7 @@ type response struct {
 	body         []byte
 	link         string
 	lastModified time.Time
+	location     string // Location of a redirect
 }
 
 // ServeHTTP answers one request: route, render from the current snapshot,
@@ -251,29 +291,52 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	rt, params := matchRoute(path)
 	routeName := unknownRoute
+	if rt != nil {
+		routeName = rt.template
+	}
+	requestID := fmt.Sprintf("FAKE:%08X", s.reqSeq.Add(1))
+	fault := s.faults.pick(routeName, path, func(k FaultKind) bool { return k != FaultShift || pageOf(r) > 1 })
+	if fault != nil && s.beforeServing(w, r, fault, routeName) {
+		return
+	}
+	c.shift = s.listShift(r, fault)
+	h := w.Header()
 	var resp *response
+	replaced := false // by a fault: neither charged nor rate-headed here
+	if fault != nil {
+		var fh http.Header
+		if resp, fh = s.faultResponse(fault, r, false, requestID); resp != nil {
+			replaced = true
+			s.faults.count(fault.Kind)
+			for k, v := range fh {
+				h[k] = v
+			}
+		}
+	}
+	byID := rt != nil && strings.HasPrefix(rt.template, "/repositories/")
 	switch {
+	case resp != nil:
 	case rt == nil:
 		resp = notFound()
+	case byID && !s.resolveRepositoryID(params):
+		resp = notFound()
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
-		routeName = rt.template
 		w.Header().Set("Allow", "GET, HEAD")
 		resp = errorResponse(http.StatusMethodNotAllowed, "Method Not Allowed", docsURL)
 	case rt.template == "/rate_limit":
 		// GitHub does not charge /rate_limit against any limit.
-		routeName = rt.template
 		st := s.limiter.peek(callerOf(r))
 		resp = jsonResponse(http.StatusOK, rateLimitBody(st, s.gql.peek(callerOf(r)), s.limiter.opts))
 	default:
-		routeName = rt.template
 		c.params = params
-		resp = rt.handle(c)
+		if resp = s.repoStateResponse(c, rt, path, byID); resp == nil {
+			resp = rt.handle(c)
+		}
 	}
 
-	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
-	h.Set("X-GitHub-Request-Id", fmt.Sprintf("FAKE:%08X", s.reqSeq.Add(1)))
+	h.Set("X-GitHub-Request-Id", requestID)
 	// GitHub varies representations by these; caches must too.
 	h.Set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
 
@@ -288,7 +351,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	caller := callerOf(r)
 	var st rateState
-	if routeName == "/rate_limit" {
+	if routeName == "/rate_limit" || replaced {
 		st = s.limiter.peek(caller)
 	} else {
 		// An authorised 304 costs nothing (GitHub: "Best practices"), so it
@@ -302,8 +365,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			etag = ""
 		}
 	}
-	setRateHeaders(h, st, "core")
+	if h.Get("X-RateLimit-Remaining") == "" { // an injected exhaustion set its own
+		setRateHeaders(h, st, "core")
+	}
 
+	body, abort := resp.body, false
+	if fault != nil && !replaced {
+		var mangled bool
+		if body, abort, mangled = s.mangleBody(fault, status, body); mangled {
+			s.faults.count(fault.Kind)
+		}
+	}
 	if etag != "" {
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "private, max-age=60, s-maxage=60")
@@ -321,10 +393,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Del("Content-Type")
 		w.WriteHeader(status)
 	default:
-		h.Set("Content-Length", strconv.Itoa(len(resp.body)))
+		if resp.location != "" {
+			h.Set("Location", resp.location)
+		}
+		if abort {
+			// Announce the whole body, send part of it, drop the line.
+			h.Set("Content-Length", strconv.Itoa(len(resp.body)))
+			w.WriteHeader(status)
+			_, _ = w.Write(body)
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+			panic(http.ErrAbortHandler)
+		}
+		h.Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(status)
 		if r.Method != http.MethodHead {
-			_, _ = w.Write(resp.body)
+			_, _ = w.Write(body)
 		}
 	}
 }

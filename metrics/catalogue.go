@@ -148,6 +148,10 @@ var (
 		Labels: []string{"repo"}, Help: "1 once the repository's commit history has been collected completely at least once, else 0; commit signals are absent while 0."}
 	repoLastSuccess = Family{Name: "fundwatch_repo_last_success_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectData,
 		Labels: []string{"repo", "collector"}, Help: "When the collector last refreshed the repository successfully: the age of its data is time() minus this."}
+	repoGone = Family{Name: "fundwatch_repo_gone", Type: prometheus.GaugeValue, Subject: SubjectRepo,
+		Labels: []string{"repo", "reason"}, Help: "1 if GitHub no longer serves the repository: reason not_found (404: deleted, or private) or blocked (451), else 0; its last collected values stay exported, as of when it went. Absent until a collector tried it."}
+	repoRenamed = Family{Name: "fundwatch_repo_renamed_info", Type: prometheus.GaugeValue, Subject: SubjectRepo,
+		Labels: []string{"repo", "new_name"}, Help: "The watched name redirects to new_name (renamed or transferred): fundwatch follows it and keeps reporting under the watched name (always 1)."}
 	repoLastAttemptOK = Family{Name: "fundwatch_repo_last_attempt_success", Type: prometheus.GaugeValue, Subject: SubjectData,
 		Labels: []string{"repo", "collector"}, Help: "1 if the collector's last attempt on the repository succeeded, 0 if it failed (values stay at their last good level)."}
 
@@ -157,6 +161,10 @@ var (
 		Help: "How long computing the latest snapshot took."}
 	watchedRepos = Family{Name: "fundwatch_watched_repos", Type: prometheus.GaugeValue, Subject: SubjectData,
 		Help: "Repositories in the watch list."}
+	watchUnmapped = Family{Name: "fundwatch_watch_unmapped", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Labels: []string{"source"}, Help: "Dependencies a watch-list source (kind:file) lists that map to no GitHub repository, so are not watched."}
+	watchUnmappedInfo = Family{Name: "fundwatch_watch_unmapped_info", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Labels: []string{"source", "dependency"}, Help: "A dependency of a watch-list source that maps to no GitHub repository (always 1). At most 50 per source (the first by name); fundwatch_watch_unmapped has the full count."}
 	lastRunSuccess = Family{Name: "fundwatch_collector_last_run_success", Type: prometheus.GaugeValue, Subject: SubjectSelf,
 		Labels: []string{"collector"}, Help: "1 if the collector's latest run (as stored, so it survives restarts) had no failures, else 0."}
 	lastRunTime = Family{Name: "fundwatch_collector_last_run_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
@@ -197,14 +205,14 @@ var (
 // and process_ collectors), in documentation order.
 func Catalogue() []Family {
 	all := []Family{
-		repoInfo, repoStars, repoForks, repoOpenIssues, repoArchived, repoPushed,
+		repoInfo, repoStars, repoForks, repoOpenIssues, repoArchived, repoPushed, repoGone, repoRenamed,
 		repoCommitsAvailable, repoLastCommit, repoCommits, repoAuthors,
 		classCommits, classPeople, paidRatio, workingHours, employerShare, busFactor, elephantFactor,
 		exits, exitBaseline, exitRecent, exitLast, handover, handoverFirst,
 		firstResponse, unanswered, backlog, backlogGrowth, mergeLatency, releases, lastRelease, lifecycle,
 		riskScore, riskReason, signalAvailable,
 		critScore, critInput, fundingGap, fundingLevel, sponsorsCount, sponsorAccounts, fundingPlatform, fundingFileOK, fundingFileProblems, grantsUSD,
-		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos,
+		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos, watchUnmapped, watchUnmappedInfo,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
 		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
 		buildInfo,

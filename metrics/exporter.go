@@ -12,6 +12,7 @@ import (
 
 	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/analysis/responsiveness"
+	"github.com/fundwatch/fundwatch/store"
 )
 
 // Snapshot exports the latest analysis snapshot. Series are rendered once,
@@ -20,6 +21,7 @@ import (
 type Snapshot struct {
 	mu     sync.RWMutex
 	series []prometheus.Metric
+	watch  []prometheus.Metric // the watch list's unmapped dependencies
 }
 
 // NewSnapshot returns an exporter with nothing to export yet.
@@ -60,11 +62,43 @@ func (s *Snapshot) Describe(ch chan<- *prometheus.Desc) {
 // Collect implements prometheus.Collector.
 func (s *Snapshot) Collect(ch chan<- prometheus.Metric) {
 	s.mu.RLock()
-	series := s.series
+	series, watch := s.series, s.watch
 	s.mu.RUnlock()
 	for _, m := range series {
 		ch <- m
 	}
+	for _, m := range watch {
+		ch <- m
+	}
+}
+
+// MaxUnmappedInfo bounds fundwatch_watch_unmapped_info per source: a
+// lockfile of thousands of registry packages must not become thousands of
+// series. The count gauge always has the total, and the log names each one.
+const MaxUnmappedInfo = 50
+
+// UpdateWatch replaces the exported unmapped dependencies of the watch
+// list: dependencies by source label ("gomod:go.mod"). Every source the
+// watch list reads from files should be present, with an empty list when
+// all of its dependencies mapped, so its gauge reads 0 rather than absent.
+func (s *Snapshot) UpdateWatch(unmapped map[string][]string) {
+	sources := make([]string, 0, len(unmapped))
+	for src := range unmapped {
+		sources = append(sources, src)
+	}
+	sort.Strings(sources)
+	var out []prometheus.Metric
+	for _, src := range sources {
+		deps := append([]string(nil), unmapped[src]...)
+		sort.Strings(deps)
+		out = append(out, prometheus.MustNewConstMetric(descs[watchUnmapped.Name], watchUnmapped.Type, float64(len(deps)), src))
+		for _, d := range deps[:min(len(deps), MaxUnmappedInfo)] {
+			out = append(out, prometheus.MustNewConstMetric(descs[watchUnmappedInfo.Name], watchUnmappedInfo.Type, 1, src, d))
+		}
+	}
+	s.mu.Lock()
+	s.watch = out
+	s.mu.Unlock()
 }
 
 // Update replaces the exported snapshot.
@@ -106,6 +140,15 @@ func render(snap *analysis.Snapshot) []prometheus.Metric {
 			if !r.Meta.PushedAt.IsZero() {
 				add(repoPushed, ts(r.Meta.PushedAt), r.Repo)
 			}
+		}
+		if len(r.Status) > 0 {
+			// Only a repository fundwatch tried can be said to be served.
+			for _, reason := range []string{store.GoneNotFound, store.GoneBlocked} {
+				add(repoGone, b2f(r.State.Gone == reason), r.Repo, reason)
+			}
+		}
+		if r.State.RenamedTo != "" {
+			add(repoRenamed, 1, r.Repo, r.State.RenamedTo)
 		}
 		add(repoCommitsAvailable, b2f(r.CommitsCollected), r.Repo)
 		if r.Analysis != nil {

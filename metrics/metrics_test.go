@@ -3,6 +3,7 @@ package metrics
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -149,5 +150,38 @@ func TestSelfMetricsLint(t *testing.T) {
 		if strings.HasPrefix(mf.GetName(), "fundwatch_") && !known[mf.GetName()] {
 			t.Errorf("%s is exported but not in the catalogue", mf.GetName())
 		}
+	}
+}
+
+func TestWatchUnmapped(t *testing.T) {
+	s := NewSnapshot()
+	many := make([]string, MaxUnmappedInfo+10)
+	for i := range many {
+		many[i] = fmt.Sprintf("pkg%03d", i)
+	}
+	s.UpdateWatch(map[string][]string{
+		"gomod:go.mod":          {"modernc.org/sqlite", "go.example.org/auth"},
+		"npm:package-lock.json": many,
+		"sbom:bom.json":         nil,
+	})
+	want := `
+# HELP fundwatch_watch_unmapped Dependencies a watch-list source (kind:file) lists that map to no GitHub repository, so are not watched.
+# TYPE fundwatch_watch_unmapped gauge
+fundwatch_watch_unmapped{source="gomod:go.mod"} 2
+fundwatch_watch_unmapped{source="npm:package-lock.json"} 60
+fundwatch_watch_unmapped{source="sbom:bom.json"} 0
+`
+	if err := testutil.CollectAndCompare(s, strings.NewReader(want), "fundwatch_watch_unmapped"); err != nil {
+		t.Error(err)
+	}
+	if n := testutil.CollectAndCount(s, "fundwatch_watch_unmapped_info"); n != 2+MaxUnmappedInfo {
+		t.Errorf("%d unmapped_info series, want %d", n, 2+MaxUnmappedInfo)
+	}
+	problems, err := testutil.CollectAndLint(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("promlint: %s: %s", p.Metric, p.Text)
 	}
 }

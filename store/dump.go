@@ -24,6 +24,9 @@ var dumpTables = []struct {
 	{"users", []string{"fetched_at"}},
 	{"user_orgs", nil},
 	{"sponsors", []string{"collected_at"}},
+	// What GitHub says of the watched names; when it was first seen gone
+	// depends on when fundwatch looked.
+	{"repo_state", []string{"gone_since"}},
 }
 
 // Dump writes every collected fact in a canonical text form (tables in a

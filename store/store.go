@@ -177,7 +177,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // countedTables are the tables Counts reports, in a fixed order.
 var countedTables = []string{
 	"repos", "commits", "issues", "comments", "releases",
-	"users", "user_orgs", "sponsors", "cursors", "etags", "runs", "repo_status",
+	"users", "user_orgs", "sponsors", "cursors", "etags", "runs", "repo_status", "repo_state",
 }
 
 // Counts returns the number of rows per table, for logs and tests.

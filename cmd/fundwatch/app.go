@@ -23,6 +23,7 @@ import (
 	"github.com/fundwatch/fundwatch/scheduler"
 	"github.com/fundwatch/fundwatch/store"
 	"github.com/fundwatch/fundwatch/triage"
+	"github.com/fundwatch/fundwatch/watchlist"
 )
 
 // app wires one configured fundwatch: store, GitHub client, collectors,
@@ -43,7 +44,17 @@ type app struct {
 
 	mu   sync.Mutex // serialises refreshes
 	last *analysis.Snapshot
+
+	resolver *watchlist.Resolver
+	watchMu  sync.Mutex // guards watch
+	watch    *watchlist.List
 }
+
+// rewatchInterval is how often serve resolves the watch list again, so an
+// organisation's new repositories and an edited go.mod, lockfile or SBOM
+// are picked up without a restart. Account listings are conditional, so an
+// unchanged one costs 304s only.
+const rewatchInterval = time.Hour
 
 func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 	opts, err := analysisOptions(cfg)
@@ -69,6 +80,11 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 		st.Close()
 		return nil, err
 	}
+	a.resolver = &watchlist.Resolver{GH: gh, Config: cfg.Source}
+	if err := a.resolveWatch(context.Background()); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.env = &collectors.Env{GH: gh, Store: st, Log: log, Now: a.now, Concurrency: 4}
 	a.runner = &collectors.Runner{
 		Env:      a.env,
@@ -85,19 +101,70 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 func (a *app) Close() error { return a.store.Close() }
 
 func (a *app) repos() []ghrepo.Name {
-	out := make([]ghrepo.Name, 0, len(a.cfg.Watch))
-	for _, w := range a.cfg.Watch {
-		out = append(out, w.Repo)
+	a.watchMu.Lock()
+	defer a.watchMu.Unlock()
+	return a.watch.Repos()
+}
+
+func (a *app) targets() []analysis.Target {
+	a.watchMu.Lock()
+	defer a.watchMu.Unlock()
+	out := make([]analysis.Target, 0, len(a.watch.Entries))
+	for _, e := range a.watch.Entries {
+		out = append(out, analysis.Target{Repo: e.Repo.String(), Tier: e.Tier, Owner: e.Owner()})
 	}
 	return out
 }
 
-func (a *app) targets() []analysis.Target {
-	out := make([]analysis.Target, 0, len(a.cfg.Watch))
-	for _, w := range a.cfg.Watch {
-		out = append(out, analysis.Target{Repo: w.Repo.String(), Tier: w.Tier, Owner: w.Owner})
+// resolveWatch resolves the configured watch list and, when that works,
+// makes it the one collected, analysed and exported. Each dependency that
+// maps to no repository is logged once (when it first appears), and all
+// of them are exported.
+func (a *app) resolveWatch(ctx context.Context) error {
+	l, err := a.resolver.Resolve(ctx, a.cfg.Watch)
+	if err != nil {
+		return err
 	}
-	return out
+	a.watchMu.Lock()
+	var prev []watchlist.Unmapped
+	if a.watch != nil {
+		prev = a.watch.Unmapped
+	}
+	a.watch = l
+	a.watchMu.Unlock()
+	for _, u := range watchlist.Diff(prev, l.Unmapped) {
+		a.log.Warn("watch list: dependency not mapped to a GitHub repository; it is not watched",
+			"item", u.Item, "source", u.SourceLabel(), "dependency", u.Dependency, "reason", u.Reason)
+	}
+	unmapped := map[string][]string{}
+	for _, w := range a.cfg.Watch {
+		switch w.Kind {
+		case config.KindGoMod, config.KindNPM, config.KindSBOM:
+			unmapped[w.Kind+":"+w.Path] = []string{}
+		}
+	}
+	for _, u := range l.Unmapped {
+		unmapped[u.SourceLabel()] = append(unmapped[u.SourceLabel()], u.Dependency)
+	}
+	a.snap.UpdateWatch(unmapped)
+	return nil
+}
+
+// rewatch resolves the watch list every interval until ctx ends; a failure
+// keeps the previous list.
+func (a *app) rewatch(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.resolveWatch(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("resolving the watch list again; keeping the previous one", "err", err)
+			}
+		}
+	}
 }
 
 // enabledCollectors returns the collectors the config enables, in run order.

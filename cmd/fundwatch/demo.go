@@ -25,6 +25,10 @@ import (
 // the authenticated rate limit); it is not a credential of anything real.
 const demoToken = "fundwatch-demo-token"
 
+// demoCriticalOwner owns the demo's critical repositories (the team
+// deploy/alertmanager routes to).
+const demoCriticalOwner = "platform-team"
+
 type demoCmd struct {
 	cmd       *kingpin.CmdClause
 	web       *webFlags
@@ -134,7 +138,14 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 		if err != nil {
 			return nil, fmt.Errorf("scenario repository %q: %w", r.FullName(), err)
 		}
-		cfg.Watch = append(cfg.Watch, config.WatchItem{Repo: name, Tier: r.Truth.Tier})
+		// The critical projects belong to a team, so the demo's alerts
+		// carry an owner to route on, as a real watch list's would.
+		owner := ""
+		if r.Truth.Tier == "critical" {
+			owner = demoCriticalOwner
+		}
+		cfg.Watch = append(cfg.Watch, config.WatchItem{Kind: config.KindRepo, Repo: name, Tier: r.Truth.Tier, Owner: owner,
+			Key: fmt.Sprintf("watch[%d]", len(cfg.Watch))})
 		d.stories[name.String()] = r.Truth.Story
 	}
 	if d.app, err = newApp(cfg, log); err != nil {

@@ -8,6 +8,7 @@
 //	fundwatch analyze --log FILE        # analyse a history offline
 //	fundwatch backfill --config FILE -o history.om   # history as OpenMetrics for promtool
 //	fundwatch triage --config FILE [--format html]   # the grant-triage list
+//	fundwatch watchlist --config FILE [--format json] # the resolved watch list
 package main
 
 import (
@@ -40,6 +41,7 @@ func run(args []string) int {
 	analyze := newAnalyzeCmd(app)
 	backfill := newBackfillCmd(app)
 	triage := newTriageCmd(app)
+	watch := newWatchlistCmd(app)
 
 	cmd, err := app.Parse(args)
 	if err != nil {
@@ -60,6 +62,8 @@ func run(args []string) int {
 		return backfill.run(log)
 	case triage.cmd.FullCommand():
 		return triage.run(log)
+	case watch.cmd.FullCommand():
+		return watch.run(log)
 	}
 	return 2
 }

@@ -111,6 +111,7 @@ func (a *app) serve(ctx context.Context, listen []string, path string, wf *webFl
 	go func() {
 		srvErr <- web.ListenAndServe(srv, flags, a.log)
 	}()
+	go a.rewatch(ctx, rewatchInterval)
 	go func() {
 		sched.Start(ctx)
 		if firstPass != nil && ctx.Err() == nil {

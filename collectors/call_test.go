@@ -1,0 +1,229 @@
+package collectors
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/fundwatch/fundwatch/ghclient"
+)
+
+// scripted answers GET /repos/o/r with one scripted answer per request,
+// then 200 with a repository.
+type scripted struct {
+	mu      sync.Mutex
+	answers []func(w http.ResponseWriter)
+	served  int
+}
+
+func (s *scripted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	i := s.served
+	s.served++
+	s.mu.Unlock()
+	if i < len(s.answers) {
+		s.answers[i](w)
+		return
+	}
+	// Rate headers only here: go-github falls back on x-ratelimit-reset
+	// when a secondary limit has no Retry-After, and would then refuse
+	// requests itself until then.
+	w.Header().Set("X-RateLimit-Limit", "5000")
+	w.Header().Set("X-RateLimit-Remaining", "4000")
+	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprint(w, `{"id": 1, "full_name": "o/r"}`)
+}
+
+func status(code int, hdr ...string) func(w http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		for i := 0; i+1 < len(hdr); i += 2 {
+			w.Header().Set(hdr[i], hdr[i+1])
+		}
+		w.WriteHeader(code)
+		switch {
+		case code == http.StatusForbidden && w.Header().Get("X-RateLimit-Remaining") != "0":
+			fmt.Fprint(w, `{"message": "You have exceeded a secondary rate limit.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}`)
+		default:
+			fmt.Fprintf(w, `{"message": %q}`, http.StatusText(code))
+		}
+	}
+}
+
+func body(s string) func(w http.ResponseWriter) {
+	return func(w http.ResponseWriter) { fmt.Fprint(w, s) }
+}
+
+// callEnv runs call() against a scripted server and records the waits
+// it asked for (sleeping at most a few milliseconds of each).
+func callEnv(t *testing.T, answers ...func(w http.ResponseWriter)) (*Env, *scripted, *[]time.Duration) {
+	t.Helper()
+	sc := &scripted{answers: answers}
+	srv := httptest.NewServer(sc)
+	t.Cleanup(srv.Close)
+	gh, err := ghclient.New(ghclient.Options{BaseURL: srv.URL, Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		waits []time.Duration
+	)
+	env := &Env{GH: gh, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Sleep: func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(min(d, 5*time.Millisecond)):
+			return nil
+		}
+	}}
+	return env, sc, &waits
+}
+
+func getRepo(ctx context.Context, env *Env) (*github.Repository, error) {
+	r, _, err := call(ctx, env, "repo", func(ctx context.Context) (*github.Repository, *github.Response, error) {
+		return env.GH.Repositories.Get(ctx, "o", "r")
+	})
+	return r, err
+}
+
+func TestCallRetries(t *testing.T) {
+	t.Parallel()
+	// go-github remembers an exhausted limit and refuses requests itself
+	// until the reset, in real time: keep it close.
+	reset := strconv.FormatInt(time.Now().Add(2*time.Second).Unix(), 10)
+	tests := []struct {
+		name    string
+		answers []func(w http.ResponseWriter)
+		ok      bool
+		tries   int
+		check   func(t *testing.T, waits []time.Duration)
+	}{
+		{"5xx, then success", []func(http.ResponseWriter){status(502), status(500), status(503)}, true, 4,
+			func(t *testing.T, waits []time.Duration) {
+				// Full jitter: the n-th wait is within [0, base·2^n).
+				for i, w := range waits {
+					if w < 0 || w >= backoffBase<<i {
+						t.Errorf("wait %d = %s, want within [0, %s)", i, w, backoffBase<<i)
+					}
+				}
+				if len(waits) != 3 {
+					t.Errorf("waits %v, want 3", waits)
+				}
+			}},
+		{"5xx gives up", []func(http.ResponseWriter){status(500), status(500), status(500), status(500), status(500)}, false, transientAttempts, nil},
+		{"truncated and malformed bodies are retried", []func(http.ResponseWriter){body(`{"id": 1, "full_na`), body(`<!DOCTYPE html><html>`)}, true, 3, nil},
+		{"Retry-After on 429", []func(http.ResponseWriter){status(429, "Retry-After", "7")}, true, 2,
+			func(t *testing.T, waits []time.Duration) {
+				if len(waits) != 1 || waits[0] != 7*time.Second {
+					t.Errorf("waits %v, want [7s]", waits)
+				}
+			}},
+		{"secondary 403 without Retry-After waits a minute, then more", []func(http.ResponseWriter){status(403), status(403)}, true, 3,
+			func(t *testing.T, waits []time.Duration) {
+				if len(waits) != 2 || waits[0] < time.Minute || waits[1] < 2*time.Minute {
+					t.Errorf("waits %v, want ≥1m then ≥2m", waits)
+				}
+			}},
+		{"primary limit on 429 waits for the reset", []func(http.ResponseWriter){status(429, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset)}, true, 2,
+			func(t *testing.T, waits []time.Duration) {
+				if len(waits) == 0 || waits[0] < time.Second || waits[0] > 4*time.Second {
+					t.Errorf("waits %v, want the time to the reset, 1-3s", waits)
+				}
+			}},
+		{"404 is not retried", []func(http.ResponseWriter){status(404)}, false, 1, nil},
+		{"422 is not retried", []func(http.ResponseWriter){status(422)}, false, 1, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env, sc, waits := callEnv(t, tt.answers...)
+			r, err := getRepo(context.Background(), env)
+			if (err == nil) != tt.ok {
+				t.Fatalf("err = %v, want ok %v", err, tt.ok)
+			}
+			if tt.ok && r.GetFullName() != "o/r" {
+				t.Errorf("got %+v", r)
+			}
+			if sc.served != tt.tries {
+				t.Errorf("%d requests, want %d", sc.served, tt.tries)
+			}
+			if tt.check != nil {
+				tt.check(t, *waits)
+			}
+		})
+	}
+}
+
+// A wait that would pass the context's deadline is not started: the call
+// fails at once, with the cause.
+func TestCallRespectsTheDeadline(t *testing.T) {
+	t.Parallel()
+	env, sc, waits := callEnv(t, status(429, "Retry-After", "60"))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := getRepo(ctx, env)
+	if err == nil || !strings.Contains(err.Error(), "deadline") {
+		t.Fatalf("err = %v, want a deadline error", err)
+	}
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) || er.Response.StatusCode != 429 {
+		t.Errorf("the cause is lost: %v", err)
+	}
+	if time.Since(start) > time.Second || len(*waits) != 0 || sc.served != 1 {
+		t.Errorf("took %s, waits %v, %d requests: want an immediate give-up", time.Since(start), *waits, sc.served)
+	}
+}
+
+// go-github remembers a secondary limit and refuses requests itself until
+// Retry-After has passed: those refusals are waited out, not counted as
+// retries.
+func TestCallWaitsOutRememberedLimits(t *testing.T) {
+	t.Parallel()
+	env, sc, _ := callEnv(t, status(403, "Retry-After", "1"))
+	start := time.Now()
+	if _, err := getRepo(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) < 900*time.Millisecond || sc.served != 2 {
+		t.Errorf("took %s with %d requests; want the second request after Retry-After", time.Since(start), sc.served)
+	}
+}
+
+func TestClassifyGraphQL(t *testing.T) {
+	t.Parallel()
+	var syntax error = &json.SyntaxError{}
+	for _, tt := range []struct {
+		err  error
+		want failureKind
+	}{
+		{&ghclient.GraphQLRateLimitError{Reset: time.Now()}, primary},
+		{&ghclient.GraphQLStatusError{Status: 403, RetryAfter: time.Second}, secondary},
+		{&ghclient.GraphQLStatusError{Status: 429}, secondary},
+		{&ghclient.GraphQLStatusError{Status: 502}, transient},
+		{&ghclient.GraphQLStatusError{Status: 401}, permanent},
+		{fmt.Errorf("graphql: malformed response: %w", syntax), transient},
+		{fmt.Errorf("graphql: reading response: %w", io.ErrUnexpectedEOF), transient},
+		{fmt.Errorf("graphql: query refused: %w", errors.New("bad field")), permanent},
+	} {
+		if got := classifyGraphQL(tt.err).kind; got != tt.want {
+			t.Errorf("classifyGraphQL(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}

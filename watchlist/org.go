@@ -1,0 +1,146 @@
+package watchlist
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/ghclient"
+	"github.com/fundwatch/fundwatch/ghrepo"
+)
+
+// perPage is GitHub's largest page: the fewest requests per account.
+const perPage = 100
+
+// page is one cached page of an account listing.
+type page struct {
+	etag  string
+	repos []brief
+	next  int
+}
+
+// brief is what the watch list needs of a listed repository.
+type brief struct {
+	name           ghrepo.Name
+	fork, archived bool
+	invalid        bool
+}
+
+// account lists the repositories of the organisation or user it.Account,
+// keeping forks and archived ones only when the item asks for them.
+//
+// The account is tried as an organisation first (GET /orgs/{org}/repos,
+// every repository it owns) and on 404 as a user (GET
+// /users/{username}/repos?type=owner); which one answered is remembered.
+// Every page is requested with the ETag of its last answer, so an
+// unchanged account costs one 304 per page, which GitHub does not count
+// against the rate limit.
+func (r *Resolver) account(ctx context.Context, it config.WatchItem) ([]ghrepo.Name, error) {
+	if r.GH == nil {
+		return nil, errors.New("listing an account's repositories needs the GitHub API, and none is configured")
+	}
+	acct := strings.ToLower(it.Account)
+	r.mu.Lock()
+	kind := r.kinds[acct]
+	r.mu.Unlock()
+	var (
+		all []brief
+		err error
+	)
+	switch kind {
+	case "users":
+		all, err = r.listing(ctx, "users", it.Account)
+	default:
+		all, err = r.listing(ctx, "orgs", it.Account)
+		kind = "orgs"
+		var ge *github.ErrorResponse
+		if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == http.StatusNotFound {
+			all, err = r.listing(ctx, "users", it.Account)
+			kind = "users"
+		}
+	}
+	if err != nil {
+		var ge *github.ErrorResponse
+		if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == http.StatusNotFound {
+			return nil, fmt.Errorf("no GitHub organisation or user %q", it.Account)
+		}
+		return nil, fmt.Errorf("listing the repositories of %s: %w", it.Account, err)
+	}
+	r.mu.Lock()
+	if r.kinds == nil {
+		r.kinds = map[string]string{}
+	}
+	r.kinds[acct] = kind
+	r.mu.Unlock()
+	var out []ghrepo.Name
+	for _, b := range all {
+		switch {
+		case b.invalid:
+			continue // GitHub never lists a name ghrepo rejects; a corrupt answer is not a repository
+		case b.fork && !it.Forks, b.archived && !it.Archived:
+			continue
+		}
+		out = append(out, b.name)
+	}
+	return out, nil
+}
+
+// listing reads every page of /{kind}/{account}/repos, conditionally.
+func (r *Resolver) listing(ctx context.Context, kind, acct string) ([]brief, error) {
+	var all []brief
+	for n := 1; n != 0; {
+		key := fmt.Sprintf("%s/%s/repos?page=%d", kind, strings.ToLower(acct), n)
+		r.mu.Lock()
+		cached, have := r.pages[key]
+		r.mu.Unlock()
+		cctx := ctx
+		if have {
+			cctx = ghclient.WithETag(ctx, cached.etag)
+		}
+		var (
+			repos []*github.Repository
+			resp  *github.Response
+			err   error
+		)
+		lo := github.ListOptions{PerPage: perPage, Page: n}
+		if kind == "orgs" {
+			repos, resp, err = r.GH.Repositories.ListByOrg(cctx, acct, &github.RepositoryListByOrgOptions{Type: "all", ListOptions: lo})
+		} else {
+			repos, resp, err = r.GH.Repositories.ListByUser(cctx, acct, &github.RepositoryListByUserOptions{Type: "owner", ListOptions: lo})
+		}
+		if have && ghclient.NotModified(resp) {
+			all = append(all, cached.repos...)
+			n = cached.next
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("page %d: %w", n, err)
+		}
+		p := page{etag: ghclient.ETagOf(resp), next: resp.NextPage}
+		for _, repo := range repos {
+			b := brief{fork: repo.GetFork(), archived: repo.GetArchived()}
+			name, perr := ghrepo.Parse(repo.GetFullName())
+			if perr != nil {
+				b.invalid = true
+			}
+			b.name = name
+			p.repos = append(p.repos, b)
+		}
+		if p.etag != "" {
+			r.mu.Lock()
+			if r.pages == nil {
+				r.pages = map[string]page{}
+			}
+			r.pages[key] = p
+			r.mu.Unlock()
+		}
+		all = append(all, p.repos...)
+		n = p.next
+	}
+	return all, nil
+}

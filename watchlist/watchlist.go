@@ -1,0 +1,269 @@
+// Package watchlist resolves the config's watch items — explicit
+// repositories, GitHub organisations and users, go.mod files, npm
+// manifests and lockfiles, CycloneDX and SPDX SBOMs — into one
+// de-duplicated list of GitHub repositories, each with where it came from,
+// and reports every dependency it could not map to a repository.
+//
+// Decisions worth knowing:
+//   - Sources combine. A repository reached from several items is watched
+//     once; it keeps the highest tier among them (critical > high > normal
+//     > low > undeclared) and every owner, sorted and joined with commas
+//     ("platform-team,security-team"), so Alertmanager routes can match
+//     one team with owner=~"(.*,)?platform-team(,.*)?".
+//   - Nothing is dropped silently: a dependency that maps to no GitHub
+//     repository is an Unmapped entry with the reason, which the caller
+//     logs and exports (fundwatch_watch_unmapped).
+//   - Files are read whole and parsed with the ecosystems' own parsers
+//     (golang.org/x/mod/modfile, package-url/packageurl-go,
+//     CycloneDX/cyclonedx-go); a malformed file is an error naming the
+//     config item, the file and, where the format has lines, the line.
+//   - Listing an account's repositories is the only source that needs the
+//     network. The Resolver keeps each page's ETag, so resolving again
+//     costs one conditional request per page, answered 304 (free of quota)
+//     when nothing changed.
+//   - Mapping is offline. Module paths on vanity hosts not in the built-in
+//     table (see VanityHosts) would need an HTTPS fetch of their go-import
+//     meta tag and npm registry packages a registry lookup; fundwatch does
+//     neither and reports them unmapped instead.
+package watchlist
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/ghrepo"
+)
+
+// List is a resolved watch list.
+type List struct {
+	// Entries are the watched repositories, in the order the watch list
+	// first reaches them.
+	Entries []Entry
+	// Unmapped are the dependencies that map to no GitHub repository, by
+	// item, then dependency.
+	Unmapped []Unmapped
+}
+
+// Entry is one watched repository.
+type Entry struct {
+	Repo ghrepo.Name
+	// Tier is the highest tier among the items reaching it ("" if none
+	// declares one).
+	Tier string
+	// Owners are the owners of those items, sorted, without duplicates.
+	Owners []string
+	// From lists every item (and dependency) that reached it.
+	From []Origin
+}
+
+// Owner is the owners joined for the owner label: sorted, comma-separated.
+func (e Entry) Owner() string { return strings.Join(e.Owners, ",") }
+
+// Origin is how one item reached a repository.
+type Origin struct {
+	Item   string `json:"item"`   // the item's key path, "watch[3]"
+	Kind   string `json:"kind"`   // config.KindRepo, ...
+	Source string `json:"source"` // the item's repository, account or file
+	// Dependency is the module, package or component that mapped to the
+	// repository ("golang.org/x/net", "lodash", a purl); "" for repo and
+	// org items.
+	Dependency string `json:"dependency,omitempty"`
+	Tier       string `json:"tier,omitempty"`
+	Owner      string `json:"owner,omitempty"`
+}
+
+// Unmapped is a dependency that maps to no GitHub repository.
+type Unmapped struct {
+	Item       string `json:"item"`
+	Kind       string `json:"kind"`
+	Source     string `json:"source"`
+	Dependency string `json:"dependency"`
+	Reason     string `json:"reason"`
+}
+
+// SourceLabel is the value of the source label of the unmapped metrics:
+// "kind:file", bounded by the watch list.
+func (u Unmapped) SourceLabel() string { return u.Kind + ":" + u.Source }
+
+// Repos returns the watched repositories in order.
+func (l *List) Repos() []ghrepo.Name {
+	out := make([]ghrepo.Name, len(l.Entries))
+	for i, e := range l.Entries {
+		out[i] = e.Repo
+	}
+	return out
+}
+
+// Resolver resolves watch lists. It keeps the ETags and contents of the
+// account listings it fetched, so resolving again is cheap; use one
+// Resolver for the life of the process. It is safe for concurrent use.
+type Resolver struct {
+	// GH lists accounts' repositories; nil makes org items an error.
+	GH *github.Client
+	// Config names the config file in errors ("fundwatch.yaml").
+	Config string
+
+	mu    sync.Mutex
+	pages map[string]page // by account listing URL and page number
+	kinds map[string]string
+}
+
+// dep is one dependency a file lists and where it may live.
+type dep struct {
+	name   string      // as the file names it: module path, package name, purl
+	repo   ghrepo.Name // zero when unmapped
+	reason string      // why it is unmapped
+}
+
+// Resolve turns watch items into a List. It fails on the first item it
+// cannot read (a malformed file, an account that does not exist, GitHub
+// unreachable), naming the item, the file and the line.
+func (r *Resolver) Resolve(ctx context.Context, items []config.WatchItem) (*List, error) {
+	b := builder{index: map[string]int{}}
+	for _, it := range items {
+		kind := it.Kind
+		if kind == "" {
+			kind = config.KindRepo
+		}
+		o := Origin{Item: it.Key, Kind: kind, Source: it.Source(), Tier: it.Tier, Owner: it.Owner}
+		switch kind {
+		case config.KindRepo:
+			b.add(it.Repo, o)
+			continue
+		case config.KindOrg:
+			repos, err := r.account(ctx, it)
+			if err != nil {
+				return nil, r.itemError(it, kind, err)
+			}
+			for _, n := range repos {
+				b.add(n, o)
+			}
+			continue
+		case config.KindGoMod, config.KindNPM, config.KindSBOM:
+		default:
+			return nil, r.itemError(it, kind, fmt.Errorf("unknown kind %q (known: %s)", kind, strings.Join(config.WatchKinds, ", ")))
+		}
+		data, err := os.ReadFile(it.Path)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = fmt.Errorf("%s: %w", it.Path, pe.Err)
+			}
+			return nil, r.itemError(it, kind, err)
+		}
+		var deps []dep
+		switch kind {
+		case config.KindGoMod:
+			deps, err = goModDeps(it.Path, data, !it.ExcludeIndirect)
+		case config.KindNPM:
+			deps, err = npmDeps(it.Path, data)
+		case config.KindSBOM:
+			deps, err = sbomDeps(it.Path, data)
+		}
+		if err != nil {
+			return nil, r.itemError(it, kind, err)
+		}
+		// One dependency per name; where a file lists a name several
+		// times (npm installs several versions), a mapped one wins.
+		best := map[string]int{}
+		var uniq []dep
+		for _, d := range deps {
+			i, ok := best[d.name]
+			switch {
+			case !ok:
+				best[d.name] = len(uniq)
+				uniq = append(uniq, d)
+			case uniq[i].repo == (ghrepo.Name{}) && d.repo != (ghrepo.Name{}):
+				uniq[i] = d
+			}
+		}
+		var unmapped []Unmapped
+		for _, d := range uniq {
+			if d.repo == (ghrepo.Name{}) {
+				unmapped = append(unmapped, Unmapped{Item: it.Key, Kind: kind, Source: o.Source, Dependency: d.name, Reason: d.reason})
+				continue
+			}
+			od := o
+			od.Dependency = d.name
+			b.add(d.repo, od)
+		}
+		slices.SortFunc(unmapped, func(a, c Unmapped) int { return cmp.Compare(a.Dependency, c.Dependency) })
+		b.list.Unmapped = append(b.list.Unmapped, unmapped...)
+	}
+	for i := range b.list.Entries {
+		e := &b.list.Entries[i]
+		slices.Sort(e.Owners)
+		e.Owners = slices.Compact(e.Owners)
+	}
+	return &b.list, nil
+}
+
+func (r *Resolver) itemError(it config.WatchItem, kind string, err error) error {
+	src := r.Config
+	if src == "" {
+		src = "<config>"
+	}
+	return &config.Error{File: src, Line: it.Line, Key: it.Key + "." + kind, Err: err}
+}
+
+type builder struct {
+	list  List
+	index map[string]int // by ghrepo.Name.Key
+}
+
+func (b *builder) add(n ghrepo.Name, o Origin) {
+	i, ok := b.index[n.Key()]
+	if !ok {
+		i = len(b.list.Entries)
+		b.index[n.Key()] = i
+		b.list.Entries = append(b.list.Entries, Entry{Repo: n})
+	}
+	e := &b.list.Entries[i]
+	if tierRank(o.Tier) > tierRank(e.Tier) {
+		e.Tier = o.Tier
+	}
+	if o.Owner != "" {
+		e.Owners = append(e.Owners, o.Owner)
+	}
+	// One origin per item and dependency: an org listing a repository
+	// twice (across pages that shifted) is still one origin.
+	for _, have := range e.From {
+		if have.Item == o.Item && have.Dependency == o.Dependency {
+			return
+		}
+	}
+	e.From = append(e.From, o)
+}
+
+// tierRank orders tiers: critical highest, undeclared lowest.
+func tierRank(t string) int {
+	if i := slices.Index(config.Tiers, t); i >= 0 {
+		return len(config.Tiers) - i
+	}
+	return 0
+}
+
+// Diff says which unmapped dependencies of next were not in prev, so a
+// periodic re-resolution logs each once rather than every hour.
+func Diff(prev, next []Unmapped) []Unmapped {
+	had := map[Unmapped]bool{}
+	for _, u := range prev {
+		had[u] = true
+	}
+	var out []Unmapped
+	for _, u := range next {
+		if !had[u] {
+			out = append(out, u)
+		}
+	}
+	return out
+}
