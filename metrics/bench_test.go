@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/analysis/affiliation"
 	"github.com/fundwatch/fundwatch/store"
@@ -70,9 +68,10 @@ func BenchmarkScrape10k(b *testing.B) {
 	render := time.Since(start)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	reg := NewRegistry(s, NewSelf([]string{"commits"}))
-	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	h := s.Handler(NewLiveRegistry(NewSelf([]string{"commits"})), func(err error) { b.Fatal(err) })
+	// As Prometheus scrapes: gzip accepted.
 	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
 	var bytes int
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -84,7 +83,8 @@ func BenchmarkScrape10k(b *testing.B) {
 		}
 		bytes = rec.Body.Len()
 	}
-	b.ReportMetric(float64(bytes), "bytes/scrape")
+	b.ReportMetric(float64(bytes), "gzip-bytes/scrape")
+	b.ReportMetric(float64(len(s.enc.text)), "text-bytes")
 	b.ReportMetric(float64(len(s.series)), "series")
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "snapshot-MiB")
 	b.ReportMetric(render.Seconds(), "render-s")

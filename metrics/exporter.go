@@ -19,9 +19,13 @@ import (
 // when a new snapshot arrives; a scrape only hands out the prepared
 // metrics (no store query and no GitHub call on the scrape path).
 type Snapshot struct {
-	mu     sync.RWMutex
-	series []prometheus.Metric
-	watch  []prometheus.Metric // the watch list's unmapped dependencies
+	mu       sync.RWMutex
+	updating sync.Mutex // serialises update
+	series   []prometheus.Metric
+	watch    []prometheus.Metric // the watch list's unmapped dependencies
+	// enc is series and watch encoded for scrapes (see handler.go).
+	enc    encoded
+	encErr error
 }
 
 // NewSnapshot returns an exporter with nothing to export yet.
@@ -96,17 +100,41 @@ func (s *Snapshot) UpdateWatch(unmapped map[string][]string) {
 			out = append(out, prometheus.MustNewConstMetric(descs[watchUnmappedInfo.Name], watchUnmappedInfo.Type, 1, src, d))
 		}
 	}
-	s.mu.Lock()
-	s.watch = out
-	s.mu.Unlock()
+	if out == nil {
+		out = []prometheus.Metric{} // none unmapped any more: clear them
+	}
+	s.update(nil, out)
 }
 
 // Update replaces the exported snapshot.
 func (s *Snapshot) Update(snap *analysis.Snapshot) {
-	series := render(snap)
+	s.update(render(snap), nil)
+}
+
+// update replaces the series (or the watch list's, whichever is not nil)
+// and prepares the scrape bytes, outside the lock: encoding a large
+// snapshot takes seconds, and scrapes keep being served meanwhile. Should
+// the new series not encode (a bug), scrapes keep the last good bytes.
+// Updates are serialised so that a slow one cannot overwrite a newer one.
+func (s *Snapshot) update(series, watch []prometheus.Metric) {
+	s.updating.Lock()
+	defer s.updating.Unlock()
+	s.mu.RLock()
+	if series == nil {
+		series = s.series
+	}
+	if watch == nil {
+		watch = s.watch
+	}
+	s.mu.RUnlock()
+	enc, err := encode(series, watch)
 	s.mu.Lock()
-	s.series = series
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	s.series, s.watch = series, watch
+	if err == nil {
+		s.enc = enc
+	}
+	s.encErr = err
 }
 
 func render(snap *analysis.Snapshot) []prometheus.Metric {
@@ -162,14 +190,18 @@ func render(snap *analysis.Snapshot) []prometheus.Metric {
 // build info and the standard Go and process collectors.
 func NewRegistry(snap *Snapshot, self *Self) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
+	reg.MustRegister(snap)
+	registerLive(reg, self)
+	return reg
+}
+
+func registerLive(reg *prometheus.Registry, self *Self) {
 	reg.MustRegister(
-		snap,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		versioncollector.NewCollector("fundwatch"),
 	)
 	self.register(reg)
-	return reg
 }
 
 func statusLabel(code int) string { return strconv.Itoa(code) }

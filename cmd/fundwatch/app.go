@@ -38,7 +38,8 @@ type app struct {
 	runner *collectors.Runner
 	self   *metrics.Self
 	snap   *metrics.Snapshot
-	reg    *prometheus.Registry
+	reg    *prometheus.Registry // everything: for tests and tools that gather
+	live   *prometheus.Registry // what changes between snapshots: gathered per scrape
 
 	analysisOpts analysis.Options
 
@@ -69,6 +70,7 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 	a.self = metrics.NewSelf(collectors.Names())
 	a.snap = metrics.NewSnapshot()
 	a.reg = metrics.NewRegistry(a.snap, a.self)
+	a.live = metrics.NewLiveRegistry(a.self)
 	gh, err := ghclient.New(ghclient.Options{
 		BaseURL:   cfg.GitHub.APIURL,
 		Token:     cfg.GitHub.Token.Reveal(),
@@ -207,8 +209,10 @@ func (a *app) snapshot() *analysis.Snapshot {
 // handler serves the telemetry path, a landing page and health endpoints.
 func (a *app) handler(telemetryPath string) (http.Handler, error) {
 	mux := http.NewServeMux()
-	mux.Handle(telemetryPath, promhttp.InstrumentMetricHandler(a.reg,
-		promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelError), EnableOpenMetrics: true})))
+	// The snapshot is served pre-encoded (metrics.Snapshot.Handler); only
+	// the live self-metrics are gathered per scrape.
+	mux.Handle(telemetryPath, promhttp.InstrumentMetricHandler(a.live,
+		a.snap.Handler(a.live, func(err error) { a.log.Error("serving metrics", "err", err) })))
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") })
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) {
 		if a.snapshot() == nil {
