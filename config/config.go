@@ -40,6 +40,7 @@ package config
 
 import (
 	"errors"
+	"github.com/fundwatch/fundwatch/shard"
 	"io/fs"
 	"os"
 	"time"
@@ -55,6 +56,9 @@ type Config struct {
 	Collectors map[string]Collector // by collector name; every name in CollectorNames
 	Watch      []WatchItem
 	Analysis   Analysis
+	// Shard is this replica's share of the watch list (--shard i/n on the
+	// command line, never in the file); the zero value watches it all.
+	Shard shard.Shard
 	// Source is the file the configuration came from, for messages.
 	Source string
 	// Warnings are problems that do not stop fundwatch but that an operator

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/fundwatch/fundwatch/shard"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -127,6 +129,7 @@ func (a *app) resolveWatch(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	l = inShard(l, a.cfg.Shard)
 	a.watchMu.Lock()
 	var prev []watchlist.Unmapped
 	if a.watch != nil {
@@ -149,6 +152,36 @@ func (a *app) resolveWatch(ctx context.Context) error {
 		unmapped[u.SourceLabel()] = append(unmapped[u.SourceLabel()], u.Dependency)
 	}
 	a.snap.UpdateWatch(unmapped)
+	return nil
+}
+
+// inShard keeps the entries of the watch list this replica owns.
+func inShard(l *watchlist.List, s shard.Shard) *watchlist.List {
+	if s.N <= 1 {
+		return l
+	}
+	cp := *l
+	cp.Entries = nil
+	for _, e := range l.Entries {
+		if s.Owns(e.Repo.String()) {
+			cp.Entries = append(cp.Entries, e)
+		}
+	}
+	return &cp
+}
+
+// addShardFlag adds --shard to a command that reads a config.
+func addShardFlag(cmd *kingpin.CmdClause) *string {
+	return cmd.Flag("shard", "Watch only this replica's share of the watch list, i/n (e.g. 0/3): a stable hash of each repository's name, so N replicas with their own stores split the list without coordination. Default: the whole list.").Default("0/1").String()
+}
+
+// applyShard parses --shard into the config.
+func applyShard(cfg *config.Config, flag string) error {
+	s, err := shard.Parse(flag)
+	if err != nil {
+		return fmt.Errorf("--shard: %w", err)
+	}
+	cfg.Shard = s
 	return nil
 }
 

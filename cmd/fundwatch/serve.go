@@ -53,6 +53,7 @@ func (f *webFlags) resolve(cfg *config.Config) (listen []string, path string) {
 
 type serveCmd struct {
 	cmd    *kingpin.CmdClause
+	shard  *string
 	config *string
 	web    *webFlags
 }
@@ -60,12 +61,16 @@ type serveCmd struct {
 func newServeCmd(app *kingpin.Application) *serveCmd {
 	c := &serveCmd{cmd: app.Command("serve", "Collect on the configured schedules and serve metrics.")}
 	c.config = c.cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String()
+	c.shard = addShardFlag(c.cmd)
 	c.web = addWebFlags(c.cmd)
 	return c
 }
 
 func (c *serveCmd) run(log *slog.Logger) int {
 	cfg, err := loadConfig(*c.config, log)
+	if err == nil {
+		err = applyShard(cfg, *c.shard)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
@@ -148,17 +153,22 @@ func loadConfig(path string, log *slog.Logger) (*config.Config, error) {
 
 type collectCmd struct {
 	cmd    *kingpin.CmdClause
+	shard  *string
 	config *string
 }
 
 func newCollectCmd(app *kingpin.Application) *collectCmd {
 	c := &collectCmd{cmd: app.Command("collect", "Run every enabled collector once, print a summary, and exit (non-zero if any repository failed).")}
 	c.config = c.cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String()
+	c.shard = addShardFlag(c.cmd)
 	return c
 }
 
 func (c *collectCmd) run(log *slog.Logger) int {
 	cfg, err := loadConfig(*c.config, log)
+	if err == nil {
+		err = applyShard(cfg, *c.shard)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
