@@ -23,23 +23,17 @@ import (
 // shows years of history on the first day and alert rules can be
 // backtested on the past.
 type backfillCmd struct {
-	cmd      *kingpin.CmdClause
-	config   *string
-	demo     *bool
-	scenario *string
-	end      *string
-	output   *string
-	step     *string
-	from     *string
-	to       *string
+	cmd    *kingpin.CmdClause
+	src    *sourceFlags
+	output *string
+	step   *string
+	from   *string
+	to     *string
 }
 
 func newBackfillCmd(app *kingpin.Application) *backfillCmd {
 	c := &backfillCmd{cmd: app.Command("backfill", "Write the stored history as OpenMetrics with timestamps (one sample per step), for promtool tsdb create-blocks-from openmetrics.")}
-	c.config = c.cmd.Flag("config", "Configuration file (YAML): backfill what its store holds for its watch list. The store is read, never collected into.").Short('c').String()
-	c.demo = c.cmd.Flag("demo", "Collect the built-in demo (embedded fake GitHub, no network) and backfill that instead of --config.").Bool()
-	c.scenario = c.cmd.Flag("demo.scenario", "With --demo: scenario YAML instead of the built-in demo.").String()
-	c.end = c.cmd.Flag("demo.end", "With --demo: date (YYYY-MM-DD) the scenario's history ends; default now.").String()
+	c.src = addSourceFlags(c.cmd, "backfill")
 	c.output = c.cmd.Flag("output", "OpenMetrics file to write (- for standard output).").Short('o').Required().String()
 	c.step = c.cmd.Flag("step", "Time between samples (Prometheus duration: 1d, 1w, ...).").Default("1w").String()
 	c.from = c.cmd.Flag("from", "First date (YYYY-MM-DD); default the oldest collected commit plus 90 days, when the first window fills.").String()
@@ -63,38 +57,11 @@ func (c *backfillCmd) runErr(log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var a *app
-	switch {
-	case *c.demo && *c.config != "":
-		return fmt.Errorf("--demo and --config exclude each other")
-	case *c.demo:
-		d, err := startDemo(log, *c.scenario, *c.end, "127.0.0.1:0", "")
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		a = d.app
-		entries, err := a.enabledCollectors()
-		if err != nil {
-			return err
-		}
-		a.runner.AfterRun = nil // one analysis per instant below, none per run
-		a.runner.RunAll(ctx, collectorsOf(entries), a.repos())
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	case *c.config != "":
-		cfg, err := loadConfig(*c.config, log)
-		if err != nil {
-			return err
-		}
-		if a, err = newApp(cfg, log); err != nil {
-			return err
-		}
-		defer a.Close()
-	default:
-		return fmt.Errorf("say what to backfill: --config FILE or --demo")
+	a, done, err := c.src.open(ctx, log, "backfill")
+	if err != nil {
+		return err
 	}
+	defer done()
 
 	h, err := analysis.Load(ctx, a.store, a.targets(), a.analysisOpts)
 	if err != nil {

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/alecthomas/kingpin/v2"
+)
+
+// sourceFlags choose what a reporting command (backfill, triage) reads: the
+// store of a config, or a demo collected on the spot.
+type sourceFlags struct {
+	config, scenario, end *string
+	demo                  *bool
+}
+
+func addSourceFlags(cmd *kingpin.CmdClause, what string) *sourceFlags {
+	return &sourceFlags{
+		config:   cmd.Flag("config", "Configuration file (YAML): "+what+" what its store holds for its watch list (the store is only read).").Short('c').String(),
+		demo:     cmd.Flag("demo", "Collect the built-in demo (embedded fake GitHub, no network) and use that instead of --config.").Bool(),
+		scenario: cmd.Flag("demo.scenario", "With --demo: scenario YAML instead of the built-in demo.").String(),
+		end:      cmd.Flag("demo.end", "With --demo: date (YYYY-MM-DD) the scenario's history ends and the analysis is done; default now.").String(),
+	}
+}
+
+// open returns the app to read from and what to call when done. With
+// --demo it collects the demo first, without a snapshot per collector run
+// (the caller computes what it needs once).
+func (f *sourceFlags) open(ctx context.Context, log *slog.Logger, verb string) (*app, func(), error) {
+	switch {
+	case *f.demo && *f.config != "":
+		return nil, nil, fmt.Errorf("--demo and --config exclude each other")
+	case *f.demo:
+		d, err := startDemo(log, *f.scenario, *f.end, "127.0.0.1:0", "")
+		if err != nil {
+			return nil, nil, err
+		}
+		a := d.app
+		entries, err := a.enabledCollectors()
+		if err != nil {
+			d.Close()
+			return nil, nil, err
+		}
+		a.runner.AfterRun = nil
+		a.runner.RunAll(ctx, collectorsOf(entries), a.repos())
+		if err := ctx.Err(); err != nil {
+			d.Close()
+			return nil, nil, err
+		}
+		return a, d.Close, nil
+	case *f.config != "":
+		cfg, err := loadConfig(*f.config, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		a, err := newApp(cfg, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		return a, func() { a.Close() }, nil
+	default:
+		return nil, nil, fmt.Errorf("say what to %s: --config FILE or --demo", verb)
+	}
+}
