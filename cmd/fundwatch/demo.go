@@ -19,6 +19,7 @@ import (
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/triage"
 )
 
 // demoToken authenticates the collectors to the embedded fake GitHub (for
@@ -174,6 +175,9 @@ func (c *demoCmd) runErr(log *slog.Logger) error {
 	return a.serve(ctx, listen, path, c.web, func() {
 		fmt.Printf("\nFirst collection done in %s. Watched repositories:\n\n", time.Since(start).Round(100*time.Millisecond))
 		_ = printSummary(os.Stdout, a.snapshot(), d.stories)
+		fmt.Println()
+		_ = triage.WriteText(os.Stdout, triage.Build(a.snapshot()))
+		fmt.Printf("Grant triage page: %s\n", urls(listen, "/triage"))
 		fmt.Printf("\nMetrics: %s   (Ctrl-C to stop; collectors keep running on their schedules)\n", urls(listen, path))
 	})
 }

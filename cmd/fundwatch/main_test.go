@@ -123,6 +123,12 @@ wait:
 		t.Fatal(err)
 	}
 	summary := out.String()
+	// The triage list is printed too, ranked, with its reasons.
+	for _, want := range []string{"Grant triage as of 2026-11-01", "1. ", "Grant triage page: http://"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
 	resp, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
