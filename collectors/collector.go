@@ -65,6 +65,10 @@ type Result struct {
 	Repos  int   // repositories (or accounts) attempted
 	Failed int   // of which failed
 	Err    error // the failures, joined; nil when all succeeded
+	// Unchanged counts the repositories the change probe showed unchanged
+	// since this collector's last refresh: verified fresh (a success)
+	// without a request of their own.
+	Unchanged int
 }
 
 // Collector refreshes one kind of fact for the watched repositories.
@@ -110,7 +114,10 @@ func Get(name string) (Collector, bool) {
 
 // perRepo adapts a function that refreshes one repository into a Collector:
 // it fans out over the watch list, records each repository's attempt, and
-// makes sure one failing repository never stops the others.
+// makes sure one failing repository never stops the others. When the run
+// carries a change probe (see Runner), a repository the probe shows
+// unchanged since this collector's last successful refresh is not fetched:
+// its attempt is recorded as a success, since it was verified fresh.
 type perRepo struct {
 	name string
 	fn   func(ctx context.Context, env *Env, repo ghrepo.Name) error
@@ -124,19 +131,31 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 		workers = 4
 	}
 	var (
-		mu   sync.Mutex
-		res  = Result{Repos: len(repos)}
-		errs []error
-		wg   sync.WaitGroup
-		next = make(chan ghrepo.Name)
+		mu    sync.Mutex
+		res   = Result{Repos: len(repos)}
+		errs  []error
+		wg    sync.WaitGroup
+		next  = make(chan ghrepo.Name)
+		probe = probeOf(ctx)
 	)
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for repo := range next {
+				skip, fp := probe.unchanged(ctx, env, repo, p.name)
+				if skip {
+					if rerr := env.Store.RecordRepoAttempt(context.WithoutCancel(ctx), repo.String(), p.name, time.Now(), nil); rerr != nil {
+						env.Log.Error("recording repository status", "collector", p.name, "repo", repo.String(), "err", rerr)
+					}
+					mu.Lock()
+					res.Unchanged++
+					mu.Unlock()
+					continue
+				}
 				err := p.fn(ctx, env, repo)
 				err = noteRepoState(ctx, env, repo, err)
+				noteRefresh(ctx, env, repo, p.name, fp, err)
 				if err != nil {
 					err = fmt.Errorf("%s: %w", repo, err)
 					env.Log.Warn("collection failed", "collector", p.name, "repo", repo.String(), "err", err)
@@ -167,6 +186,10 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 		errs = append(errs, ctx.Err())
 	}
 	res.Err = errors.Join(errs...)
+	if probe != nil {
+		env.Log.Debug("change probe spared unchanged repositories", "collector", p.name,
+			"unchanged", res.Unchanged, "repos", len(repos))
+	}
 	return res
 }
 

@@ -21,11 +21,24 @@ type RunObserver interface {
 // runs of one collector at once, each run recorded in the store and
 // reported to the observer, and a hook after each run (to recompute the
 // analysis snapshot).
+//
+// Before the per-repository REST collectors run, the Runner probes the
+// watch list over GraphQL (one query per ProbeBatch repositories; RunAll
+// probes once for all of them) and each collector then refreshes only the
+// repositories that changed since its last successful refresh of them,
+// that it never refreshed, or whose last attempt failed. A repository the
+// probe could not check is refreshed in full.
 type Runner struct {
 	Env      *Env
 	Observer RunObserver // optional
 	// AfterRun, if set, is called after every completed run.
 	AfterRun func(ctx context.Context, collector string)
+	// NoProbe turns the change probe off: every run refreshes every
+	// repository (unchanged lists still cost only free 304s).
+	NoProbe bool
+	// MaxSkip bounds how long a repository that looks unchanged may go
+	// without a detailed refresh; DefaultMaxSkip when 0.
+	MaxSkip time.Duration
 
 	mu      sync.Mutex
 	running map[string]bool
@@ -60,6 +73,9 @@ func (r *Runner) Run(ctx context.Context, c Collector, repos []ghrepo.Name) (res
 		r.Observer.RunStarted(name)
 	}
 	start := time.Now()
+	if r.wantsProbe(ctx, c) {
+		ctx = withProbe(ctx, r.probe(ctx, repos))
+	}
 	r.Env.Log.Debug("collector run started", "collector", name, "repos", len(repos))
 	res = c.Collect(ctx, r.Env, repos)
 	took := time.Since(start)
@@ -87,12 +103,30 @@ func (r *Runner) Run(ctx context.Context, c Collector, repos []ghrepo.Name) (res
 
 // RunAll runs the given collectors once: the repository collectors
 // concurrently, then the people collectors ("sponsors", "users"), which
-// look up the people the others found.
-func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name) {
+// look up the people the others found. The repository collectors share
+// one change probe, made first. It returns the result of each collector
+// that ran.
+func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name) map[string]Result {
 	var (
-		wg   sync.WaitGroup
-		last []Collector
+		wg      sync.WaitGroup
+		last    []Collector
+		mu      sync.Mutex
+		results = map[string]Result{}
 	)
+	run := func(c Collector) {
+		if res, ran := r.Run(ctx, c, repos); ran {
+			mu.Lock()
+			results[c.Name()] = res
+			mu.Unlock()
+		}
+	}
+	for _, c := range cs {
+		if !peopleCollectors[c.Name()] && r.wantsProbe(ctx, c) {
+			// One probe serves every repository collector of the pass.
+			ctx = withProbe(ctx, r.probe(ctx, repos))
+			break
+		}
+	}
 	for _, c := range cs {
 		if peopleCollectors[c.Name()] {
 			last = append(last, c)
@@ -101,15 +135,24 @@ func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.Run(ctx, c, repos)
+			run(c)
 		}()
 	}
 	wg.Wait()
 	for _, c := range last {
 		if ctx.Err() == nil {
-			r.Run(ctx, c, repos)
+			run(c)
 		}
 	}
+	return results
+}
+
+// wantsProbe reports whether a run of c needs a change probe made for it:
+// c is spared unchanged repositories, the probe is on, and ctx does not
+// already carry one (RunAll's).
+func (r *Runner) wantsProbe(ctx context.Context, c Collector) bool {
+	_, gated := c.(probeGated)
+	return gated && !r.NoProbe && probeOf(ctx) == nil && ctx.Err() == nil
 }
 
 func firstLine(s string) string {

@@ -157,7 +157,7 @@ func (s *Server) graphQL(r *http.Request, caller caller, scheme string) (int, []
 	}
 	s.gqlSpent.Add(int64(e.spent))
 	e.rate = st
-	e.c = &reqCtx{r: r, snap: s.snapshot(), idx: s.idx, base: scheme + "://" + r.Host, web: scheme + "://" + r.Host}
+	e.c = &reqCtx{r: r, snap: s.snapshot(), idx: s.idx, base: scheme + "://" + r.Host, web: scheme + "://" + r.Host, states: &s.states}
 	e.doc = doc
 	data := e.selectionSet(gqlObject{typ: sch.Query.Name}, op.SelectionSet, nil)
 	out := &ordered{}

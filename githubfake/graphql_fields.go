@@ -191,7 +191,21 @@ func sponsorshipsAsMaintainer(_ *executor, p any, args map[string]any) (any, err
 func queryRepository(e *executor, _ any, args map[string]any) (any, error) {
 	owner, _ := args["owner"].(string)
 	name, _ := args["name"].(string)
-	if ri := e.c.idx.repoByName[strings.ToLower(owner+"/"+name)]; ri != nil {
+	full := owner + "/" + name
+	if e.c.states != nil {
+		// Conditions set with SetRepoState hold for GraphQL too: a deleted
+		// or blocked repository cannot be resolved; an old name resolves
+		// to the repository it was renamed to, as on GitHub.
+		switch st := e.c.states.get(full); st.Condition {
+		case RepoDeleted:
+			return nil, &fieldError{typ: "NOT_FOUND", msg: fmt.Sprintf("Could not resolve to a Repository with the name '%s'.", full)}
+		case RepoBlocked:
+			return nil, &fieldError{typ: "FORBIDDEN", msg: fmt.Sprintf("Repository access blocked: '%s'.", full)}
+		case RepoRenamed:
+			full = st.To
+		}
+	}
+	if ri := e.c.idx.repoByName[strings.ToLower(full)]; ri != nil {
 		if v := e.c.snap.repos[ri.pos]; v.visible {
 			return gqlObject{typ: "Repository", v: v}, nil
 		}

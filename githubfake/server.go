@@ -251,6 +251,9 @@ type reqCtx struct {
 	base string
 	// web is the origin used for html_url values.
 	web string
+	// states are the repository conditions (GraphQL consults them; REST
+	// answers them before a handler runs).
+	states *repoStates
 }
 
 // response is a handler's answer before conditional-request and rate-limit

@@ -1,0 +1,246 @@
+package collectors
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fundwatch/fundwatch/ghclient"
+	"github.com/fundwatch/fundwatch/ghrepo"
+)
+
+// ProbeBatch is how many repositories one change-probe query asks about.
+// Each costs three connection requests (open issues, open pull requests,
+// releases, counts only), so a full batch costs 3 points: 0.03 per
+// repository.
+const ProbeBatch = 100
+
+// DefaultMaxSkip is how long the change probe may keep a repository from a
+// detailed refresh when it looks unchanged. The probe does not see
+// everything (a comment, an edited issue or release, an issue opened while
+// another closed); a daily refresh of every repository, answered with free
+// 304s where nothing changed, catches what it misses.
+const DefaultMaxSkip = 24 * time.Hour
+
+// ProbeQuery is the change probe for a batch of n repositories, passed as
+// variables $o0, $n0 .. $o{n-1}, $n{n-1} (owner, name). The text depends
+// only on n, so a test checks every query the probe can send against
+// GitHub's schema.
+func ProbeQuery(n int) string {
+	var b strings.Builder
+	b.WriteString("query Probe(")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$o%d: String!, $n%d: String!", i, i)
+	}
+	b.WriteString(") {\n  rateLimit { cost remaining resetAt limit }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  r%d: repository(owner: $o%d, name: $n%d) { ...probe }\n", i, i, i)
+	}
+	b.WriteString(`}
+fragment probe on Repository {
+  pushedAt
+  updatedAt
+  stargazerCount
+  issues(states: OPEN) { totalCount }
+  pullRequests(states: OPEN) { totalCount }
+  releases { totalCount }
+}
+`)
+	return b.String()
+}
+
+// probed is what the probe saw of one repository.
+type probed struct {
+	PushedAt       *time.Time `json:"pushedAt"` // null for an empty repository
+	UpdatedAt      time.Time  `json:"updatedAt"`
+	StargazerCount int        `json:"stargazerCount"`
+	Issues         struct {
+		TotalCount int `json:"totalCount"`
+	} `json:"issues"`
+	PullRequests struct {
+		TotalCount int `json:"totalCount"`
+	} `json:"pullRequests"`
+	Releases struct {
+		TotalCount int `json:"totalCount"`
+	} `json:"releases"`
+}
+
+// fingerprint is the part of what the probe saw that collector depends on:
+// when it is the same as before that collector's last refresh, the
+// refresh would fetch nothing new. Open counts move both when an issue or
+// pull request is opened and when one is closed or merged; a merge or a
+// new commit moves pushedAt. Metadata (stars, description, archival)
+// moves updatedAt. A collector not listed depends on everything.
+func (p probed) fingerprint(collector string) string {
+	pushed := "-"
+	if p.PushedAt != nil {
+		pushed = p.PushedAt.UTC().Format(time.RFC3339)
+	}
+	updated := p.UpdatedAt.UTC().Format(time.RFC3339)
+	issues := strconv.Itoa(p.Issues.TotalCount) + "/" + strconv.Itoa(p.PullRequests.TotalCount)
+	releases := strconv.Itoa(p.Releases.TotalCount)
+	switch collector {
+	case "repo":
+		return "pushed=" + pushed + " updated=" + updated + " stars=" + strconv.Itoa(p.StargazerCount)
+	case "commits":
+		return "pushed=" + pushed
+	case "issues", "comments":
+		return "pushed=" + pushed + " open=" + issues
+	case "releases":
+		return "pushed=" + pushed + " releases=" + releases
+	}
+	return "pushed=" + pushed + " updated=" + updated + " stars=" + strconv.Itoa(p.StargazerCount) +
+		" open=" + issues + " releases=" + releases
+}
+
+// probeResult is one probe of the watch list, carried to the collectors of
+// a run in its context.
+type probeResult struct {
+	seen    map[string]probed // by lower-case watched name; absent: not known (refresh)
+	maxSkip time.Duration
+}
+
+type probeKey struct{}
+
+func withProbe(ctx context.Context, p *probeResult) context.Context {
+	return context.WithValue(ctx, probeKey{}, p)
+}
+
+func probeOf(ctx context.Context) *probeResult {
+	p, _ := ctx.Value(probeKey{}).(*probeResult)
+	return p
+}
+
+// probeRepos asks GitHub, in one GraphQL query per ProbeBatch
+// repositories, what each watched repository looks like now. A repository
+// missing from the answer (a failed batch, an error on its alias, a
+// repository GitHub does not know) is missing from the result: the
+// collectors then refresh it in full, as without a probe. It never makes a
+// repository look unchanged that it could not check.
+func probeRepos(ctx context.Context, env *Env, repos []ghrepo.Name) (map[string]probed, error) {
+	gql, err := ghclient.NewGraphQL(env.GH)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]probed, len(repos))
+	var errs []error
+	for start := 0; start < len(repos); start += ProbeBatch {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		chunk := repos[start:min(start+ProbeBatch, len(repos))]
+		if err := probeBatch(ctx, env, gql, chunk, seen); err != nil {
+			env.Log.Warn("change probe batch failed; its repositories are refreshed in full", "repos", len(chunk), "err", err)
+			errs = append(errs, err)
+		}
+	}
+	return seen, errors.Join(errs...)
+}
+
+func probeBatch(ctx context.Context, env *Env, gql *ghclient.GraphQL, repos []ghrepo.Name, seen map[string]probed) error {
+	vars := make(map[string]any, 2*len(repos))
+	for i, r := range repos {
+		n := apiName(ctx, env, r)
+		vars["o"+strconv.Itoa(i)], vars["n"+strconv.Itoa(i)] = n.Owner, n.Repo
+	}
+	var data map[string]json.RawMessage
+	gerrs, err := callGraphQL(ctx, env, "probe", func(ctx context.Context) ([]ghclient.GraphQLError, error) {
+		data = nil
+		return gql.Do(ctx, ProbeQuery(len(repos)), vars, &data)
+	})
+	if err != nil {
+		return err
+	}
+	failed := map[string]bool{}
+	for _, e := range gerrs {
+		if len(e.Path) == 0 {
+			return fmt.Errorf("probe: %w", e)
+		}
+		alias, _ := e.Path[0].(string)
+		failed[alias] = true // NOT_FOUND included: the REST collectors find out why
+	}
+	for i, r := range repos {
+		alias := "r" + strconv.Itoa(i)
+		raw, ok := data[alias]
+		if failed[alias] || !ok || string(raw) == "null" {
+			continue
+		}
+		var p probed
+		if err := json.Unmarshal(raw, &p); err != nil {
+			env.Log.Warn("change probe: unreadable answer; refreshing in full", "repo", r.String(), "err", err)
+			continue
+		}
+		seen[strings.ToLower(r.String())] = p
+	}
+	return nil
+}
+
+// probe runs the change probe for a run over repos. A probe that fails
+// altogether still returns a result: an empty one, under which every
+// repository is refreshed in full.
+func (r *Runner) probe(ctx context.Context, repos []ghrepo.Name) *probeResult {
+	maxSkip := r.MaxSkip
+	if maxSkip <= 0 {
+		maxSkip = DefaultMaxSkip
+	}
+	start := time.Now()
+	seen, err := probeRepos(ctx, r.Env, repos)
+	if err != nil {
+		r.Env.Log.Warn("change probe incomplete; repositories it could not check are refreshed in full",
+			"repos", len(repos), "checked", len(seen), "err", err)
+	}
+	r.Env.Log.Debug("change probe done", "repos", len(repos), "checked", len(seen),
+		"duration", time.Since(start).Round(time.Millisecond).String())
+	return &probeResult{seen: seen, maxSkip: maxSkip}
+}
+
+// probeGated is implemented by collectors that the change probe can spare
+// unchanged repositories (the per-repository REST collectors).
+type probeGated interface{ probeGated() }
+
+func (perRepo) probeGated() {}
+
+// unchanged reports whether collector can skip repo: the probe saw it,
+// with the fingerprint the collector's last successful refresh was made
+// under, and that refresh is younger than maxSkip. fp is the fingerprint
+// to record after a refresh ("" when the probe did not see the repo).
+func (p *probeResult) unchanged(ctx context.Context, env *Env, repo ghrepo.Name, collector string) (skip bool, fp string) {
+	if p == nil {
+		return false, ""
+	}
+	seen, ok := p.seen[strings.ToLower(repo.String())]
+	if !ok {
+		return false, ""
+	}
+	fp = seen.fingerprint(collector)
+	mark, ok, err := env.Store.ProbeMarkOf(ctx, repo.String(), collector)
+	if err != nil || !ok {
+		return false, fp
+	}
+	return mark.Fingerprint == fp && time.Since(mark.RefreshedAt) < p.maxSkip, fp
+}
+
+// noteRefresh records the outcome of a detailed refresh for the probe: on
+// success the fingerprint seen before it (so a change made meanwhile shows
+// next time), on failure nothing, so the next run refreshes again.
+func noteRefresh(ctx context.Context, env *Env, repo ghrepo.Name, collector, fp string, err error) {
+	ctx = context.WithoutCancel(ctx)
+	var serr error
+	switch {
+	case err != nil:
+		serr = env.Store.ClearProbeMark(ctx, repo.String(), collector)
+	case fp != "":
+		serr = env.Store.SetProbeMark(ctx, repo.String(), collector, fp, time.Now())
+	}
+	if serr != nil {
+		env.Log.Error("recording change-probe mark", "collector", collector, "repo", repo.String(), "err", serr)
+	}
+}

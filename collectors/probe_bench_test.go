@@ -1,0 +1,42 @@
+package collectors_test
+
+import (
+	"testing"
+)
+
+// BenchmarkDailyRefresh measures the API cost of watching 10,000 small
+// repositories on one token: a first sync, then a refresh after 10% of
+// them changed. It reports requests per repository (REST requests of every
+// status: 304s cost no quota but still take a request) and GraphQL points
+// per repository. Run it with -benchtime 1x: each iteration builds the
+// world and syncs it from scratch (about two minutes).
+func BenchmarkDailyRefresh(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds and syncs a 10,000-repository world")
+	}
+	const n, every = 10_000, 10
+	for range b.N {
+		b.StopTimer()
+		w := manyReposWorld(n, every)
+		h, rr := newManyHarness(b, w)
+		h.fake.SetHorizon(end.Add(-probeQuiet))
+		b.StartTimer()
+		runRepoCollectors(b, h)
+		firstREST, firstPoints := h.fake.Total()-rr.graphql, h.fake.GraphQLPoints()
+
+		h.fake.SetHorizon(end)
+		h.fake.ResetCounts()
+		rr.reset()
+		res := runRepoCollectors(b, h)
+		rest, points := h.fake.Total()-rr.graphql, h.fake.GraphQLPoints()-firstPoints
+		b.StopTimer()
+		if u := res["commits"].Unchanged; u != n-n/every {
+			b.Fatalf("refresh spared %d repositories, want %d", u, n-n/every)
+		}
+		b.ReportMetric(float64(firstREST)/n, "first-sync-rest-requests/repo")
+		b.ReportMetric(float64(firstPoints)/n, "first-sync-graphql-points/repo")
+		b.ReportMetric(float64(rest)/n, "rest-requests/repo")
+		b.ReportMetric(float64(points)/n, "graphql-points/repo")
+		b.ReportMetric(float64(rr.graphql), "refresh-graphql-queries")
+	}
+}

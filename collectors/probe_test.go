@@ -1,0 +1,304 @@
+package collectors_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/ghgraphql/schema"
+	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/githubfake"
+	"github.com/fundwatch/fundwatch/githubfake/scenario"
+)
+
+// Every query text the change probe can send is one GitHub accepts.
+func TestProbeQueriesValidate(t *testing.T) {
+	t.Parallel()
+	for n := 1; n <= collectors.ProbeBatch; n++ {
+		if err := schema.Validate(collectors.ProbeQuery(n)); err != nil {
+			t.Fatalf("ProbeQuery(%d): %v", n, err)
+		}
+	}
+}
+
+// probeQuiet is how long before the world's end the many-repos world is
+// quiet: a first sync at end-probeQuiet sees everything but the changes.
+const probeQuiet = 7 * 24 * time.Hour
+
+// manyReposWorld is n small repositories (a few commits, issues, a
+// comment, a release each), owned by 20 accounts. Every changeEvery-th
+// repository (i % changeEvery == 0) changes in the last probeQuiet: one
+// more commit and one new issue, a day before the end.
+func manyReposWorld(n, changeEvery int) *scenario.World {
+	w := &scenario.World{Name: "many", End: end, Users: map[string]*scenario.User{}}
+	for i := range 20 {
+		login := fmt.Sprintf("o%02d", i)
+		w.Users[login] = &scenario.User{Login: login, ID: int64(i + 1), Type: "User", CreatedAt: end.AddDate(-6, 0, 0)}
+	}
+	sha := 0
+	commit := func(r *scenario.Repo, who string, at time.Time) {
+		sha++
+		r.Commits = append(r.Commits, scenario.Commit{SHA: fmt.Sprintf("%040x", sha), Message: "change",
+			AuthorName: who, AuthorEmail: who + "@example.org", AuthorLogin: who, AuthorDate: at,
+			CommitterName: who, CommitterEmail: who + "@example.org", CommitterLogin: who, CommitterDate: at})
+	}
+	for i := range n {
+		owner := fmt.Sprintf("o%02d", i%20)
+		r := &scenario.Repo{Owner: owner, Name: fmt.Sprintf("p%05d", i), ID: int64(10000 + i), DefaultBranch: "main",
+			HasIssues: true, CreatedAt: end.AddDate(-2, 0, 0), Stars: i % 50, License: "MIT"}
+		old := end.Add(-probeQuiet).AddDate(0, -1, 0)
+		for c := range 3 {
+			commit(r, owner, old.Add(time.Duration(c)*24*time.Hour))
+		}
+		r.Issues = []scenario.Issue{
+			{Number: 1, Title: "bug", User: owner, CreatedAt: old, ClosedAt: old.Add(time.Hour)},
+			{Number: 2, Title: "fix", User: owner, CreatedAt: old.Add(2 * time.Hour), IsPull: true},
+		}
+		r.Comments = []scenario.Comment{{ID: int64(i + 1), IssueNumber: 1, User: owner,
+			CreatedAt: old.Add(30 * time.Minute), UpdatedAt: old.Add(30 * time.Minute), Body: "thanks"}}
+		r.Releases = []scenario.Release{{ID: int64(i + 1), TagName: "v1.0.0", Author: owner, CreatedAt: old, PublishedAt: old}}
+		if i%changeEvery == 0 {
+			at := end.Add(-24 * time.Hour)
+			commit(r, owner, at)
+			r.Issues = append(r.Issues, scenario.Issue{Number: 3, Title: "new", User: owner, CreatedAt: at})
+		}
+		w.Repos = append(w.Repos, r)
+	}
+	return w
+}
+
+// repoRequests counts the REST requests the fake is sent per repository
+// (lower-case owner/name), and the GraphQL ones apart.
+type repoRequests struct {
+	mu      sync.Mutex
+	byRepo  map[string]int
+	graphql int
+}
+
+func (rr *repoRequests) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rr.mu.Lock()
+		if parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/"); len(parts) >= 3 && parts[0] == "repos" {
+			rr.byRepo[strings.ToLower(parts[1]+"/"+parts[2])]++
+		} else if r.URL.Path == "/graphql" {
+			rr.graphql++
+		}
+		rr.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (rr *repoRequests) reset() {
+	rr.mu.Lock()
+	rr.byRepo, rr.graphql = map[string]int{}, 0
+	rr.mu.Unlock()
+}
+
+// newManyHarness serves w with a rate limit no test run reaches, records
+// requests per repository, and watches every repository of w.
+func newManyHarness(t testing.TB, w *scenario.World) (*harness, *repoRequests) {
+	t.Helper()
+	rr := &repoRequests{}
+	rr.reset()
+	h := &harness{fake: githubfake.New(w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30}),
+		path: filepath.Join(t.TempDir(), "fw.db")}
+	h.server = httptest.NewServer(rr.wrap(h.fake))
+	t.Cleanup(h.server.Close)
+	for _, r := range w.Repos {
+		h.repos = append(h.repos, ghrepo.MustParse(r.FullName()))
+	}
+	h.open(t)
+	h.env.Concurrency = 8
+	return h, rr
+}
+
+// repoCollectors are the per-repository REST collectors, which the probe
+// gates.
+func repoCollectors() []collectors.Collector {
+	var cs []collectors.Collector
+	for _, n := range []string{"comments", "commits", "issues", "releases", "repo"} {
+		c, _ := collectors.Get(n)
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// runRepoCollectors is one pass of the repository collectors as the
+// service makes it (RunAll: one probe for all of them), failing on any
+// error; it returns each collector's result.
+func runRepoCollectors(t testing.TB, h *harness) map[string]collectors.Result {
+	t.Helper()
+	out := h.runner.RunAll(context.Background(), repoCollectors(), h.repos)
+	if len(out) != len(repoCollectors()) {
+		t.Fatalf("%d collectors ran, want %d", len(out), len(repoCollectors()))
+	}
+	for name, res := range out {
+		if res.Err != nil {
+			t.Fatalf("%s: %v", name, res.Err)
+		}
+	}
+	return out
+}
+
+// The budget of a daily refresh on one token: with 500 small repositories
+// of which 10% changed since the last sync, the refresh probes them all in
+// one GraphQL query per 100 (3 points each: three counts per repository),
+// makes no REST request at all for the 450 unchanged ones, and a bounded
+// handful for each changed one — and still ends with the whole world.
+func TestRefreshBudgetOnlyChangedRepos(t *testing.T) {
+	t.Parallel()
+	const n, every = 500, 10
+	w := manyReposWorld(n, every)
+	h, rr := newManyHarness(t, w)
+	h.fake.SetHorizon(end.Add(-probeQuiet))
+	first := runRepoCollectors(t, h)
+	for name, res := range first {
+		if res.Unchanged != 0 {
+			t.Errorf("first sync: %s skipped %d repositories it never refreshed", name, res.Unchanged)
+		}
+	}
+	batches := (n + collectors.ProbeBatch - 1) / collectors.ProbeBatch
+	firstREST := h.fake.Total() - rr.graphql
+	// A first sync costs, per repository: metadata + FUNDING.yml (404),
+	// one page + one priming request for commits, issues and comments,
+	// one page of releases: 9 REST requests.
+	if firstREST != 9*n || rr.graphql != batches {
+		t.Errorf("first sync: %d REST requests (want %d), %d GraphQL queries (want %d)", firstREST, 9*n, rr.graphql, batches)
+	}
+
+	h.fake.SetHorizon(end)
+	h.fake.ResetCounts()
+	rr.reset()
+	points := h.fake.GraphQLPoints()
+	res := runRepoCollectors(t, h)
+	points = h.fake.GraphQLPoints() - points
+
+	changed := map[string]bool{}
+	for i, r := range w.Repos {
+		if i%every == 0 {
+			changed[strings.ToLower(r.FullName())] = true
+		}
+	}
+	for name, r := range res {
+		if r.Unchanged != n-len(changed) || r.Repos != n {
+			t.Errorf("refresh: %s %+v, want %d of %d unchanged", name, r, n-len(changed), n)
+		}
+	}
+	rest := 0
+	for repo, k := range rr.byRepo {
+		rest += k
+		if !changed[repo] {
+			t.Errorf("refresh: %d REST requests for %s, which did not change", k, repo)
+		}
+	}
+	for repo := range changed {
+		if rr.byRepo[repo] == 0 {
+			t.Errorf("refresh: %s changed but was not refreshed", repo)
+		}
+	}
+	// Per changed repository: metadata 200 + FUNDING.yml; commits and
+	// issues one page + one priming request each; comments and releases
+	// one 304 each (their lists did not change, but pushedAt or the open
+	// counts did).
+	const perChanged = 2 + 2 + 2 + 1 + 1
+	if rest != perChanged*len(changed) {
+		t.Errorf("refresh: %d REST requests, want %d (%d per changed repository): %v", rest, perChanged*len(changed), perChanged, h.fake.Requests())
+	}
+	if rr.graphql != batches || points != 3*batches {
+		t.Errorf("refresh: %d GraphQL queries costing %d points, want %d and %d", rr.graphql, points, batches, 3*batches)
+	}
+	t.Logf("%d repos, %d changed: first sync %.2f REST/repo; refresh %.3f REST/repo, %.3f GraphQL points/repo (%d queries)",
+		n, len(changed), float64(firstREST)/n, float64(rest)/n, float64(points)/n, rr.graphql)
+
+	ctx := context.Background()
+	for _, r := range w.Repos {
+		cs, _ := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		is, _ := h.store.Issues(ctx, r.FullName())
+		if len(cs) != len(r.Commits) || len(is) != len(r.Issues) {
+			t.Fatalf("%s: %d commits and %d issues stored, world has %d and %d", r.FullName(), len(cs), len(is), len(r.Commits), len(r.Issues))
+		}
+	}
+	// Unchanged repositories were verified fresh: their last success moved.
+	sts, err := h.store.RepoStatuses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sts {
+		if s.LastError != "" || s.LastSuccess.Before(s.LastAttempt) {
+			t.Fatalf("status %+v: want a success at the last attempt", s)
+		}
+	}
+}
+
+// A probe that fails never makes a repository look unchanged: every
+// repository is refreshed in full, as without a probe.
+func TestFailedProbeRefreshesEverything(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testWorld(), githubfake.Options{})
+	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
+	runRepoCollectors(t, h)
+	h.fake.SetFaults(githubfake.MustParseFaults("502@" + githubfake.GraphQLRoute))
+	h.fake.ResetCounts()
+	for name, res := range runRepoCollectors(t, h) {
+		if res.Unchanged != 0 {
+			t.Errorf("%s skipped %d repositories on a failed probe", name, res.Unchanged)
+		}
+	}
+	if n := h.fake.Count(githubfake.GraphQLRoute, http.StatusBadGateway); n == 0 {
+		t.Fatal("the probe never failed; the test proves nothing")
+	}
+	// Every list of every repository was asked again (all unchanged: 304).
+	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusNotModified); n != len(h.repos) {
+		t.Errorf("%d commit lists asked, want %d", n, len(h.repos))
+	}
+}
+
+// A repository whose last refresh failed is refreshed on the next run even
+// though the probe shows it unchanged; the others are spared.
+func TestFailedRefreshIsRetriedDespiteProbe(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testWorld(), githubfake.Options{})
+	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
+	runRepoCollectors(t, h)
+	releases, _ := collectors.Get("releases")
+	h.fake.SetFaults(githubfake.MustParseFaults("502@/repos/bob/tool/releases"))
+	// Nothing changed, so the probe spares both repositories: the fault
+	// is never reached. Forget bob/tool's last refresh the way a failure
+	// does, by failing it once without the probe.
+	h.runner.NoProbe = true
+	if res, _ := h.runner.Run(context.Background(), releases, h.repos); res.Failed != 1 {
+		t.Fatalf("releases without probe: %+v, want bob/tool failed", res)
+	}
+	h.runner.NoProbe = false
+	h.fake.SetFaults(nil)
+	h.fake.ResetCounts()
+	res, _ := h.runner.Run(context.Background(), releases, h.repos)
+	if res.Err != nil || res.Unchanged != 1 {
+		t.Errorf("releases: %+v, want acme/widget spared and bob/tool refreshed", res)
+	}
+	if n := h.fake.Count("/repos/{owner}/{repo}/releases", http.StatusOK) + h.fake.Count("/repos/{owner}/{repo}/releases", http.StatusNotModified); n != 1 {
+		t.Errorf("%d release lists asked, want 1 (bob/tool's)", n)
+	}
+}
+
+// A repository unchanged for longer than MaxSkip is refreshed anyway: the
+// probe does not see comments or edits, a periodic refresh (of free 304s
+// where nothing changed) does.
+func TestMaxSkipForcesRefresh(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testWorld(), githubfake.Options{})
+	runRepoCollectors(t, h)
+	h.runner.MaxSkip = time.Nanosecond
+	for name, res := range runRepoCollectors(t, h) {
+		if res.Unchanged != 0 {
+			t.Errorf("%s spared %d repositories refreshed longer than MaxSkip ago", name, res.Unchanged)
+		}
+	}
+}
