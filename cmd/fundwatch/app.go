@@ -170,19 +170,39 @@ func inShard(l *watchlist.List, s shard.Shard) *watchlist.List {
 	return &cp
 }
 
-// addShardFlag adds --shard to a command that reads a config.
-func addShardFlag(cmd *kingpin.CmdClause) *string {
-	return cmd.Flag("shard", "Watch only this replica's share of the watch list, i/n (e.g. 0/3): a stable hash of each repository's name, so N replicas with their own stores split the list without coordination. Default: the whole list.").Default("0/1").String()
+// configFlags are what every command that runs on a config takes:
+// --config and --shard.
+type configFlags struct{ config, shard *string }
+
+func addConfigFlags(cmd *kingpin.CmdClause) *configFlags {
+	return &configFlags{
+		config: cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String(),
+		shard: cmd.Flag("shard", "Watch only this replica's share of the watch list, i/n (e.g. 0/3): a stable hash of each repository's name, so N replicas with their own stores split the list without coordination. Default: the whole list.").
+			Default("0/1").String(),
+	}
 }
 
-// applyShard parses --shard into the config.
-func applyShard(cfg *config.Config, flag string) error {
-	s, err := shard.Parse(flag)
+// load reads the config and applies --shard.
+func (f *configFlags) load(log *slog.Logger) (*config.Config, error) {
+	cfg, err := loadConfig(*f.config, log)
 	if err != nil {
-		return fmt.Errorf("--shard: %w", err)
+		return nil, err
+	}
+	s, err := shard.Parse(*f.shard)
+	if err != nil {
+		return nil, fmt.Errorf("--shard: %w", err)
 	}
 	cfg.Shard = s
-	return nil
+	return cfg, nil
+}
+
+// open loads the config and opens the app on it.
+func (f *configFlags) open(log *slog.Logger) (*app, error) {
+	cfg, err := f.load(log)
+	if err != nil {
+		return nil, err
+	}
+	return newApp(cfg, log)
 }
 
 // rewatch resolves the watch list every interval until ctx ends; a failure

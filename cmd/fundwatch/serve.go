@@ -52,36 +52,26 @@ func (f *webFlags) resolve(cfg *config.Config) (listen []string, path string) {
 }
 
 type serveCmd struct {
-	cmd    *kingpin.CmdClause
-	shard  *string
-	config *string
-	web    *webFlags
+	cmd *kingpin.CmdClause
+	cfg *configFlags
+	web *webFlags
 }
 
 func newServeCmd(app *kingpin.Application) *serveCmd {
 	c := &serveCmd{cmd: app.Command("serve", "Collect on the configured schedules and serve metrics.")}
-	c.config = c.cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String()
-	c.shard = addShardFlag(c.cmd)
+	c.cfg = addConfigFlags(c.cmd)
 	c.web = addWebFlags(c.cmd)
 	return c
 }
 
 func (c *serveCmd) run(log *slog.Logger) int {
-	cfg, err := loadConfig(*c.config, log)
-	if err == nil {
-		err = applyShard(cfg, *c.shard)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
-		return 1
-	}
-	a, err := newApp(cfg, log)
+	a, err := c.cfg.open(log)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
 	}
 	defer a.Close()
-	listen, path := c.web.resolve(cfg)
+	listen, path := c.web.resolve(a.cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := a.serve(ctx, listen, path, c.web, nil); err != nil {
@@ -152,28 +142,18 @@ func loadConfig(path string, log *slog.Logger) (*config.Config, error) {
 }
 
 type collectCmd struct {
-	cmd    *kingpin.CmdClause
-	shard  *string
-	config *string
+	cmd *kingpin.CmdClause
+	cfg *configFlags
 }
 
 func newCollectCmd(app *kingpin.Application) *collectCmd {
 	c := &collectCmd{cmd: app.Command("collect", "Run every enabled collector once, print a summary, and exit (non-zero if any repository failed).")}
-	c.config = c.cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String()
-	c.shard = addShardFlag(c.cmd)
+	c.cfg = addConfigFlags(c.cmd)
 	return c
 }
 
 func (c *collectCmd) run(log *slog.Logger) int {
-	cfg, err := loadConfig(*c.config, log)
-	if err == nil {
-		err = applyShard(cfg, *c.shard)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
-		return 1
-	}
-	a, err := newApp(cfg, log)
+	a, err := c.cfg.open(log)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1

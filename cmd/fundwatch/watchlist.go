@@ -25,16 +25,14 @@ import (
 // nothing; only org items call GitHub (one request per page).
 type watchlistCmd struct {
 	cmd    *kingpin.CmdClause
-	config *string
+	cfg    *configFlags
 	format *string
-	shard  *string
 }
 
 func newWatchlistCmd(app *kingpin.Application) *watchlistCmd {
 	c := &watchlistCmd{cmd: app.Command("watchlist", "Print the resolved watch list (repositories from repo, org, gomod, npm and sbom items, de-duplicated) with where each came from, and the dependencies that map to no repository.")}
-	c.config = c.cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String()
+	c.cfg = addConfigFlags(c.cmd)
 	c.format = c.cmd.Flag("format", "Output format.").Default("text").Enum("text", "json")
-	c.shard = addShardFlag(c.cmd)
 	return c
 }
 
@@ -47,11 +45,8 @@ func (c *watchlistCmd) run(log *slog.Logger) int {
 }
 
 func (c *watchlistCmd) runErr(log *slog.Logger, w io.Writer) error {
-	cfg, err := loadConfig(*c.config, log)
+	cfg, err := c.cfg.load(log)
 	if err != nil {
-		return err
-	}
-	if err := applyShard(cfg, *c.shard); err != nil {
 		return err
 	}
 	gh, err := ghclient.New(ghclient.Options{
