@@ -9,13 +9,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/fundwatch/fundwatch/internal/tooltest"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -24,31 +22,9 @@ import (
 
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "fundwatch-e2e-")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "fundwatch")
-	out, err := exec.Command("go", "build", "-o", binary, "../cmd/fundwatch").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "building fundwatch: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { tooltest.RunWithBinary(m, "../cmd/fundwatch", &binary) }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freeAddr(t *testing.T) string { return tooltest.FreeAddr(t) }
 
 // process is a started program whose output the test can wait on and
 // print when something goes wrong.

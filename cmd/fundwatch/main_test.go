@@ -4,9 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
+	"github.com/fundwatch/fundwatch/internal/tooltest"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,31 +24,9 @@ var binary string
 
 // TestMain builds the real binary once: these tests exercise fundwatch the
 // way a user does, through its command line.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "fundwatch-bin-")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "fundwatch")
-	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "building fundwatch: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { tooltest.RunWithBinary(m, ".", &binary) }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freePort(t *testing.T) string { return tooltest.FreeAddr(t) }
 
 // lineBuffer collects a process's output and lets a test wait for a line.
 type lineBuffer struct {

@@ -5,8 +5,11 @@
 package tooltest
 
 import (
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -24,4 +27,36 @@ func Require(t testing.TB, name, debianPackage string) string {
 	}
 	t.Skip(msg)
 	return ""
+}
+
+// RunWithBinary builds the fundwatch command from pkg (a package path
+// relative to the test's directory) into a temporary directory, stores its
+// path in *binary, runs the tests and exits: TestMain of packages that test
+// fundwatch the way a user runs it.
+func RunWithBinary(m *testing.M, pkg string, binary *string) {
+	dir, err := os.MkdirTemp("", "fundwatch-bin-")
+	if err != nil {
+		panic(err)
+	}
+	*binary = filepath.Join(dir, "fundwatch")
+	out, err := exec.Command("go", "build", "-o", *binary, pkg).CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building fundwatch: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// FreeAddr returns a loopback address with a port nobody listens on.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
