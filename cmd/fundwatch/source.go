@@ -11,13 +11,14 @@ import (
 // sourceFlags choose what a reporting command (backfill, triage) reads: the
 // store of a config, or a demo collected on the spot.
 type sourceFlags struct {
-	config, scenario, end *string
-	demo                  *bool
+	config, shard, scenario, end *string
+	demo                         *bool
 }
 
 func addSourceFlags(cmd *kingpin.CmdClause, what string) *sourceFlags {
 	return &sourceFlags{
 		config:   cmd.Flag("config", "Configuration file (YAML): "+what+" what its store holds for its watch list (the store is only read).").Short('c').String(),
+		shard:    cmd.Flag("shard", "With --config: the replica's share of the watch list, i/n, as given to its serve (its store holds only that share).").Default("0/1").String(),
 		demo:     cmd.Flag("demo", "Collect the built-in demo (embedded fake GitHub, no network) and use that instead of --config.").Bool(),
 		scenario: cmd.Flag("demo.scenario", "With --demo: scenario YAML instead of the built-in demo.").String(),
 		end:      cmd.Flag("demo.end", "With --demo: date (YYYY-MM-DD) the scenario's history ends and the analysis is done; default now.").String(),
@@ -50,11 +51,7 @@ func (f *sourceFlags) open(ctx context.Context, log *slog.Logger, verb string) (
 		}
 		return a, d.Close, nil
 	case *f.config != "":
-		cfg, err := loadConfig(*f.config, log)
-		if err != nil {
-			return nil, nil, err
-		}
-		a, err := newApp(cfg, log)
+		a, err := (&configFlags{config: f.config, shard: f.shard}).open(log)
 		if err != nil {
 			return nil, nil, err
 		}
