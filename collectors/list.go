@@ -42,9 +42,10 @@ type list[T any] struct {
 // The cursor keeps `since` and the ETag of page 1 of exactly that request.
 // An unchanged list therefore costs one conditional request answered 304,
 // which spends no quota. When the list changed, every page is read and
-// stored, and the cursor moves to the newest stamp minus the overlap; the
-// first page of the moved request is fetched once more so that the next
-// sync has its ETag. The cursor is written only after the data, so a crash
+// stored. When that took more than one page, the cursor moves to the
+// newest stamp minus the overlap, and the first page of the moved request
+// is fetched once more so that the next sync has its ETag; a change that
+// fit on one page leaves the cursor where it was (see below). The cursor is written only after the data, so a crash
 // in between re-reads (idempotently) rather than skips.
 func (l list[T]) sync(ctx context.Context, env *Env) (changed bool, err error) {
 	cur, _, err := env.Store.Cursor(ctx, l.repo, l.endpoint)
@@ -86,7 +87,8 @@ func (l list[T]) sync(ctx context.Context, env *Env) (changed bool, err error) {
 		return true, err
 	}
 	note(items)
-	for n := resp.NextPage; n != 0; {
+	pages := 1
+	for n := resp.NextPage; n != 0; pages++ {
 		items, resp, err := page(ctx, cur.Since, n)
 		if err != nil {
 			return true, fmt.Errorf("%s page %d: %w", l.endpoint, n, err)
@@ -99,7 +101,12 @@ func (l list[T]) sync(ctx context.Context, env *Env) (changed bool, err error) {
 	}
 
 	next := store.Cursor{Repo: l.repo, Endpoint: l.endpoint, Since: cur.Since, ETag: etag}
-	if !newest.IsZero() {
+	// When everything since the cursor fit on page 1, the cursor stays
+	// where it is, with the ETag just received: the next sync asks the
+	// same question, free when nothing changed, and still one page when
+	// something did. Moving it would cost a priming request now for no
+	// saving later. Only a window that outgrew one page moves.
+	if !newest.IsZero() && pages > 1 {
 		if s := newest.Add(-l.overlap).Truncate(time.Second); s.After(cur.Since) {
 			items, resp, err := page(ctx, s, 1)
 			if err != nil {

@@ -51,6 +51,7 @@ fragment probe on Repository {
   issues(states: OPEN) { totalCount }
   pullRequests(states: OPEN) { totalCount }
   releases { totalCount }
+  fundingFile: object(expression: "HEAD:.github/FUNDING.yml") { ... on Blob { oid } }
 }
 `)
 	return b.String()
@@ -70,6 +71,21 @@ type probed struct {
 	Releases struct {
 		TotalCount int `json:"totalCount"`
 	} `json:"releases"`
+	// FundingFile is the blob of .github/FUNDING.yml on the default
+	// branch; null when there is none. Its object ID changes exactly
+	// when the file does, so the repo collector reads the file only then.
+	FundingFile *struct {
+		OID string `json:"oid"`
+	} `json:"fundingFile"`
+}
+
+// fundingMark is the probe-mark fingerprint of the FUNDING.yml the probe
+// saw: the blob's object ID, or "none".
+func (p probed) fundingMark() string {
+	if p.FundingFile == nil || p.FundingFile.OID == "" {
+		return "none"
+	}
+	return "oid=" + p.FundingFile.OID
 }
 
 // fingerprint is the part of what the probe saw that collector depends on:
@@ -94,7 +110,9 @@ func (p probed) fingerprint(collector string) string {
 	case "issues", "comments":
 		return "pushed=" + pushed + " open=" + issues
 	case "releases":
-		return "pushed=" + pushed + " releases=" + releases
+		// Publishing a release moves the count whether or not it
+		// pushed a tag; an edited release waits for the forced refresh.
+		return "releases=" + releases
 	}
 	return "pushed=" + pushed + " updated=" + updated + " stars=" + strconv.Itoa(p.StargazerCount) +
 		" open=" + issues + " releases=" + releases
@@ -200,6 +218,15 @@ func (r *Runner) probe(ctx context.Context, repos []ghrepo.Name) *probeResult {
 	r.Env.Log.Debug("change probe done", "repos", len(repos), "checked", len(seen),
 		"duration", time.Since(start).Round(time.Millisecond).String())
 	return &probeResult{seen: seen, maxSkip: maxSkip}
+}
+
+// saw returns what the probe of this run saw of repo, if it did.
+func (p *probeResult) saw(repo ghrepo.Name) (probed, bool) {
+	if p == nil {
+		return probed{}, false
+	}
+	v, ok := p.seen[strings.ToLower(repo.String())]
+	return v, ok
 }
 
 // probeGated is implemented by collectors that the change probe can spare

@@ -74,6 +74,18 @@ func manyReposWorld(n, changeEvery int) *scenario.World {
 	return w
 }
 
+// countedREST is the number of REST requests the fake counted against the
+// rate limit: all but GraphQL's and the free 304s.
+func countedREST(f *githubfake.Server) int {
+	n := 0
+	for _, rc := range f.Requests() {
+		if rc.Route != githubfake.GraphQLRoute && rc.Status != http.StatusNotModified {
+			n += rc.Count
+		}
+	}
+	return n
+}
+
 // repoRequests counts the REST requests the fake is sent per repository
 // (lower-case owner/name), and the GraphQL ones apart.
 type repoRequests struct {
@@ -166,11 +178,12 @@ func TestRefreshBudgetOnlyChangedRepos(t *testing.T) {
 	}
 	batches := (n + collectors.ProbeBatch - 1) / collectors.ProbeBatch
 	firstREST := h.fake.Total() - rr.graphql
-	// A first sync costs, per repository: metadata + FUNDING.yml (404),
-	// one page + one priming request for commits, issues and comments,
-	// one page of releases: 9 REST requests.
-	if firstREST != 9*n || rr.graphql != batches {
-		t.Errorf("first sync: %d REST requests (want %d), %d GraphQL queries (want %d)", firstREST, 9*n, rr.graphql, batches)
+	// A first sync costs, per repository: metadata, and one page of
+	// commits, issues, comments and releases: 5 REST requests. No
+	// FUNDING.yml request: the probe saw there is none. No priming: each
+	// list fit on one page.
+	if firstREST != 5*n || rr.graphql != batches {
+		t.Errorf("first sync: %d REST requests (want %d), %d GraphQL queries (want %d)", firstREST, 5*n, rr.graphql, batches)
 	}
 
 	h.fake.SetHorizon(end)
@@ -187,8 +200,12 @@ func TestRefreshBudgetOnlyChangedRepos(t *testing.T) {
 		}
 	}
 	for name, r := range res {
-		if r.Unchanged != n-len(changed) || r.Repos != n {
-			t.Errorf("refresh: %s %+v, want %d of %d unchanged", name, r, n-len(changed), n)
+		want := n - len(changed)
+		if name == "releases" {
+			want = n // a push without a new release leaves releases alone
+		}
+		if r.Unchanged != want || r.Repos != n {
+			t.Errorf("refresh: %s %+v, want %d of %d unchanged", name, r, want, n)
 		}
 	}
 	rest := 0
@@ -203,13 +220,17 @@ func TestRefreshBudgetOnlyChangedRepos(t *testing.T) {
 			t.Errorf("refresh: %s changed but was not refreshed", repo)
 		}
 	}
-	// Per changed repository: metadata 200 + FUNDING.yml; commits and
-	// issues one page + one priming request each; comments and releases
-	// one 304 each (their lists did not change, but pushedAt or the open
-	// counts did).
-	const perChanged = 2 + 2 + 2 + 1 + 1
+	// Per changed repository: metadata 200 (FUNDING.yml's blob did not
+	// change: not read); commits and issues one page each, the cursor
+	// kept; comments one free 304 (the probe cannot see comments, but
+	// pushedAt and the open counts moved). Releases: not asked, their
+	// count did not move.
+	const perChanged, countedPerChanged = 4, 3
 	if rest != perChanged*len(changed) {
 		t.Errorf("refresh: %d REST requests, want %d (%d per changed repository): %v", rest, perChanged*len(changed), perChanged, h.fake.Requests())
+	}
+	if c := countedREST(h.fake); c != countedPerChanged*len(changed) {
+		t.Errorf("refresh: %d counted REST requests, want %d (%d per changed repository): %v", c, countedPerChanged*len(changed), countedPerChanged, h.fake.Requests())
 	}
 	if rr.graphql != batches || points != 3*batches {
 		t.Errorf("refresh: %d GraphQL queries costing %d points, want %d and %d", rr.graphql, points, batches, 3*batches)
@@ -299,6 +320,54 @@ func TestMaxSkipForcesRefresh(t *testing.T) {
 	for name, res := range runRepoCollectors(t, h) {
 		if res.Unchanged != 0 {
 			t.Errorf("%s spared %d repositories refreshed longer than MaxSkip ago", name, res.Unchanged)
+		}
+	}
+}
+
+// FUNDING.yml is read only when the blob the probe sees on the default
+// branch differs from the one last read: a push that leaves the file alone
+// costs no contents request, a repository without one never costs one.
+func TestFundingFileReadOnlyWhenItsBlobChanges(t *testing.T) {
+	t.Parallel()
+	world := func(first string) *scenario.World {
+		w := manyReposWorld(3, 1) // every repository gets a push before end
+		w.Repos[0].FundingYML = first
+		w.Repos[1].FundingYML = "github: [bee]\n"
+		return w
+	}
+	repoC, _ := collectors.Get("repo")
+	run := func(h *harness) {
+		t.Helper()
+		if res, _ := h.runner.Run(context.Background(), repoC, h.repos); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+	}
+	h, _ := newManyHarness(t, world("github: [ant]\n"))
+	h.fake.SetHorizon(end.Add(-probeQuiet))
+	run(h)
+	if n := h.fake.Count("/repos/{owner}/{repo}/contents/{path}", http.StatusOK); n != 2 {
+		t.Fatalf("first sync read FUNDING.yml %d times, want 2 (the repositories that have one)", n)
+	}
+
+	// The same repositories after a push each; only the first changed its
+	// FUNDING.yml. Served by a new fake (the file is not versioned by the
+	// horizon), collected into the same store.
+	h.fake = githubfake.New(world("github: [ant, cat]\n"), githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30})
+	h.server = httptest.NewServer(h.fake)
+	t.Cleanup(h.server.Close)
+	h.open(t)
+	run(h)
+	if n := h.fake.Count("/repos/{owner}/{repo}", http.StatusOK); n != 3 {
+		t.Fatalf("metadata read %d times after the pushes, want 3: %v", n, h.fake.Requests())
+	}
+	if n := h.fake.Count("/repos/{owner}/{repo}/contents/{path}", http.StatusOK); n != 1 {
+		t.Errorf("FUNDING.yml read %d times, want 1 (the one that changed): %v", n, h.fake.Requests())
+	}
+	ctx := context.Background()
+	for i, want := range []string{"github: [ant, cat]\n", "github: [bee]\n", ""} {
+		r, ok, err := h.store.Repo(ctx, h.repos[i].String())
+		if err != nil || !ok || r.FundingYML != want || r.HasFundingYML != (want != "") {
+			t.Errorf("%s: FUNDING.yml stored as %q (has=%v, %v), want %q", h.repos[i], r.FundingYML, r.HasFundingYML, err, want)
 		}
 	}
 }

@@ -71,19 +71,48 @@ func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
 	if prev, ok, err := env.Store.Repo(ctx, name.String()); err == nil && ok {
 		row.FundingYML, row.HasFundingYML = prev.FundingYML, prev.HasFundingYML
 	}
-	yml, found, ferr := fundingFile(ctx, env, current)
-	if ferr == nil {
-		row.FundingYML, row.HasFundingYML = yml, found
+	// The change probe saw the file's blob ID: read the file only when
+	// it differs from the one last read (and not at all when there is
+	// none). Without a probe, read it whenever the metadata changed.
+	seen, probed := probeOf(ctx).saw(name)
+	mark, ferr := "", error(nil)
+	if probed {
+		mark = seen.fundingMark()
+	}
+	readFile := true
+	switch {
+	case !probed:
+	case mark == "none":
+		row.FundingYML, row.HasFundingYML, readFile = "", false, false
+	default:
+		prev, ok, err := env.Store.ProbeMarkOf(ctx, name.String(), fundingMarkName)
+		readFile = err != nil || !ok || prev.Fingerprint != mark
+	}
+	if readFile {
+		var (
+			yml   string
+			found bool
+		)
+		yml, found, ferr = fundingFile(ctx, env, current)
+		if ferr == nil {
+			row.FundingYML, row.HasFundingYML = yml, found
+		}
 	}
 	if err := env.Store.UpsertRepo(ctx, row); err != nil {
 		return err
 	}
 	if ferr != nil {
 		// Metadata is stored; the ETag is not, so the next run retries.
+		noteRefresh(ctx, env, name, fundingMarkName, "", ferr)
 		return fmt.Errorf("read %s: %w", fundingPath, ferr)
 	}
+	noteRefresh(ctx, env, name, fundingMarkName, mark, nil)
 	return env.Store.SetETag(ctx, key, ghclient.ETagOf(resp))
 }
+
+// fundingMarkName keys the probe mark holding the FUNDING.yml blob last
+// read (see probed.fundingMark).
+const fundingMarkName = "repo/funding"
 
 // noteRename records under which name GitHub serves the watched repository
 // name (fullName, from its answer): another one when it was renamed or

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/internal/gitobj"
 )
 
 // graphqlFields are the GraphQL fields the fake serves, by object type and
@@ -91,7 +92,99 @@ func init() {
 		"PullRequestConnection": {"totalCount": totalCount},
 		"ReleaseConnection":     {"totalCount": totalCount},
 		"Repository":            repositoryFields,
+		"Blob": {
+			"oid":      func(_ *executor, p any, _ map[string]any) (any, error) { return gitobj.BlobID([]byte(p.(blob))), nil },
+			"byteSize": func(_ *executor, p any, _ map[string]any) (any, error) { return len(p.(blob)), nil },
+			"isBinary": func(_ *executor, _ any, _ map[string]any) (any, error) { return false, nil },
+			"text":     func(_ *executor, p any, _ map[string]any) (any, error) { return string(p.(blob)), nil },
+		},
+		"Commit": {
+			"oid": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*scenario.Commit).SHA, nil },
+			"author": func(_ *executor, p any, _ map[string]any) (any, error) {
+				c := p.(*scenario.Commit)
+				return gqlObject{typ: "GitActor", v: gitActor{c.AuthorName, c.AuthorEmail, c.AuthorLogin, c.AuthorDate}}, nil
+			},
+			"committer": func(_ *executor, p any, _ map[string]any) (any, error) {
+				c := p.(*scenario.Commit)
+				return gqlObject{typ: "GitActor", v: gitActor{c.CommitterName, c.CommitterEmail, c.CommitterLogin, c.CommitterDate}}, nil
+			},
+			// GitTimestamp keeps the author's offset, unlike REST.
+			"authoredDate": func(_ *executor, p any, _ map[string]any) (any, error) {
+				return gitTimestamp(p.(*scenario.Commit).AuthorDate), nil
+			},
+			"committedDate": func(_ *executor, p any, _ map[string]any) (any, error) {
+				return gitTimestamp(p.(*scenario.Commit).CommitterDate), nil
+			},
+			"messageHeadline": func(_ *executor, p any, _ map[string]any) (any, error) {
+				h, _, _ := strings.Cut(p.(*scenario.Commit).Message, "\n")
+				return h, nil
+			},
+		},
+		"GitActor": {
+			"name":  func(_ *executor, p any, _ map[string]any) (any, error) { return p.(gitActor).name, nil },
+			"email": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(gitActor).email, nil },
+			"date":  func(_ *executor, p any, _ map[string]any) (any, error) { return gitTimestamp(p.(gitActor).date), nil },
+			"user": func(e *executor, p any, _ map[string]any) (any, error) {
+				// The account the email is linked to, when it exists at the
+				// horizon; null for an unlinked email, as on GitHub.
+				// GitActor.user is a User: bots have none.
+				a, ok := e.c.lookupAccount(p.(gitActor).login)
+				if p.(gitActor).login == "" || !ok || a.typ != "User" {
+					return nil, nil
+				}
+				return gqlObject{typ: "User", v: a}, nil
+			},
+		},
 	}
+}
+
+// blob is the content of a file the fake serves through Repository.object.
+type blob string
+
+// gitActor is a commit's author or committer.
+type gitActor struct {
+	name, email, login string
+	date               time.Time
+}
+
+// gitTimestamp is GraphQL's GitTimestamp: ISO 8601 with the actor's own
+// offset.
+func gitTimestamp(t time.Time) string { return t.Format(time.RFC3339) }
+
+// repositoryObject serves Repository.object: a commit by oid (or HEAD /
+// the default branch), or the blob of a file at HEAD by expression
+// "HEAD:path" (or "<default branch>:path"). The only file the fake's
+// repositories hold is .github/FUNDING.yml. Anything else is null, as
+// GitHub answers for a path or object that does not exist.
+func repositoryObject(_ *executor, p any, args map[string]any) (any, error) {
+	v := p.(*repoView)
+	head := func() any {
+		if v.nCommits == 0 {
+			return nil
+		}
+		return gqlObject{typ: "Commit", v: v.ri.commits[v.nCommits-1]}
+	}
+	if oid, ok := args["oid"].(string); ok {
+		if i, ok := v.ri.shaPos[strings.ToLower(oid)]; ok && i < v.nCommits {
+			return gqlObject{typ: "Commit", v: v.ri.commits[i]}, nil
+		}
+		return nil, nil
+	}
+	expr, _ := args["expression"].(string)
+	rev, path, hasPath := strings.Cut(expr, ":")
+	if rev != "HEAD" && rev != v.ri.repo.DefaultBranch && rev != "" {
+		if i, ok := v.ri.shaPos[strings.ToLower(rev)]; !ok || i >= v.nCommits || hasPath {
+			return nil, nil
+		}
+		return gqlObject{typ: "Commit", v: v.ri.commits[v.ri.shaPos[strings.ToLower(rev)]]}, nil
+	}
+	if !hasPath {
+		return head(), nil
+	}
+	if v.nCommits == 0 || path != ".github/FUNDING.yml" || v.ri.repo.FundingYML == "" {
+		return nil, nil
+	}
+	return gqlObject{typ: "Blob", v: blob(v.ri.repo.FundingYML)}, nil
 }
 
 // count is a connection of which the fake serves only totalCount.
@@ -214,6 +307,7 @@ func queryRepository(e *executor, _ any, args map[string]any) (any, error) {
 }
 
 var repositoryFields = map[string]resolver{
+	"object":        repositoryObject,
 	"name":          func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.Name, nil },
 	"nameWithOwner": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.FullName(), nil },
 	"owner": func(e *executor, p any, _ map[string]any) (any, error) {
