@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +27,10 @@ const ProbeBatch = 100
 // another closed); a daily refresh of every repository, answered with free
 // 304s where nothing changed, catches what it misses.
 const DefaultMaxSkip = 24 * time.Hour
+
+// DefaultMaxSkipQuiet is the longest a repository that has been quiet for
+// a long time goes without a detailed refresh (see forcedRefreshEvery).
+const DefaultMaxSkipQuiet = 7 * 24 * time.Hour
 
 // ProbeQuery is the change probe for a batch of n repositories, passed as
 // variables $o0, $n0 .. $o{n-1}, $n{n-1} (owner, name). The text depends
@@ -121,8 +127,9 @@ func (p probed) fingerprint(collector string) string {
 // probeResult is one probe of the watch list, carried to the collectors of
 // a run in its context.
 type probeResult struct {
-	seen    map[string]probed // by lower-case watched name; absent: not known (refresh)
-	maxSkip time.Duration
+	seen                  map[string]probed // by lower-case watched name; absent: not known (refresh)
+	maxSkip, maxSkipQuiet time.Duration
+	now                   time.Time // the data's now (Env.Now), to measure quiet time
 }
 
 type probeKey struct{}
@@ -205,9 +212,12 @@ func probeBatch(ctx context.Context, env *Env, gql *ghclient.GraphQL, repos []gh
 // altogether still returns a result: an empty one, under which every
 // repository is refreshed in full.
 func (r *Runner) probe(ctx context.Context, repos []ghrepo.Name) *probeResult {
-	maxSkip := r.MaxSkip
+	maxSkip, quiet := r.MaxSkip, r.MaxSkipQuiet
 	if maxSkip <= 0 {
 		maxSkip = DefaultMaxSkip
+	}
+	if quiet <= 0 {
+		quiet = DefaultMaxSkipQuiet
 	}
 	start := time.Now()
 	seen, err := probeRepos(ctx, r.Env, repos)
@@ -217,7 +227,7 @@ func (r *Runner) probe(ctx context.Context, repos []ghrepo.Name) *probeResult {
 	}
 	r.Env.Log.Debug("change probe done", "repos", len(repos), "checked", len(seen),
 		"duration", time.Since(start).Round(time.Millisecond).String())
-	return &probeResult{seen: seen, maxSkip: maxSkip}
+	return &probeResult{seen: seen, maxSkip: maxSkip, maxSkipQuiet: max(quiet, maxSkip), now: r.Env.now()}
 }
 
 // saw returns what the probe of this run saw of repo, if it did.
@@ -252,7 +262,36 @@ func (p *probeResult) unchanged(ctx context.Context, env *Env, repo ghrepo.Name,
 	if err != nil || !ok {
 		return false, fp
 	}
-	return mark.Fingerprint == fp && time.Since(mark.RefreshedAt) < p.maxSkip, fp
+	every := forcedRefreshEvery(repo, seen.lastChange(), p.now, p.maxSkip, p.maxSkipQuiet)
+	return mark.Fingerprint == fp && time.Since(mark.RefreshedAt) < every, fp
+}
+
+// lastChange is the last time the probe knows the repository changed: its
+// last push or metadata update.
+func (p probed) lastChange() time.Time {
+	if p.PushedAt != nil && p.PushedAt.After(p.UpdatedAt) {
+		return *p.PushedAt
+	}
+	return p.UpdatedAt
+}
+
+// forcedRefreshEvery is how long a repository that looks unchanged may go
+// without a detailed refresh: scheduling by volatility. The forced refresh
+// catches what the probe cannot see (comments, edits), and those happen
+// where pushes and updates happen. A repository quiet for d is refreshed
+// every d/4, between base (active repositories: quiet for under 4·base)
+// and quiet (dormant ones). Each repository's interval is shortened by up
+// to a fifth, by a stable hash of its name, so that repositories that went
+// quiet together do not all fall due on the same run.
+func forcedRefreshEvery(repo ghrepo.Name, lastChange, now time.Time, base, quiet time.Duration) time.Duration {
+	every := base
+	if !lastChange.IsZero() && now.After(lastChange) {
+		every = min(max(now.Sub(lastChange)/4, base), quiet)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(repo.String())))
+	spread := float64(h.Sum32()) / float64(math.MaxUint32) // [0, 1]
+	return time.Duration(float64(every) * (1 - 0.2*spread))
 }
 
 // noteRefresh records the outcome of a detailed refresh for the probe: on

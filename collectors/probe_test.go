@@ -316,11 +316,36 @@ func TestMaxSkipForcesRefresh(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testWorld(), githubfake.Options{})
 	runRepoCollectors(t, h)
-	h.runner.MaxSkip = time.Nanosecond
+	h.runner.MaxSkip, h.runner.MaxSkipQuiet = time.Nanosecond, time.Nanosecond
 	for name, res := range runRepoCollectors(t, h) {
 		if res.Unchanged != 0 {
 			t.Errorf("%s spared %d repositories refreshed longer than MaxSkip ago", name, res.Unchanged)
 		}
+	}
+}
+
+// Scheduling by volatility: of two repositories that both look unchanged
+// and were refreshed equally long ago, the one that changed recently is
+// refreshed again (MaxSkip), the one quiet for months is spared until
+// MaxSkipQuiet.
+func TestQuietRepositoriesAreRefreshedLessOften(t *testing.T) {
+	t.Parallel()
+	w := manyReposWorld(2, 2) // p00000 pushed a day before end; p00001 quiet for over a month
+	h, _ := newManyHarness(t, w)
+	active := end.Add(-24 * time.Hour)
+	// The data's now is just after the active repository's last push, so
+	// it has been quiet for under 4·MaxSkip.
+	h.env.Now = func() time.Time { return active.Add(100 * time.Millisecond) }
+	h.runner.MaxSkip, h.runner.MaxSkipQuiet = 30*time.Millisecond, time.Hour
+	runRepoCollectors(t, h)
+	time.Sleep(40 * time.Millisecond) // both refreshes are now older than MaxSkip
+	h.fake.ResetCounts()
+	res := runRepoCollectors(t, h)
+	if u := res["commits"].Unchanged; u != 1 {
+		t.Fatalf("commits spared %d repositories, want 1 (the quiet one)", u)
+	}
+	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusNotModified); n != 1 {
+		t.Errorf("%d commit lists asked again, want 1 (the active repository's, a free 304): %v", n, h.fake.Requests())
 	}
 }
 

@@ -36,9 +36,14 @@ type Runner struct {
 	// NoProbe turns the change probe off: every run refreshes every
 	// repository (unchanged lists still cost only free 304s).
 	NoProbe bool
-	// MaxSkip bounds how long a repository that looks unchanged may go
-	// without a detailed refresh; DefaultMaxSkip when 0.
+	// MaxSkip bounds how long an active repository that looks unchanged
+	// may go without a detailed refresh; DefaultMaxSkip when 0.
 	MaxSkip time.Duration
+	// MaxSkipQuiet bounds it for a repository that has been quiet for a
+	// long time (see forcedRefreshEvery): rarely changing repositories
+	// are refreshed less often. DefaultMaxSkipQuiet when 0; never below
+	// MaxSkip.
+	MaxSkipQuiet time.Duration
 
 	mu      sync.Mutex
 	running map[string]bool
