@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// EmailLogin is what GitHub said about one commit email.
+type EmailLogin struct {
+	Email     string
+	Login     string // "" when the email is linked to no account
+	CheckedAt time.Time
+}
+
+// SetEmailLogins records answers about commit emails (case-insensitive).
+func (s *Store) SetEmailLogins(ctx context.Context, rows []EmailLogin) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return s.write(ctx, "set email logins", func(tx *sql.Tx) error {
+		for _, r := range rows {
+			if r.Email == "" {
+				return errors.New("store: set email login: empty email")
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO email_logins (email_key, email, login, checked_at)
+				VALUES (?, ?, ?, ?)
+				ON CONFLICT (email_key) DO UPDATE SET
+					email = excluded.email, login = excluded.login, checked_at = excluded.checked_at`,
+				key(r.Email), r.Email, r.Login, r.CheckedAt.Unix()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// EmailLogins returns what is known of each of emails, keyed by the lower-
+// case email: an answer recorded with SetEmailLogins, or else a login some
+// stored commit (from REST, which reports logins) links the email to.
+// Emails nothing is known of are absent.
+func (s *Store) EmailLogins(ctx context.Context, emails []string) (map[string]EmailLogin, error) {
+	out := make(map[string]EmailLogin, len(emails))
+	// One query per chunk keeps under SQLite's bound-parameter limit.
+	const chunk = 500
+	for start := 0; start < len(emails); start += chunk {
+		part := emails[start:min(start+chunk, len(emails))]
+		args := make([]any, len(part))
+		for i, e := range part {
+			args[i] = key(e)
+		}
+		in := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+		rows, err := s.db.QueryContext(ctx, `SELECT email_key, email, login, checked_at FROM email_logins WHERE email_key IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: email logins: %w", err)
+		}
+		for rows.Next() {
+			var (
+				k string
+				r EmailLogin
+			)
+			if err := rows.Scan(&k, &r.Email, &r.Login, utc{&r.CheckedAt}); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: email logins: %w", err)
+			}
+			out[k] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: email logins: %w", err)
+		}
+		// Emails REST already linked, in commits stored before.
+		rows, err = s.db.QueryContext(ctx, `SELECT lower(author_email), max(author_email), max(author_login), max(author_time)
+			FROM commits WHERE lower(author_email) IN (`+in+`) AND author_login <> '' GROUP BY lower(author_email)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: email logins from commits: %w", err)
+		}
+		for rows.Next() {
+			var (
+				k string
+				r EmailLogin
+			)
+			if err := rows.Scan(&k, &r.Email, &r.Login, utc{&r.CheckedAt}); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: email logins from commits: %w", err)
+			}
+			if prev, ok := out[k]; !ok || prev.Login == "" && prev.CheckedAt.Before(r.CheckedAt) {
+				out[k] = r
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: email logins from commits: %w", err)
+		}
+	}
+	return out, nil
+}
