@@ -24,6 +24,7 @@ var dumpTables = []struct {
 	{"users", []string{"fetched_at"}},
 	{"user_orgs", nil},
 	{"sponsors", []string{"collected_at"}},
+	{"email_logins", []string{"checked_at"}},
 	// What GitHub says of the watched names; when it was first seen gone
 	// depends on when fundwatch looked.
 	{"repo_state", []string{"gone_since"}},
