@@ -1,8 +1,6 @@
 package githubfake
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
 	"net/http"
 	"strings"
 
@@ -16,7 +14,7 @@ import (
 //
 // The history is linear (the scenario's default branch), so "reachable from
 // sha" is "committed no later than sha". path is accepted and ignored: the
-// fake has no trees.
+// only file is .github/FUNDING.yml, the same in every commit.
 func handleCommits(c *reqCtx) *response {
 	v := c.repo()
 	if v == nil {
@@ -84,7 +82,7 @@ func (c *reqCtx) commitJSON(v *repoView, cm *scenario.Commit) obj {
 	for _, p := range cm.Parents {
 		parents = append(parents, obj{"sha": p, "url": repoURL + "/commits/" + p, "html_url": html + "/commit/" + p})
 	}
-	tree := treeSHA(cm.SHA)
+	tree := v.ri.git.tree
 	committerDate := cm.CommitterDate
 	if committerDate.IsZero() {
 		committerDate = cm.AuthorDate
@@ -110,12 +108,6 @@ func (c *reqCtx) commitJSON(v *repoView, cm *scenario.Commit) obj {
 		"committer": c.simpleUser(cm.CommitterLogin),
 		"parents":   parents,
 	}
-}
-
-// treeSHA invents a stable tree id for a commit; the world has no trees.
-func treeSHA(commitSHA string) string {
-	sum := sha1.Sum([]byte("tree " + commitSHA))
-	return hex.EncodeToString(sum[:])
 }
 
 // handleContributors serves GET /repos/{owner}/{repo}/contributors: commits

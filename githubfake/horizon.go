@@ -25,8 +25,10 @@ type repoIndex struct {
 	repo *scenario.Repo
 	// commits in committer-date order (ties keep scenario order), so the
 	// commits visible at a horizon are a prefix and since/until are binary
-	// searches.
+	// searches. They are copies of the scenario's, with SHA and Parents
+	// rewritten to git object IDs (githistory.go).
 	commits []*scenario.Commit
+	git     repoGit
 	shaPos  map[string]int
 	// comments by creation (then id), so visible comments are a prefix.
 	comments []*scenario.Comment
@@ -66,13 +68,8 @@ func newWorldIndex(w *scenario.World) *worldIndex {
 
 func indexRepo(pos int, r *scenario.Repo) *repoIndex {
 	ri := &repoIndex{pos: pos, repo: r, shaPos: make(map[string]int, len(r.Commits)), tagSHA: map[int64]string{}}
-	ri.commits = make([]*scenario.Commit, len(r.Commits))
-	for i := range r.Commits {
-		ri.commits[i] = &r.Commits[i]
-	}
-	slices.SortStableFunc(ri.commits, func(a, b *scenario.Commit) int {
-		return a.CommitterDate.Compare(b.CommitterDate)
-	})
+	ri.git = newRepoGit(r)
+	ri.commits = gitHistory(r, ri.git) // copies named by their git IDs (githistory.go)
 	for i, c := range ri.commits {
 		ri.shaPos[c.SHA] = i
 	}

@@ -19,7 +19,7 @@ func TestHorizon(t *testing.T) {
 
 	var commits []map[string]any
 	getJSON(t, srv.URL+"/repos/acme/widget/commits?per_page=100", 200, &commits)
-	if len(commits) != 86 || commits[0]["sha"] != fmt.Sprintf("%040x", 86) {
+	if len(commits) != 86 || commits[0]["sha"] != widgetSHA(s, 85) {
 		t.Errorf("at t0: %d commits, newest %v; want 86, commit 85", len(commits), commits[0]["sha"])
 	}
 

@@ -16,6 +16,11 @@
 //
 // Shapes follow GitHub's OpenAPI description in ../shared/github-api/ (checked
 // by the conformance test) and what go-github v60 decodes.
+//
+// Commits are named by their real git object IDs (githistory.go), and the
+// same histories are served over git's smart HTTP protocol at
+// /{owner}/{repo}.git by the real `git http-backend` (git.go), so that
+// clones, REST and GraphQL agree.
 package githubfake
 
 import (
@@ -60,6 +65,10 @@ type Options struct {
 	// RepoStates gives repository names a condition (deleted, blocked,
 	// empty, renamed), by "owner/name"; SetRepoState changes them.
 	RepoStates map[string]RepoState
+	// GitDir is where the repository served over git (git.go) is built on
+	// the first git request; default a temporary directory that Close
+	// removes.
+	GitDir string
 }
 
 // Server is an http.Handler serving a World the way api.github.com would.
@@ -72,6 +81,7 @@ type Server struct {
 	reqSeq   atomic.Uint64
 	faults   *faults
 	states   repoStates
+	git      gitServe // the history over git's smart HTTP (git.go)
 
 	mu   sync.RWMutex // guards snap; a snapshot itself is immutable
 	snap *snapshot
@@ -106,6 +116,7 @@ func New(w *scenario.World, opts Options) *Server {
 		gql:     newLimiter(gqlOpts),
 		faults:  newFaults(opts.Faults, opts.FaultSeed),
 	}
+	s.git.dir = opts.GitDir
 	for name, st := range opts.RepoStates {
 		s.SetRepoState(name, st)
 	}
@@ -122,6 +133,7 @@ func (s *Server) SetHorizon(t time.Time) {
 	s.mu.Lock()
 	s.snap = snap
 	s.mu.Unlock()
+	s.syncGitRefs()
 }
 
 func (s *Server) snapshot() *snapshot {
@@ -281,6 +293,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == "/graphql" || r.URL.Path == enterpriseGraphQL {
 		s.serveGraphQL(w, r, scheme)
+		return
+	}
+	if s.serveGit(w, r) { // git's smart HTTP on the web host (git.go)
 		return
 	}
 	c := &reqCtx{

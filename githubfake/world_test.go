@@ -164,3 +164,7 @@ func getJSON(t *testing.T, url string, wantStatus int, v any, hdr ...string) *ht
 	}
 	return resp
 }
+
+// widgetSHA is the SHA the fake gives acme/widget's commit i (0-based,
+// oldest first).
+func widgetSHA(s *Server, i int) string { return s.Commits("acme/widget")[i].SHA }
