@@ -3,14 +3,17 @@ package history
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
+	"github.com/fundwatch/fundwatch/internal/tooltest"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -19,9 +22,7 @@ import (
 // may have inherited), for the test's own git commands and ReadGit's alike.
 func requireGit(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not on PATH: ReadGit shells out to git, so its tests need it")
-	}
+	tooltest.Require(t, "git", "git") // ReadGit shells out to git
 	home := t.TempDir()
 	cfg := filepath.Join(home, "gitconfig")
 	if err := os.WriteFile(cfg, nil, 0o644); err != nil {
@@ -374,29 +375,72 @@ func TestReadGitCanceled(t *testing.T) {
 	}
 }
 
-func TestSplitNUL(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want []string
+// parseGitLog takes apart what git log writes, whatever the read sizes,
+// and says where output is not what it asked for.
+func TestParseGitLog(t *testing.T) {
+	sha := strings.Repeat("ab", 20)
+	rec := func(parents, name, adate, cdate, subject string) string {
+		return strings.Join([]string{sha, parents, name, "e@x.org", adate, "Cy", "c@x.org", cdate, subject}, "\x00") + "\x00"
+	}
+	at := time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC) // 1700000000
+	tests := []struct {
+		name, in string
+		want     []store.Commit // nil with wantErr
+		wantErr  string
 	}{
-		{"", nil},
-		{"a\x00", []string{"a"}},
-		{"a\x00\x00b", []string{"a", "", "b"}},
-		{"\x00", []string{""}},
-	} {
-		var got []string
-		data := []byte(tc.in)
-		for len(data) > 0 {
-			adv, tok, err := splitNUL(data, true)
-			if err != nil || adv == 0 {
-				t.Fatalf("splitNUL(%q) stuck: %d, %v", data, adv, err)
+		{"empty", "", nil, ""},
+		{"one", rec("", "Ann", "1700000000 +0530", "1700000060 -0800", "subject"), []store.Commit{{
+			Repo: "o/r", SHA: sha, AuthorName: "Ann", AuthorEmail: "e@x.org",
+			AuthorTime: at.In(time.FixedZone("", 330*60)), AuthorTZKnown: true, AuthorTZOffset: 330,
+			CommitterName: "Cy", CommitterEmail: "c@x.org", CommitterTime: at.Add(time.Minute), Message: "subject"}}, ""},
+		{"merge and newline before a record", rec(sha+" "+sha+" "+sha, "", "1700000000 -0000", "1700000000 +0000", "") + "\n" + rec(sha, "B", "0 +1400", "0 +0000", "s"), []store.Commit{
+			{Repo: "o/r", SHA: sha, Parents: 3, AuthorEmail: "e@x.org", AuthorTime: at, AuthorTZKnown: true,
+				CommitterName: "Cy", CommitterEmail: "c@x.org", CommitterTime: at},
+			{Repo: "o/r", SHA: sha, Parents: 1, AuthorName: "B", AuthorEmail: "e@x.org", AuthorTime: time.Unix(0, 0).In(time.FixedZone("", 14*3600)),
+				AuthorTZKnown: true, AuthorTZOffset: 840, CommitterName: "Cy", CommitterEmail: "c@x.org", CommitterTime: time.Unix(0, 0).UTC(), Message: "s"},
+		}, ""},
+		{"an offset no clock has", rec("", "A", "1700000000 +0075", "1700000000 +0000", "s"), []store.Commit{{
+			Repo: "o/r", SHA: sha, AuthorName: "A", AuthorEmail: "e@x.org", AuthorTime: at,
+			CommitterName: "Cy", CommitterEmail: "c@x.org", CommitterTime: at, Message: "s"}}, ""},
+		{"cut inside a record", rec("", "A", "1700000000 +0000", "1700000000 +0000", "s")[:50], nil, "output ends inside the record of commit " + sha + " (4 of 9 fields)"},
+		{"cut after a field", rec("", "A", "1700000000 +0000", "1700000000 +0000", "s")[:44], nil, "output ends inside the record of commit " + sha + " (3 of 9 fields)"},
+		{"no NUL at all", "fatal: something", nil, `unexpected output "fatal: something" where a commit id should be`},
+		{"shifted", "\x00" + rec("", "A", "1 +0000", "1 +0000", "s"), nil, `unexpected output "" where a commit id should be`},
+		{"bad author date", rec("", "A", "yesterday", "1 +0000", "s"), nil, "commit " + sha + `: author date "yesterday" is not git's raw date`},
+		{"bad committer offset", rec("", "A", "1 +0000", "1 0000", "s"), nil, "commit " + sha + `: committer date "1 0000" is not git's raw date`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// One byte at a time too: fields then span every read.
+			for _, r := range []io.Reader{strings.NewReader(tc.in), iotest.OneByteReader(strings.NewReader(tc.in))} {
+				got, err := parseGitLog(r, "o/r")
+				if tc.wantErr != "" {
+					if err == nil || err.Error() != tc.wantErr || got != nil {
+						t.Fatalf("got %d commits, err %v; want error %q", len(got), err, tc.wantErr)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(tc.want) {
+					t.Fatalf("got %d commits, want %d", len(got), len(tc.want))
+				}
+				for i := range got {
+					g, w := got[i], tc.want[i]
+					_, goff := g.AuthorTime.Zone()
+					_, woff := w.AuthorTime.Zone()
+					if !g.AuthorTime.Equal(w.AuthorTime) || goff != woff || !g.CommitterTime.Equal(w.CommitterTime) ||
+						g.CommitterTime.Location() != time.UTC {
+						t.Errorf("commit %d times: %v, %v; want %v, %v", i, g.AuthorTime, g.CommitterTime, w.AuthorTime, w.CommitterTime)
+					}
+					g.AuthorTime, g.CommitterTime, w.AuthorTime, w.CommitterTime = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+					if !reflect.DeepEqual(g, w) {
+						t.Errorf("commit %d:\n got %+v\nwant %+v", i, g, w)
+					}
+				}
 			}
-			got = append(got, string(tok))
-			data = data[adv:]
-		}
-		if !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("split %q = %q, want %q", tc.in, got, tc.want)
-		}
+		})
 	}
 }
 
