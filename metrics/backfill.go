@@ -44,7 +44,7 @@ func WriteHistory(w io.Writer, h *analysis.History, instants []time.Time) (sampl
 		if i > 0 && !at.After(instants[i-1]) {
 			return 0, fmt.Errorf("backfill instants must ascend: %s after %s", at, instants[i-1])
 		}
-		ms := render(h.At(at))
+		ms := constMetrics(h.At(at))
 		for _, m := range ms {
 			name := familyName(m)
 			if !keep[name] {

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"sync"
@@ -16,16 +17,34 @@ import (
 )
 
 // Snapshot exports the latest analysis snapshot. Series are rendered once,
-// when a new snapshot arrives; a scrape only hands out the prepared
-// metrics (no store query and no GitHub call on the scrape path).
+// when a new snapshot arrives, straight to the text format (see text.go);
+// a scrape only hands out the prepared bytes (no store query and no GitHub
+// call on the scrape path). At 10,000 repositories the snapshot is a
+// million series: holding them as prometheus.Metric values took 574 MiB,
+// so only the bytes are kept, and Collect (registry gathers, tests and
+// tools) renders them again from the analysis snapshot on demand.
 type Snapshot struct {
 	mu       sync.RWMutex
 	updating sync.Mutex // serialises update
-	series   []prometheus.Metric
-	watch    []prometheus.Metric // the watch list's unmapped dependencies
-	// enc is series and watch encoded for scrapes (see handler.go).
+	cur      exported
+	// enc is cur rendered for scrapes (see handler.go).
 	enc    encoded
 	encErr error
+}
+
+// exported is what the snapshot's series are rendered from. Both parts are
+// read-only once stored: an update replaces them, never changes them.
+type exported struct {
+	snap  *analysis.Snapshot // nil until the first Update
+	watch []unmappedSource
+}
+
+// unmappedSource is one watch-list source's unmapped dependencies, as
+// exported: the total, and the first MaxUnmappedInfo by name.
+type unmappedSource struct {
+	source string
+	total  int
+	shown  []string
 }
 
 // NewSnapshot returns an exporter with nothing to export yet.
@@ -63,17 +82,15 @@ func (s *Snapshot) Describe(ch chan<- *prometheus.Desc) {
 	}
 }
 
-// Collect implements prometheus.Collector.
+// Collect implements prometheus.Collector. It renders the series again
+// rather than keep a million of them around between scrapes: the scrape
+// path is Handler, which serves the prepared bytes, so this is only for
+// registry gathers (tests, tools), where seconds do not matter.
 func (s *Snapshot) Collect(ch chan<- prometheus.Metric) {
 	s.mu.RLock()
-	series, watch := s.series, s.watch
+	cur := s.cur
 	s.mu.RUnlock()
-	for _, m := range series {
-		ch <- m
-	}
-	for _, m := range watch {
-		ch <- m
-	}
+	cur.render(constSink(func(m prometheus.Metric) { ch <- m }))
 }
 
 // MaxUnmappedInfo bounds fundwatch_watch_unmapped_info per source: a
@@ -91,57 +108,97 @@ func (s *Snapshot) UpdateWatch(unmapped map[string][]string) {
 		sources = append(sources, src)
 	}
 	sort.Strings(sources)
-	var out []prometheus.Metric
+	// A copy: the caller's map and slices stay the caller's.
+	watch := make([]unmappedSource, 0, len(sources))
 	for _, src := range sources {
 		deps := append([]string(nil), unmapped[src]...)
 		sort.Strings(deps)
-		out = append(out, prometheus.MustNewConstMetric(descs[watchUnmapped.Name], watchUnmapped.Type, float64(len(deps)), src))
-		for _, d := range deps[:min(len(deps), MaxUnmappedInfo)] {
-			out = append(out, prometheus.MustNewConstMetric(descs[watchUnmappedInfo.Name], watchUnmappedInfo.Type, 1, src, d))
-		}
+		watch = append(watch, unmappedSource{source: src, total: len(deps), shown: deps[:min(len(deps), MaxUnmappedInfo)]})
 	}
-	if out == nil {
-		out = []prometheus.Metric{} // none unmapped any more: clear them
-	}
-	s.update(nil, out)
+	s.update(func(e *exported) { e.watch = watch })
 }
 
-// Update replaces the exported snapshot.
+// Update replaces the exported snapshot. The exporter keeps snap to render
+// it again for Collect, so the caller must not change it afterwards (the
+// app keeps it read-only for the triage pages anyway).
 func (s *Snapshot) Update(snap *analysis.Snapshot) {
-	s.update(render(snap), nil)
+	s.update(func(e *exported) { e.snap = snap })
 }
 
-// update replaces the series (or the watch list's, whichever is not nil)
-// and prepares the scrape bytes, outside the lock: encoding a large
-// snapshot takes seconds, and scrapes keep being served meanwhile. Should
-// the new series not encode (a bug), scrapes keep the last good bytes.
-// Updates are serialised so that a slow one cannot overwrite a newer one.
-func (s *Snapshot) update(series, watch []prometheus.Metric) {
+// update applies change to what is exported and prepares the scrape
+// bytes, outside the lock: encoding a large snapshot takes a while, and
+// scrapes keep being served meanwhile. Should the new series not encode (a
+// bug), scrapes keep the last good bytes. Updates are serialised so that a
+// slow one cannot overwrite a newer one.
+func (s *Snapshot) update(change func(*exported)) {
 	s.updating.Lock()
 	defer s.updating.Unlock()
 	s.mu.RLock()
-	if series == nil {
-		series = s.series
-	}
-	if watch == nil {
-		watch = s.watch
-	}
+	next := s.cur
 	s.mu.RUnlock()
-	enc, err := encode(series, watch)
+	change(&next)
+	enc, err := encode(next)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.series, s.watch = series, watch
+	s.cur = next
 	if err == nil {
 		s.enc = enc
 	}
 	s.encErr = err
 }
 
-func render(snap *analysis.Snapshot) []prometheus.Metric {
-	var out []prometheus.Metric
-	add := func(f Family, v float64, labels ...string) {
-		out = append(out, prometheus.MustNewConstMetric(descs[f.Name], f.Type, v, labels...))
+// emitFunc receives each series as it is rendered: its family, value and
+// label values in the order of the family's Labels. The same rendering
+// code feeds the text writer (scrapes) and the const metrics (Collect,
+// backfill), so the two cannot drift apart.
+type emitFunc func(f Family, v float64, labels ...string)
+
+// constSink turns each series into a const metric for out. A series that
+// cannot be one (a label value that is not UTF-8, say) becomes an invalid
+// metric, so that a gather reports the error instead of the process
+// panicking.
+func constSink(out func(prometheus.Metric)) emitFunc {
+	return func(f Family, v float64, labels ...string) {
+		desc := descs[f.Name]
+		if desc == nil {
+			err := fmt.Errorf("metric family %s is not in the catalogue", f.Name)
+			out(prometheus.NewInvalidMetric(prometheus.NewInvalidDesc(err), err))
+			return
+		}
+		m, err := prometheus.NewConstMetric(desc, f.Type, v, labels...)
+		if err != nil {
+			m = prometheus.NewInvalidMetric(desc, err)
+		}
+		out(m)
 	}
+}
+
+// constMetrics renders snap as const metrics: the backfill's input, where
+// a history of instants is replayed family by family.
+func constMetrics(snap *analysis.Snapshot) []prometheus.Metric {
+	var out []prometheus.Metric
+	render(snap, constSink(func(m prometheus.Metric) { out = append(out, m) }))
+	return out
+}
+
+// render emits every series of what is exported.
+func (e exported) render(emit emitFunc) {
+	if e.snap != nil {
+		render(e.snap, emit)
+	}
+	renderWatch(e.watch, emit)
+}
+
+func renderWatch(watch []unmappedSource, emit emitFunc) {
+	for _, w := range watch {
+		emit(watchUnmapped, float64(w.total), w.source)
+		for _, d := range w.shown {
+			emit(watchUnmappedInfo, 1, w.source, d)
+		}
+	}
+}
+
+func render(snap *analysis.Snapshot, add emitFunc) {
 	ts := func(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 	add(snapshotTime, ts(snap.At))
 	add(snapshotDuration, snap.Took.Seconds())
@@ -180,10 +237,9 @@ func render(snap *analysis.Snapshot) []prometheus.Metric {
 		}
 		add(repoCommitsAvailable, b2f(r.CommitsCollected), r.Repo)
 		if r.Analysis != nil {
-			out = append(out, renderAnalysis(r.Repo, r.Analysis)...)
+			renderAnalysis(r.Repo, r.Analysis, add)
 		}
 	}
-	return out
 }
 
 // NewRegistry returns a registry with the snapshot, the self-metrics, the
@@ -208,10 +264,9 @@ func statusLabel(code int) string { return strconv.Itoa(code) }
 
 // renderAnalysis renders one repository's signals. A value that could not
 // be computed is left out (and its signal_available series says 0).
-func renderAnalysis(repo string, a *analysis.Analysis) []prometheus.Metric {
-	var out []prometheus.Metric
+func renderAnalysis(repo string, a *analysis.Analysis, emit emitFunc) {
 	add := func(f Family, v float64, labels ...string) {
-		out = append(out, prometheus.MustNewConstMetric(descs[f.Name], f.Type, v, append([]string{repo}, labels...)...))
+		emit(f, v, append([]string{repo}, labels...)...)
 	}
 	ts := func(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 	opt := func(f Family, v analysis.Value, labels ...string) {
@@ -330,7 +385,6 @@ func renderAnalysis(repo string, a *analysis.Analysis) []prometheus.Metric {
 	for _, sig := range sortedSignals(avail) {
 		add(signalAvailable, b2f(avail[sig]), sig)
 	}
-	return out
 }
 
 func sortedKeys(m map[string]float64) []string {

@@ -19,45 +19,30 @@ import (
 // (self-metrics, Go and process collectors). Two gzip members one after the
 // other are one valid gzip stream, so the two parts need no re-compression.
 
-// encoded is the snapshot's exposition, plain and gzipped.
+// encoded is the snapshot's exposition, plain (in pieces, see chunks) and
+// gzipped.
 type encoded struct {
-	text, gz []byte
+	text [][]byte
+	gz   []byte
 }
 
-func encode(series, watch []prometheus.Metric) (encoded, error) {
-	reg := prometheus.NewRegistry()
-	if err := reg.Register(constCollector(append(append([]prometheus.Metric(nil), series...), watch...))); err != nil {
+func encode(e exported) (encoded, error) {
+	sink := newTextSink()
+	e.render(sink.emit)
+	var text chunks
+	if err := sink.write(&text); err != nil {
 		return encoded{}, err
 	}
-	mfs, err := reg.Gather()
-	if err != nil {
-		return encoded{}, err
-	}
-	var text bytes.Buffer
-	enc := expfmt.NewEncoder(&text, expfmt.NewFormat(expfmt.TypeTextPlain))
-	for _, mf := range mfs {
-		if err := enc.Encode(mf); err != nil {
-			return encoded{}, err
-		}
-	}
+	pieces := text.done()
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
-	zw.Write(text.Bytes())
+	for _, p := range pieces {
+		zw.Write(p)
+	}
 	if err := zw.Close(); err != nil {
 		return encoded{}, err
 	}
-	return encoded{text: text.Bytes(), gz: gz.Bytes()}, nil
-}
-
-// constCollector hands out prepared metrics; it describes nothing, so the
-// registry checks them at gather time (unchecked collector).
-type constCollector []prometheus.Metric
-
-func (constCollector) Describe(chan<- *prometheus.Desc) {}
-func (c constCollector) Collect(ch chan<- prometheus.Metric) {
-	for _, m := range c {
-		ch <- m
-	}
+	return encoded{text: pieces, gz: gz.Bytes()}, nil
 }
 
 // Handler serves the snapshot (pre-encoded) followed by what live gathers,
@@ -91,7 +76,9 @@ func (s *Snapshot) Handler(live prometheus.Gatherer, onError func(error)) http.H
 			zw.Close()
 			return
 		}
-		w.Write(enc.text)
+		for _, p := range enc.text {
+			w.Write(p)
+		}
 		w.Write(liveText.Bytes())
 	})
 }
