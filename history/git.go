@@ -79,6 +79,10 @@ type GitOptions struct {
 	Config []string
 	// Env are extra "NAME=value" environment variables for git.
 	Env []string
+	// Rev is the commit whose history is read instead of HEAD's (a commit
+	// id, say): a mirror reads the head it has just fetched, whatever
+	// moves HEAD meanwhile. It must name a commit.
+	Rev string
 }
 
 // ReadGitWith is ReadGit with options.
@@ -114,7 +118,16 @@ func ReadGitWith(ctx context.Context, dir, repo string, o GitOptions) ([]store.C
 		}
 		return nil, fmt.Errorf("%s is not a git repository: git rev-parse: %w", dir, err)
 	}
-	if err := git("rev-parse", "--verify", "--quiet", "HEAD^{commit}").Run(); err != nil {
+	rev := "HEAD"
+	if o.Rev != "" {
+		if strings.HasPrefix(o.Rev, "-") || git("rev-parse", "--verify", "--quiet", o.Rev+"^{commit}").Run() != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("%s: %q is not a commit there", dir, o.Rev)
+		}
+		rev = o.Rev
+	} else if err := git("rev-parse", "--verify", "--quiet", "HEAD^{commit}").Run(); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -133,7 +146,7 @@ func ReadGitWith(ctx context.Context, dir, repo string, o GitOptions) ([]store.C
 		}
 		return nil, nil
 	}
-	cmd := git(gitLogArgs(o.Since)...)
+	cmd := git(gitLogArgs(o.Since, rev)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	// Our own pipe rather than StdoutPipe, to make it larger (growPipe).
@@ -177,12 +190,12 @@ func ReadGitWith(ctx context.Context, dir, repo string, o GitOptions) ([]store.C
 }
 
 // gitLogArgs is the git log that ReadGitWith parses.
-func gitLogArgs(since time.Time) []string {
+func gitLogArgs(since time.Time, rev string) []string {
 	args := []string{"log", "--no-color", "--no-show-signature", "-z", "--date=raw", "--format=" + gitFormat}
 	if !since.IsZero() {
 		args = append(args, "--max-age="+strconv.FormatInt(since.Unix(), 10))
 	}
-	return append(args, "HEAD", "--")
+	return append(args, rev, "--")
 }
 
 // gitEnv is the environment for git in dir: the caller's, less what would

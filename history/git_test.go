@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -361,6 +362,53 @@ func TestReadGitIgnoresGitDir(t *testing.T) {
 	cs := readGit(t, a)
 	if len(cs) != 1 || cs[0].Message != "in a" {
 		t.Errorf("with GIT_DIR=%s, read %+v; want the one commit of %s", os.Getenv("GIT_DIR"), cs, a)
+	}
+}
+
+// Since keeps the commits committed at or after it; Rev reads another
+// commit's history than HEAD's; Config reaches git.
+func TestReadGitWith(t *testing.T) {
+	requireGit(t)
+	dir := initRepo(t)
+	d := func(day int) string { return time.Date(2024, 1, day, 12, 0, 0, 0, time.UTC).Format(time.RFC3339) }
+	var shas []string
+	for day := 1; day <= 5; day++ {
+		shas = append(shas, commit(t, dir, gitCommit{authorDate: d(day), message: "day " + strconv.Itoa(day)}))
+	}
+	subjects := func(o GitOptions) []string {
+		t.Helper()
+		cs, err := ReadGitWith(context.Background(), dir, "o/r", o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Message)
+		}
+		return out
+	}
+	since := time.Date(2024, 1, 3, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		o    GitOptions
+		want []string
+	}{
+		{"all", GitOptions{}, []string{"day 5", "day 4", "day 3", "day 2", "day 1"}},
+		{"since is inclusive", GitOptions{Since: since}, []string{"day 5", "day 4", "day 3"}},
+		{"since a second later", GitOptions{Since: since.Add(time.Second)}, []string{"day 5", "day 4"}},
+		{"since in another zone", GitOptions{Since: since.In(time.FixedZone("", -5*3600))}, []string{"day 5", "day 4", "day 3"}},
+		{"rev", GitOptions{Rev: shas[1]}, []string{"day 2", "day 1"}},
+		{"rev and since", GitOptions{Rev: shas[3], Since: since}, []string{"day 4", "day 3"}},
+		{"config", GitOptions{Config: []string{"log.showSignature=true"}}, []string{"day 5", "day 4", "day 3", "day 2", "day 1"}},
+	} {
+		if got := subjects(tc.o); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	for _, rev := range []string{"--all", "nosuch", strings.Repeat("0", 40)} {
+		if _, err := ReadGitWith(context.Background(), dir, "o/r", GitOptions{Rev: rev}); err == nil || !strings.Contains(err.Error(), "is not a commit") {
+			t.Errorf("Rev %q: err %v", rev, err)
+		}
 	}
 }
 

@@ -47,7 +47,7 @@ func BenchmarkIngestGitSamba(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer devNull.Close()
-		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, gitLogArgs(time.Time{})...)...)
+		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, gitLogArgs(time.Time{}, "HEAD")...)...)
 		cmd.Stdout = devNull
 		start := time.Now()
 		if err := cmd.Run(); err != nil {
