@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/gitmirror"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -37,6 +38,11 @@ type Env struct {
 	Concurrency int
 	// Sleep waits for d or until ctx is done; tests may shorten it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Git, when set, keeps a bare blob-less mirror of each repository, and
+	// the commits collector reads history from it instead of the REST
+	// API. CloneURL gives a repository's git URL; both or neither.
+	Git      *gitmirror.Cache
+	CloneURL func(ghrepo.Name) string
 }
 
 func (e *Env) now() time.Time {

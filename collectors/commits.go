@@ -18,7 +18,69 @@ func init() { register(perRepo{name: "commits", fn: collectCommits}) }
 // can bring commits whose committer date is older than ones already read.
 const commitOverlap = 72 * time.Hour
 
+// collectCommits reads the history over git when the Env has a mirror
+// cache (no API quota at all, and the authors' time-zone offsets, which
+// REST drops), else over REST. A repository whose git read fails is read
+// over REST this time: a network hiccup on the git side must not leave
+// the history stale.
 func collectCommits(ctx context.Context, env *Env, name ghrepo.Name) error {
+	if env.Git != nil && env.CloneURL != nil {
+		err := collectCommitsGit(ctx, env, name)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		env.Log.Warn("reading history over git failed; reading commits over REST this time", "repo", name.String(), "err", err)
+	}
+	return collectCommitsREST(ctx, env, name)
+}
+
+// gitCursor names the cursor of the history read over git: Since is the
+// committer date from which the next read starts, ETag the mirror's HEAD
+// after the last read (an unchanged HEAD needs no read at all).
+const gitCursor = "git"
+
+func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
+	at := apiName(ctx, env, name)
+	m, err := env.Git.Sync(ctx, at, env.CloneURL(at))
+	if err != nil {
+		return err
+	}
+	cur, _, err := env.Store.Cursor(ctx, name.String(), gitCursor)
+	if err != nil {
+		return err
+	}
+	head := m.Head()
+	if head != "" && head == cur.ETag {
+		return nil
+	}
+	cs, err := m.Log(ctx, cur.Since)
+	if err != nil {
+		return err
+	}
+	var newest time.Time
+	for i := range cs {
+		cs[i].Repo = name.String()
+		newest = maxTime(newest, cs[i].CommitterTime)
+	}
+	resolveLogins(ctx, env, name, cs)
+	if err := env.Store.UpsertCommits(ctx, cs); err != nil {
+		return err
+	}
+	next := store.Cursor{Repo: name.String(), Endpoint: gitCursor, Since: cur.Since, ETag: head}
+	if s := newest.Add(-commitOverlap).Truncate(time.Second); !newest.IsZero() && s.After(cur.Since) {
+		next.Since = s
+	}
+	return env.Store.SetCursor(ctx, next)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func collectCommitsREST(ctx context.Context, env *Env, name ghrepo.Name) error {
 	at := apiName(ctx, env, name)
 	l := list[*github.RepositoryCommit]{
 		repo:     name.String(),

@@ -76,16 +76,17 @@ func TestResolveLoginsAsksGitHubOncePerRecentEmail(t *testing.T) {
 		}
 	}
 	name := ghrepo.MustParse(repo.FullName())
+	served := fake.Commits(repo.FullName()) // named by their git object IDs
 	asGit := func() []store.Commit {
-		out := make([]store.Commit, len(repo.Commits))
-		for i, c := range repo.Commits {
+		out := make([]store.Commit, len(served))
+		for i, c := range served {
 			out[i] = store.Commit{Repo: repo.FullName(), SHA: c.SHA, AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
 				AuthorTime: c.AuthorDate, CommitterName: c.CommitterName, CommitterEmail: c.CommitterEmail, CommitterTime: c.CommitterDate}
 		}
 		return out
 	}
 	recent := map[string]bool{}
-	for _, c := range repo.Commits {
+	for _, c := range served {
 		if end.Sub(c.AuthorDate) <= loginRecent {
 			recent[strings.ToLower(c.AuthorEmail)] = true
 			recent[strings.ToLower(c.CommitterEmail)] = true
@@ -102,7 +103,7 @@ func TestResolveLoginsAsksGitHubOncePerRecentEmail(t *testing.T) {
 		t.Errorf("%d points for %d queries, want 1 each", pts, queries)
 	}
 	resolved := 0
-	for i, c := range repo.Commits {
+	for i, c := range served {
 		got := cs[i].AuthorLogin
 		want := ""
 		if recent[strings.ToLower(c.AuthorEmail)] || noreplyLogin(c.AuthorEmail) != "" {

@@ -24,14 +24,14 @@ func BenchmarkDailyRefresh(b *testing.B) {
 		h.fake.SetHorizon(end.Add(-probeQuiet))
 		b.StartTimer()
 		runRepoCollectors(b, h)
-		firstREST, firstPoints := h.fake.Total()-rr.graphql, h.fake.GraphQLPoints()
+		firstREST, firstPoints := restRequests(h.fake), h.fake.GraphQLPoints()
 		firstCounted := countedREST(h.fake)
 
 		h.fake.SetHorizon(end)
 		h.fake.ResetCounts()
 		rr.reset()
 		res := runRepoCollectors(b, h)
-		rest, points := h.fake.Total()-rr.graphql, h.fake.GraphQLPoints()-firstPoints
+		rest, points := restRequests(h.fake), h.fake.GraphQLPoints()-firstPoints
 		counted := countedREST(h.fake)
 		b.StopTimer()
 		if u := res["commits"].Unchanged; u != n-n/every {

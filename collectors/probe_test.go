@@ -74,12 +74,28 @@ func manyReposWorld(n, changeEvery int) *scenario.World {
 	return w
 }
 
+// restRequests is the number of REST requests the fake served: all but
+// GraphQL's and git's.
+func restRequests(f *githubfake.Server) int {
+	n := 0
+	for _, rc := range f.Requests() {
+		switch rc.Route {
+		case githubfake.GraphQLRoute, githubfake.GitRefsRoute, githubfake.GitUploadPackRoute:
+		default:
+			n += rc.Count
+		}
+	}
+	return n
+}
+
 // countedREST is the number of REST requests the fake counted against the
 // rate limit: all but GraphQL's and the free 304s.
 func countedREST(f *githubfake.Server) int {
 	n := 0
 	for _, rc := range f.Requests() {
-		if rc.Route != githubfake.GraphQLRoute && rc.Status != http.StatusNotModified {
+		switch {
+		case rc.Route == githubfake.GraphQLRoute, rc.Route == githubfake.GitRefsRoute, rc.Route == githubfake.GitUploadPackRoute:
+		case rc.Status != http.StatusNotModified:
 			n += rc.Count
 		}
 	}
@@ -166,7 +182,15 @@ func runRepoCollectors(t testing.TB, h *harness) map[string]collectors.Result {
 // handful for each changed one — and still ends with the whole world.
 func TestRefreshBudgetOnlyChangedRepos(t *testing.T) {
 	t.Parallel()
-	checkRefreshBudget(t, 500, 10)
+	checkRefreshBudget(t, 500, 10, false)
+}
+
+// With history over git, a changed repository costs one counted REST
+// request less (no commit page), and an unchanged one still none: git
+// costs no API quota.
+func TestRefreshBudgetOverGit(t *testing.T) {
+	t.Parallel()
+	checkRefreshBudget(t, 100, 10, true)
 }
 
 // The issue's target, at full size: a daily refresh of 10,000 repositories
@@ -179,18 +203,26 @@ func TestDailyRefreshBudget10k(t *testing.T) {
 		t.Skip("syncs 10,000 repositories twice")
 	}
 	t.Parallel()
-	rest, points := checkRefreshBudget(t, 10_000, 10)
+	rest, points := checkRefreshBudget(t, 10_000, 10, false)
 	if rest > 5000 || points > 5000 {
 		t.Errorf("daily refresh of 10,000 repositories: %d counted REST requests and %d GraphQL points, over one token's hour (5,000 each)", rest, points)
 	}
 }
 
 // checkRefreshBudget syncs a world of n repositories, lets every every-th
-// change, refreshes, and checks the exact cost of both passes. It returns
-// the refresh's counted REST requests and GraphQL points.
-func checkRefreshBudget(t *testing.T, n, every int) (counted, points int) {
+// change, refreshes, and checks the exact cost of both passes, reading
+// history over git or REST. It returns the refresh's counted REST requests
+// and GraphQL points.
+func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points int) {
 	w := manyReposWorld(n, every)
 	h, rr := newManyHarness(t, w)
+	// Lists per repository over REST: commits (unless over git), issues,
+	// comments, releases.
+	lists := 4
+	if git {
+		withGit(t, h)
+		lists = 3
+	}
 	h.fake.SetHorizon(end.Add(-probeQuiet))
 	first := runRepoCollectors(t, h)
 	for name, res := range first {
@@ -199,13 +231,19 @@ func checkRefreshBudget(t *testing.T, n, every int) (counted, points int) {
 		}
 	}
 	batches := (n + collectors.ProbeBatch - 1) / collectors.ProbeBatch
-	firstREST := h.fake.Total() - rr.graphql
-	// A first sync costs, per repository: metadata, and one page of
-	// commits, issues, comments and releases: 5 REST requests. No
-	// FUNDING.yml request: the probe saw there is none. No priming: each
-	// list fit on one page.
-	if firstREST != 5*n || rr.graphql != batches {
-		t.Errorf("first sync: %d REST requests (want %d), %d GraphQL queries (want %d)", firstREST, 5*n, rr.graphql, batches)
+	firstREST := restRequests(h.fake)
+	// A first sync costs, per repository: metadata, and one page of each
+	// list: 5 REST requests (4 over git). No FUNDING.yml request: the
+	// probe saw there is none. No priming: each list fit on one page.
+	if firstREST != (1+lists)*n {
+		t.Errorf("first sync: %d REST requests, want %d", firstREST, (1+lists)*n)
+	}
+	switch {
+	case !git && rr.graphql != batches:
+		t.Errorf("first sync: %d GraphQL queries, want %d", rr.graphql, batches)
+	case git && rr.graphql < batches+20:
+		// The probe, and the logins of the 20 owners who commit.
+		t.Errorf("first sync over git: %d GraphQL queries, want at least %d", rr.graphql, batches+20)
 	}
 
 	h.fake.SetHorizon(end)
@@ -248,7 +286,12 @@ func checkRefreshBudget(t *testing.T, n, every int) (counted, points int) {
 	// kept; comments one free 304 (the probe cannot see comments, but
 	// pushedAt and the open counts moved). Releases: not asked, their
 	// count did not move.
-	const perChanged, countedPerChanged = 4, 3
+	// Over git, no commit page: the mirror's fetch costs no quota, and
+	// the new commit's author is known already.
+	perChanged, countedPerChanged := 4, 3
+	if git {
+		perChanged, countedPerChanged = 3, 2
+	}
 	if rest != perChanged*len(changed) {
 		t.Errorf("refresh: %d REST requests, want %d (%d per changed repository): %v", rest, perChanged*len(changed), perChanged, h.fake.Requests())
 	}

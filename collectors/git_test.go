@@ -1,0 +1,159 @@
+package collectors_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/githubfake"
+	"github.com/fundwatch/fundwatch/gitmirror"
+	"github.com/fundwatch/fundwatch/internal/tooltest"
+)
+
+// withGit makes h's commits collector read history from git mirrors of
+// the fake's repositories, kept in a temporary cache.
+func withGit(t *testing.T, h *harness) {
+	t.Helper()
+	tooltest.Require(t, "git", "git")
+	if err := gitmirror.Available(); err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { h.fake.Close() })
+	h.env.Git = &gitmirror.Cache{Dir: t.TempDir()}
+	url := h.server.URL
+	h.env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(url, n.String()) }
+}
+
+// Over git, the history costs no REST request at all, keeps each author's
+// UTC offset, and gets logins for the authors of the trailing year from
+// GraphQL, asking about each email once.
+func TestCommitsOverGit(t *testing.T) {
+	t.Parallel()
+	w := testWorld()
+	for i := range w.Repos[0].Commits {
+		// Authors in several time zones, as in real projects.
+		c := &w.Repos[0].Commits[i]
+		c.AuthorDate = c.AuthorDate.In(time.FixedZone("", (i%5-2)*3600+1800))
+	}
+	h := newHarness(t, w, githubfake.Options{})
+	withGit(t, h)
+	commits, _ := collectors.Get("commits")
+	h.runner.NoProbe = true
+	if res, _ := h.runner.Run(context.Background(), commits, h.repos); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n != 0 {
+		t.Errorf("%d REST commit pages read; git should have read them all", n)
+	}
+	if n := h.fake.Count(githubfake.GitUploadPackRoute, http.StatusOK); n == 0 {
+		t.Fatal("no git fetch: the test proves nothing")
+	}
+	ctx := context.Background()
+	for _, r := range w.Repos {
+		got, err := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(r.Commits) {
+			t.Fatalf("%s: %d commits stored, world has %d", r.FullName(), len(got), len(r.Commits))
+		}
+		served := h.fake.Commits(r.FullName()) // named by their git object IDs
+		bySHA := map[string]int{}
+		for i, c := range served {
+			bySHA[c.SHA] = i
+		}
+		for _, c := range got {
+			i, ok := bySHA[c.SHA]
+			if !ok {
+				t.Fatalf("%s: stored commit %s is not in the world (SHAs must be git's, as REST's)", r.FullName(), c.SHA)
+			}
+			want := served[i]
+			_, off := want.AuthorDate.Zone()
+			if !c.AuthorTZKnown || c.AuthorTZOffset != off/60 || !c.AuthorTime.Equal(want.AuthorDate) {
+				t.Fatalf("%s %s: author time %s (offset %d, known %v), want %s", r.FullName(), c.SHA[:8], c.AuthorTime, c.AuthorTZOffset, c.AuthorTZKnown, want.AuthorDate)
+			}
+			if c.AuthorEmail != want.AuthorEmail || c.AuthorName != want.AuthorName {
+				t.Fatalf("%s %s: author %s <%s>, want %s <%s>", r.FullName(), c.SHA[:8], c.AuthorName, c.AuthorEmail, want.AuthorName, want.AuthorEmail)
+			}
+			// Every author of this world is active this year: all linked,
+			// except the bot (GitHub links no account to its address).
+			wantLogin := want.AuthorLogin
+			if strings.HasSuffix(wantLogin, "[bot]") {
+				wantLogin = ""
+			}
+			if c.AuthorLogin != wantLogin {
+				t.Fatalf("%s %s: login %q, want %q", r.FullName(), c.SHA[:8], c.AuthorLogin, wantLogin)
+			}
+		}
+	}
+	// Both repositories have the same four authors: the first asks about
+	// them, the second already knows.
+	if q := h.fake.Count(githubfake.GraphQLRoute, http.StatusOK); q != 1 {
+		t.Errorf("%d login queries, want 1 (each email once, whatever the repository)", q)
+	}
+
+	// Nothing changed: the mirror is fetched again, nothing is read, no
+	// login is asked.
+	h.fake.ResetCounts()
+	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if n := h.fake.Count(githubfake.GraphQLRoute, http.StatusOK); n != 0 {
+		t.Errorf("%d GraphQL queries on an unchanged history", n)
+	}
+	for _, rc := range h.fake.Requests() {
+		if strings.HasPrefix(rc.Route, "/repos/") {
+			t.Errorf("REST request on an unchanged history: %+v", rc)
+		}
+	}
+}
+
+// New commits arrive with a fetch; a repository whose git read fails is
+// read over REST that time, and nothing is lost.
+func TestCommitsOverGitIncrementalAndFallback(t *testing.T) {
+	t.Parallel()
+	w := testWorld()
+	h := newHarness(t, w, githubfake.Options{})
+	withGit(t, h)
+	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.runner.NoProbe = true
+	commits, _ := collectors.Get("commits")
+	ctx := context.Background()
+	stored := func(repo string) int {
+		cs, err := h.store.Commits(ctx, repo, time.Time{}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(cs)
+	}
+	h.fake.SetHorizon(end.AddDate(0, -2, 0))
+	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	before := stored("acme/widget")
+	if before == 0 || before == len(w.Repos[0].Commits) {
+		t.Fatalf("%d commits at the earlier horizon; the test needs some, not all", before)
+	}
+
+	h.fake.SetHorizon(end)
+	// bob/tool's git side fails; acme/widget's works.
+	h.fake.SetFaults(githubfake.MustParseFaults("502@/bob/tool.git/*"))
+	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for _, r := range w.Repos {
+		if n := stored(r.FullName()); n != len(r.Commits) {
+			t.Errorf("%s: %d commits stored, world has %d", r.FullName(), n, len(r.Commits))
+		}
+	}
+	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n == 0 {
+		t.Error("bob/tool's failed git read did not fall back to REST")
+	}
+	if n := h.fake.Count(githubfake.GitUploadPackRoute, http.StatusBadGateway) + h.fake.Count(githubfake.GitRefsRoute, http.StatusBadGateway); n == 0 {
+		t.Error("no git fault struck: the test proves nothing")
+	}
+}
