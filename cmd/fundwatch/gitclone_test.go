@@ -1,0 +1,32 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/fundwatch/fundwatch/ghrepo"
+)
+
+func TestCloneURLs(t *testing.T) {
+	for _, tc := range []struct{ api, want, err string }{
+		{api: "https://api.github.com/", want: "https://github.com/curl/curl.git"},
+		{api: "https://API.GitHub.com", want: "https://github.com/curl/curl.git"},
+		{api: "https://ghe.example.com/api/v3/", want: "https://ghe.example.com/curl/curl.git"},
+		{api: "http://127.0.0.1:8181/", want: "http://127.0.0.1:8181/curl/curl.git"},
+		{api: "http://127.0.0.1:8181/prefix/", want: "http://127.0.0.1:8181/prefix/curl/curl.git"},
+		{api: "ftp://example.com/", err: `github api url "ftp://example.com/": scheme must be http or https`},
+	} {
+		f, err := cloneURLs(tc.api)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("%s: error %v, want %q", tc.api, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.api, err)
+		}
+		if got := f(ghrepo.MustParse("curl/curl")); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.api, got, tc.want)
+		}
+	}
+}
