@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fuzzGzip is reused: a new gzip.Writer allocates about a megabyte, which
@@ -49,6 +50,29 @@ func FuzzReadTSV(f *testing.F) {
 			a, b := cs[i], zcs[i]
 			if !a.AuthorTime.Equal(b.AuthorTime) || a.AuthorTZOffset != b.AuthorTZOffset || a.SHA != b.SHA {
 				t.Fatalf("commit %d differs: %+v vs %+v", i, a, b)
+			}
+		}
+	})
+}
+
+// FuzzParseGitLog feeds the git log parser arbitrary output. It must not
+// panic, every error must come without commits, and every commit must be
+// whole: an id, its repository, dates in the zones ReadGit promises.
+func FuzzParseGitLog(f *testing.F) {
+	sha := strings.Repeat("0f", 20)
+	f.Add([]byte(sha + "\x00\x00Ann\x00a@x.org\x001700000000 +0530\x00Cy\x00c@x.org\x001700000060 -0800\x00subject\x00"))
+	f.Add([]byte(sha + "\x00" + sha + " " + sha + "\x00\x00\x00-5 +9999\x00\x00\x000 +0000\x00\x00\n" + sha + "\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cs, err := parseGitLog(bytes.NewReader(data), "o/r")
+		if err != nil && cs != nil {
+			t.Fatalf("error %v came with %d commits", err, len(cs))
+		}
+		for i, c := range cs {
+			_, off := c.AuthorTime.Zone()
+			zoneOK := c.AuthorTZKnown && off == c.AuthorTZOffset*60 ||
+				!c.AuthorTZKnown && c.AuthorTime.Location() == time.UTC && c.AuthorTZOffset == 0
+			if !isSHA(c.SHA) || c.Repo != "o/r" || c.Parents < 0 || c.CommitterTime.Location() != time.UTC || !zoneOK {
+				t.Fatalf("commit %d is not whole: %+v", i, c)
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -157,4 +158,24 @@ func sambaStream(w *bufio.Writer, cs []store.Commit) {
 		w.WriteString("\n")
 	}
 	w.WriteString("done\n")
+}
+
+// BenchmarkParseGitLog is the parser alone, on 100,000 commits of
+// synthetic git log output held in memory: what the ingest adds to git's
+// own work.
+func BenchmarkParseGitLog(b *testing.B) {
+	var out []byte
+	for i := range 100_000 {
+		out = fmt.Appendf(out, "%040x\x00%040x\x00Author %d\x00author%d@example.org\x00%d +0200\x00Committer\x00committer@example.net\x00%d +0000\x00"+
+			"s3: a subject of an ordinary length for commit %d\x00", i+1, i, i%300, i%300, 1500000000+i*600, 1500000060+i*600, i)
+	}
+	b.SetBytes(int64(len(out)))
+	b.ReportAllocs()
+	for b.Loop() {
+		cs, err := parseGitLog(bytes.NewReader(out), "o/r")
+		if err != nil || len(cs) != 100_000 {
+			b.Fatal(len(cs), err)
+		}
+	}
+	b.ReportMetric(100_000*float64(b.N)/b.Elapsed().Seconds(), "commits/s")
 }
