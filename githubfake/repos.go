@@ -1,13 +1,12 @@
 package githubfake
 
 import (
-	"crypto/sha1"
 	"encoding/base64"
-	"encoding/hex"
-	"fmt"
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/fundwatch/fundwatch/internal/gitobj"
 )
 
 func (c *reqCtx) repoURL(v *repoView) string {
@@ -191,7 +190,7 @@ func handleContents(c *reqCtx) *response {
 	if p != fundingPath || content == "" {
 		return notFound()
 	}
-	sha := gitBlobSHA([]byte(content))
+	sha := gitobj.BlobID([]byte(content)) // the blob git serves (git.go)
 	branch := v.ri.repo.DefaultBranch
 	if branch == "" {
 		branch = "main"
@@ -217,15 +216,6 @@ func handleContents(c *reqCtx) *response {
 		"_links":       obj{"self": self, "git": gitURL, "html": htmlURL},
 	}
 	return jsonResponse(http.StatusOK, body)
-}
-
-// gitBlobSHA is the object id git gives a file's content, which is what the
-// contents API reports as sha.
-func gitBlobSHA(b []byte) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "blob %d\x00", len(b))
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // wrappedBase64 wraps at 60 characters with "\n", like GitHub; decoders

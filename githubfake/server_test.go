@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/internal/gitobj"
 )
 
 func TestRoutingAndCounting(t *testing.T) {
@@ -397,7 +398,7 @@ func TestContents(t *testing.T) {
 		f["path"] != ".github/FUNDING.yml" || f["size"] != float64(len(want)) {
 		t.Errorf("contents = %v (decoded %q)", f, raw)
 	}
-	if f["sha"] != gitBlobSHA([]byte(want)) || len(f["sha"].(string)) != 40 {
+	if f["sha"] != gitobj.BlobID([]byte(want)) {
 		t.Errorf("sha = %v", f["sha"])
 	}
 }

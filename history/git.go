@@ -39,8 +39,8 @@ var gitEnvDrop = []string{
 }
 
 // ReadGit reads the history of HEAD in a local clone or bare repository
-// with `git log`, parsing its output as git writes it. It needs no network and no API
-// quota, and keeps author offsets.
+// with `git log`, parsing its output as git writes it. It needs no
+// network and no API quota, and keeps author offsets.
 //
 // What it returns:
 //   - every commit reachable from HEAD, in git log's default order (newest
