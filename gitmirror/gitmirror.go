@@ -187,31 +187,28 @@ func (c *Cache) sync(ctx context.Context, m *Mirror) error {
 	if _, err := os.Stat(m.dir); errors.Is(err, os.ErrNotExist) {
 		return c.clone(ctx, m, "")
 	}
-	deep := false
-	if _, err := os.Stat(filepath.Join(m.dir, suspectFile)); err == nil {
-		deep = true
-	}
-	if problem := c.check(ctx, m, deep); problem != "" {
+	_, err := os.Stat(filepath.Join(m.dir, suspectFile))
+	deep := err == nil
+	st, problem := c.inspect(ctx, m, deep)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case problem != "":
 		return c.clone(ctx, m, problem)
-	}
-	if !c.hasRefs(ctx, m) {
-		// Empty: nothing to keep, and a clone learns the default branch.
+	case st.empty:
+		// Nothing to keep, and a clone learns the default branch.
 		return c.clone(ctx, m, "")
 	}
-	if url, _ := c.git(ctx, m.dir, local, "config", "--get", "remote.origin.url"); strings.TrimSpace(url) != m.url {
+	if st.url != m.url {
 		if _, err := c.git(ctx, m.dir, local, "config", "remote.origin.url", m.url); err != nil {
 			return err
 		}
-	}
-	branch, err := c.git(ctx, m.dir, local, "symbolic-ref", "HEAD")
-	if err != nil {
-		return c.clone(ctx, m, "HEAD is not a branch")
 	}
 	fctx, cancel := c.timeout(ctx)
 	defer cancel()
 	// The remote's HEAD, whatever its branch is called now, into ours.
 	_, ferr := c.git(fctx, m.dir, network, "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head",
-		"origin", "+HEAD:"+strings.TrimSpace(branch))
+		"origin", "+HEAD:"+st.branch)
 	if ferr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -219,44 +216,62 @@ func (c *Cache) sync(ctx context.Context, m *Mirror) error {
 		if strings.Contains(ferr.Error(), "couldn't find remote ref") {
 			return c.clone(ctx, m, "the remote has no default branch any more")
 		}
-		if problem := c.check(ctx, m, true); problem != "" {
+		if _, problem := c.inspect(ctx, m, true); problem != "" {
 			return c.clone(ctx, m, problem)
 		}
 		return ferr
 	}
-	if problem := c.check(ctx, m, deep); problem != "" {
-		return c.clone(ctx, m, problem)
+	if err := c.readHead(ctx, m); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return c.clone(ctx, m, "HEAD names no commit after a fetch")
 	}
 	if deep {
 		os.Remove(filepath.Join(m.dir, suspectFile))
 	}
-	return c.readHead(ctx, m)
+	return nil
 }
 
-// check says what is wrong with the mirror, "" if nothing: it must be a
-// bare repository with an origin, and HEAD must name a commit that is
-// here (or no refs at all). deep walks every commit of HEAD too, which
-// reads the whole history once. Nothing is fetched to make up for a
-// missing object: that would be a round trip per object.
-func (c *Cache) check(ctx context.Context, m *Mirror, deep bool) string {
+// mirrorState is what inspect learns of a mirror.
+type mirrorState struct {
+	url, branch string // origin's URL, the branch HEAD names
+	empty       bool   // no refs at all
+}
+
+// inspect says what is wrong with the mirror, "" if nothing: it must be a
+// bare repository with an origin and a HEAD naming a branch, and that
+// branch must be a commit that is here, unless there are no refs at all.
+// deep walks every commit of HEAD too, which reads the whole history
+// once. Nothing is fetched to make up for a missing object: that would be
+// a round trip per object.
+func (c *Cache) inspect(ctx context.Context, m *Mirror, deep bool) (st mirrorState, problem string) {
 	if out, err := c.git(ctx, m.dir, local, "rev-parse", "--is-bare-repository"); err != nil || strings.TrimSpace(out) != "true" {
-		return "not a bare git repository"
+		return st, "not a bare git repository"
 	}
-	if _, err := c.git(ctx, m.dir, local, "config", "--get", "remote.origin.url"); err != nil {
-		return "no origin remote"
+	url, err := c.git(ctx, m.dir, local, "config", "--get", "remote.origin.url")
+	if err != nil {
+		return st, "no origin remote"
 	}
-	if !c.hasRefs(ctx, m) {
-		return ""
+	st.url = strings.TrimSpace(url)
+	branch, err := c.git(ctx, m.dir, local, "symbolic-ref", "--quiet", "HEAD")
+	if err != nil {
+		return st, "HEAD is not a branch"
 	}
+	st.branch = strings.TrimSpace(branch)
 	if _, err := c.git(ctx, m.dir, local, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err != nil {
-		return "HEAD names no commit"
+		if c.hasRefs(ctx, m) {
+			return st, "HEAD names no commit"
+		}
+		st.empty = true
+		return st, ""
 	}
 	if deep {
 		if _, err := c.git(ctx, m.dir, local, "rev-list", "--count", "HEAD"); err != nil {
-			return "commits are missing"
+			return st, "commits are missing"
 		}
 	}
-	return ""
+	return st, ""
 }
 
 func (c *Cache) hasRefs(ctx context.Context, m *Mirror) bool {
@@ -264,14 +279,15 @@ func (c *Cache) hasRefs(ctx context.Context, m *Mirror) bool {
 	return err == nil && strings.TrimSpace(out) != ""
 }
 
+// readHead records the commit HEAD names, "" when there are no refs.
 func (c *Cache) readHead(ctx context.Context, m *Mirror) error {
 	m.head = ""
-	if !c.hasRefs(ctx, m) {
-		return nil
-	}
-	out, err := c.git(ctx, m.dir, local, "rev-parse", "--verify", "HEAD^{commit}")
+	out, err := c.git(ctx, m.dir, local, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 	if err != nil {
-		return err
+		if !c.hasRefs(ctx, m) {
+			return nil
+		}
+		return fmt.Errorf("HEAD names no commit: %w", err)
 	}
 	m.head = strings.TrimSpace(out)
 	return nil

@@ -341,6 +341,34 @@ func TestSyncErrors(t *testing.T) {
 	}
 }
 
+// A failed fetch (the server, the network) is an error and leaves the
+// mirror as it was: no re-clone; the next Sync goes on from it.
+func TestFetchFailureKeepsMirror(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.fake.SetHorizon(base.Add(10 * 12 * time.Hour))
+	m := r.sync(t, "acme/widget")
+	keep := filepath.Join(m.Dir(), "keep")
+	if err := os.WriteFile(keep, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.fake.SetHorizon(base.Add(20 * 12 * time.Hour))
+	for _, f := range []string{"502@" + githubfake.GitUploadPackRoute, "reset@" + githubfake.GitRefsRoute} {
+		r.fake.SetFaults(githubfake.MustParseFaults(f))
+		_, err := r.cache.Sync(context.Background(), ghrepo.MustParse("acme/widget"), githubfake.CloneURL(r.url, "acme/widget"))
+		if err == nil || !strings.HasPrefix(err.Error(), "gitmirror: acme/widget: git fetch: ") {
+			t.Errorf("fetch under %s: %v", f, err)
+		}
+		t.Logf("under %s: %v", f, err)
+	}
+	r.fake.SetFaults(nil)
+	m = r.sync(t, "acme/widget")
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("a failed fetch led to a re-clone: %v", err)
+	}
+	sameAsWorld(t, r, logOf(t, m, time.Time{}), 0, 20)
+}
+
 // Concurrent Syncs of one repository take turns: one clones, the others
 // fetch, and all see the same head.
 func TestConcurrentSyncs(t *testing.T) {
