@@ -43,8 +43,9 @@ type failureKind int
 const (
 	permanent failureKind = iota // give up: the answer will not change (404, 422, ...)
 	transient                    // retry soon with backoff: 5xx, network, unreadable body
-	primary                      // wait for the announced reset; not an attempt
+	primary                      // wait for the announced reset if near; not an attempt
 	secondary                    // wait Retry-After (or a minute and more)
+	deferred                     // the budget is spent: give up now, the next run will do it
 )
 
 // failure is a classified error.
@@ -66,23 +67,33 @@ type retrier struct {
 	transient, secondary int
 }
 
-// next returns how long to wait before trying again, or false to give up.
-func (r *retrier) next(f failure, err error) (time.Duration, bool) {
+// next returns how long to wait before trying again, or false to give up
+// with the error to return.
+func (r *retrier) next(f failure, err error) (time.Duration, bool, error) {
 	switch f.kind {
 	case primary:
 		wait := max(time.Until(f.reset)+time.Second, time.Second)
+		if limit := ghclient.MaxWait(r.env.GH); wait > limit {
+			// Every credential is spent until a reset too far away to
+			// hold the run for: the rest of the run is left for the
+			// next one, as the client's pool does (ghclient.ErrBudgetReserved).
+			r.env.Log.Debug("GitHub rate limit exhausted; leaving the request for the next run",
+				"request", r.what, "reset", f.reset.UTC().Format(time.RFC3339))
+			return 0, false, fmt.Errorf("%w: exhausted until %s, not waiting %s: %w", ghclient.ErrBudgetReserved,
+				f.reset.UTC().Format(time.RFC3339), wait.Round(time.Second), err)
+		}
 		if !f.local {
 			r.env.Log.Warn("GitHub rate limit exhausted; pausing collection until it resets",
 				"request", r.what, "reset", f.reset.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second).String())
 		}
-		return wait, true
+		return wait, true, nil
 	case secondary:
 		if f.local {
-			return max(f.retryAfter, 10*time.Millisecond), true
+			return max(f.retryAfter, 10*time.Millisecond), true, nil
 		}
 		r.secondary++
 		if r.secondary > secondaryAttempts {
-			return 0, false
+			return 0, false, err
 		}
 		wait := f.retryAfter
 		if wait <= 0 {
@@ -90,18 +101,20 @@ func (r *retrier) next(f failure, err error) (time.Duration, bool) {
 			wait += rand.N(wait / 4) // still spread concurrent workers
 		}
 		r.env.Log.Warn("GitHub secondary rate limit; backing off", "request", r.what, "wait", wait.String())
-		return wait, true
+		return wait, true, nil
 	case transient:
 		r.transient++
 		if r.transient >= transientAttempts {
-			return 0, false
+			return 0, false, err
 		}
 		ceil := min(backoffBase<<(r.transient-1), backoffCap)
 		wait := rand.N(ceil)
 		r.env.Log.Debug("transient GitHub error; retrying", "request", r.what, "attempt", r.transient, "wait", wait.String(), "err", err)
-		return wait, true
+		return wait, true, nil
+	case deferred:
+		r.env.Log.Debug("GitHub rate limit budget reserved; leaving the request for the next run", "request", r.what, "err", err)
 	}
-	return 0, false
+	return 0, false, err
 }
 
 // wait sleeps d before the next try, unless that would pass ctx's
@@ -115,13 +128,17 @@ func (r *retrier) wait(ctx context.Context, d time.Duration, cause error) error 
 }
 
 // call runs one go-github request and handles what every request must:
-// a primary rate limit pauses until GitHub's announced reset (it is not an
-// error: the run continues afterwards), a secondary limit waits
-// Retry-After, and transient failures — 5xx, network errors, timeouts, a
-// body that is cut short or is not JSON — retry with jittered exponential
-// backoff. Nothing is stored from a failed try: go-github returns no value
-// when the body does not decode. A 304 is a success; the caller checks
-// ghclient.NotModified.
+// a primary rate limit pauses until GitHub's announced reset when that is
+// at most ghclient.MaxWait away (it is not an error: the run continues
+// afterwards), a secondary limit waits Retry-After, and transient
+// failures — 5xx, network errors, timeouts, a body that is cut short or
+// is not JSON — retry with jittered exponential backoff. A spent budget
+// (every credential at its reserve, or exhausted until a reset further
+// away) fails at once with an error wrapping ghclient.ErrBudgetReserved:
+// the caller leaves the repository for the next run rather than hold the
+// run for up to an hour. Nothing is stored from a failed try: go-github
+// returns no value when the body does not decode. A 304 is a success; the
+// caller checks ghclient.NotModified.
 func call[T any](ctx context.Context, env *Env, what string, f func(context.Context) (T, *github.Response, error)) (T, *github.Response, error) {
 	r := &retrier{env: env, what: what}
 	for {
@@ -132,9 +149,9 @@ func call[T any](ctx context.Context, env *Env, what string, f func(context.Cont
 		if ctx.Err() != nil {
 			return v, resp, ctx.Err()
 		}
-		d, retry := r.next(classifyREST(resp, err), err)
+		d, retry, gerr := r.next(classifyREST(resp, err), err)
 		if !retry {
-			return v, resp, err
+			return v, resp, gerr
 		}
 		if werr := r.wait(ctx, d, err); werr != nil {
 			return v, resp, werr
@@ -149,6 +166,10 @@ func classifyREST(resp *github.Response, err error) failure {
 	)
 	status := statusOf(resp)
 	switch {
+	case errors.Is(err, ghclient.ErrBudgetReserved):
+		return failure{kind: deferred}
+	case errors.Is(err, ghclient.ErrCredentialRejected):
+		return failure{kind: permanent}
 	case errors.As(err, &rle):
 		return failure{kind: primary, reset: rle.Rate.Reset.Time, local: synthesized(resp)}
 	case errors.As(err, &are):
@@ -212,8 +233,9 @@ func statusOf(resp *github.Response) int {
 }
 
 // callGraphQL is call() for GraphQL: an exhausted point budget pauses until
-// GitHub's reset (the run then goes on), secondary limits wait Retry-After,
-// 5xx, network errors and unreadable bodies retry with jittered backoff.
+// GitHub's reset when it is near (the run then goes on) and is left for the
+// next run otherwise, secondary limits wait Retry-After, 5xx, network
+// errors and unreadable bodies retry with jittered backoff.
 func callGraphQL(ctx context.Context, env *Env, what string, f func(context.Context) ([]ghclient.GraphQLError, error)) ([]ghclient.GraphQLError, error) {
 	r := &retrier{env: env, what: what}
 	for {
@@ -224,9 +246,9 @@ func callGraphQL(ctx context.Context, env *Env, what string, f func(context.Cont
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		d, retry := r.next(classifyGraphQL(err), err)
+		d, retry, gerr := r.next(classifyGraphQL(err), err)
 		if !retry {
-			return gerrs, err
+			return gerrs, gerr
 		}
 		if werr := r.wait(ctx, d, err); werr != nil {
 			return nil, werr
@@ -240,6 +262,10 @@ func classifyGraphQL(err error) failure {
 		se  *ghclient.GraphQLStatusError
 	)
 	switch {
+	case errors.Is(err, ghclient.ErrBudgetReserved):
+		return failure{kind: deferred}
+	case errors.Is(err, ghclient.ErrCredentialRejected):
+		return failure{kind: permanent}
 	case errors.As(err, &rle):
 		return failure{kind: primary, reset: rle.Reset}
 	case errors.As(err, &se) && (se.Status == http.StatusForbidden || se.Status == http.StatusTooManyRequests):

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,7 +19,8 @@ import (
 )
 
 // Observer receives one call per HTTP response from GitHub. Implementations
-// must be safe for concurrent use.
+// must be safe for concurrent use. An Observer that also implements
+// PoolObserver follows each credential; GraphQLObserver, GraphQL costs.
 type Observer interface {
 	// Request reports one served request: its templated route (never a raw
 	// URL, so label values stay bounded), the status code (0 for transport
@@ -32,21 +34,40 @@ type Observer interface {
 type Options struct {
 	// BaseURL of the REST API, e.g. "https://api.github.com/".
 	BaseURL string
-	// Token authenticates requests; empty means unauthenticated (60/hour).
+	// Token is shorthand for one Credential named "token", placed first.
 	Token string
+	// Credentials the requests are spread over (see Pool). With neither
+	// Token nor Credentials, requests are unauthenticated (60/hour).
+	Credentials []Credential
 	// Timeout bounds one HTTP request; 0 means 30s.
 	Timeout time.Duration
 	// Observer, if not nil, sees every response.
 	Observer Observer
 	// UserAgent identifies fundwatch to GitHub (GitHub requires one).
 	UserAgent string
-	// MaxInFlight bounds concurrent requests on this token; 0 means 8.
-	// GitHub's secondary limits punish one token used by many workers at
-	// once, whatever the number of collectors running.
+	// MaxInFlight bounds concurrent requests per credential; 0 means 4.
+	// GitHub's secondary limits punish one credential used by many
+	// workers at once, whatever the number of collectors running.
 	MaxInFlight int
+	// Pacing shapes how the quota is spent; nil means DefaultPacing.
+	Pacing *Pacing
+	// Now and Sleep are the pool's clock; nil means the real one. Tests
+	// pass a fake clock shared with githubfake, so waiting for the pacer
+	// or a reset takes no time.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Transport sends the requests; nil means http.DefaultTransport.
+	Transport http.RoundTripper
 }
 
-// New returns a go-github client talking to opts.BaseURL.
+// DefaultMaxInFlight is the in-flight bound per credential.
+const DefaultMaxInFlight = 4
+
+// apiVersion is the REST API version fundwatch is written against.
+const apiVersion = "2022-11-28"
+
+// New returns a go-github client talking to opts.BaseURL, its requests
+// spread over opts' credentials by a Pool (see PoolOf).
 func New(opts Options) (*github.Client, error) {
 	base, err := url.Parse(opts.BaseURL)
 	if err != nil {
@@ -58,22 +79,19 @@ func New(opts Options) (*github.Client, error) {
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 	}
-	inFlight := opts.MaxInFlight
-	if inFlight <= 0 {
-		inFlight = 8
+	pool, err := newPool(opts, base.String())
+	if err != nil {
+		return nil, err
 	}
 	timeout := opts.Timeout
 	if timeout == 0 {
 		timeout = 30 * time.Second
 	}
 	hc := &http.Client{
-		Timeout: timeout,
-		Transport: &transport{
-			base:  http.DefaultTransport,
-			token: opts.Token,
-			obs:   opts.Observer,
-			slots: make(chan struct{}, inFlight),
-		},
+		// No http.Client.Timeout: it would also bound the time a request
+		// waits for a credential (the pacer, a secondary limit). The
+		// transport bounds each request once it is sent instead.
+		Transport: &transport{pool: pool, obs: opts.Observer, timeout: timeout},
 		// A redirect must never carry the token to another host; GitHub's
 		// own redirects (renamed repositories) stay on the API host.
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
@@ -92,6 +110,74 @@ func New(opts Options) (*github.Client, error) {
 		c.UserAgent = opts.UserAgent
 	}
 	return c, nil
+}
+
+func newPool(opts Options, base string) (*Pool, error) {
+	p := &Pool{
+		base:        base,
+		userAgent:   opts.UserAgent,
+		obs:         opts.Observer,
+		pacing:      DefaultPacing,
+		maxInFlight: opts.MaxInFlight,
+		now:         opts.Now,
+		sleep:       opts.Sleep,
+		wake:        make(chan struct{}),
+	}
+	p.pobs, _ = opts.Observer.(PoolObserver)
+	if opts.Pacing != nil {
+		p.pacing = *opts.Pacing
+	}
+	if p.maxInFlight <= 0 {
+		p.maxInFlight = DefaultMaxInFlight
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	rt := opts.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	creds := opts.Credentials
+	if opts.Token != "" {
+		creds = append([]Credential{{Name: "token", Token: opts.Token}}, creds...)
+	}
+	if len(creds) == 0 {
+		creds = []Credential{{Name: "anonymous"}}
+	}
+	seen := map[string]bool{}
+	for _, c := range creds {
+		if c.Name == "" || seen[c.Name] {
+			return nil, fmt.Errorf("credential names must be unique and not empty, got %q twice or empty", c.Name)
+		}
+		seen[c.Name] = true
+		cr, err := newCred(c, rt, base, opts.Observer)
+		if err != nil {
+			return nil, err
+		}
+		p.budgets = append(p.budgets, &budget{name: c.Name, creds: []*cred{cr}, quotas: map[string]*quota{}})
+	}
+	return p, nil
+}
+
+// PoolOf returns the Pool of a client built by New, or nil.
+func PoolOf(gh *github.Client) *Pool {
+	if gh == nil {
+		return nil
+	}
+	if t, ok := gh.Client().Transport.(*transport); ok {
+		return t.pool
+	}
+	return nil
+}
+
+// MaxWait is the longest gh's pool waits for a reset before refusing a
+// request with ErrBudgetReserved; callers waiting out a primary limit
+// themselves should not wait longer either.
+func MaxWait(gh *github.Client) time.Duration {
+	if p := PoolOf(gh); p != nil {
+		return p.pacing.MaxWait
+	}
+	return DefaultPacing.MaxWait
 }
 
 // ErrRedirectRefused is wrapped by the error of a request whose redirect
@@ -124,47 +210,124 @@ func ETagOf(resp *github.Response) string {
 }
 
 type transport struct {
-	base  http.RoundTripper
-	token string
-	obs   Observer
-	slots chan struct{}
+	pool    *Pool
+	obs     Observer
+	timeout time.Duration // of one request, from sending to the end of its body
 }
 
+// RoundTrip sends req on a credential of the pool. When that credential
+// answers with a rate limit (primary or secondary) or is refused, and
+// another credential can take the request without waiting for a reset,
+// the request goes there instead and the caller never sees the refusal;
+// otherwise the refusal is returned as GitHub sent it, for the caller to
+// wait or give up.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// RoundTrippers must not modify the caller's request.
 	req = req.Clone(req.Context())
-	if t.token != "" {
-		req.Header.Set("Authorization", "Bearer "+t.token)
-	}
-	req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
+	req.Header.Del("Authorization")
+	req.Header.Set("X-GitHub-Api-Version", apiVersion)
 	if etag, ok := req.Context().Value(etagKey{}).(string); ok && req.Method == http.MethodGet {
+		// GitHub's validators do not depend on the credential: whichever
+		// one sends it, an unchanged answer is a free 304.
 		req.Header.Set("If-None-Match", etag)
 	}
-	select {
-	case t.slots <- struct{}{}:
-	case <-req.Context().Done():
-		return nil, req.Context().Err()
-	}
-	start := time.Now()
-	resp, err := t.base.RoundTrip(req)
-	<-t.slots
-	if t.obs == nil {
-		return resp, err
-	}
+	ctx := req.Context()
+	resource := resourceOf(req.URL.Path)
 	route := Route(req.URL.Path)
-	if err != nil {
-		t.obs.Request(route, 0, time.Since(start))
-		return nil, scrub(err, t.token)
-	}
-	t.obs.Request(route, resp.StatusCode, time.Since(start))
-	if lim, rem, reset, ok := rateHeaders(resp.Header); ok {
-		res := resp.Header.Get("X-Ratelimit-Resource")
-		if res == "" {
-			res = "core"
+	served, _ := ctx.Value(servedKey{}).(*servedBy)
+	rewindable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	attempts := t.pool.size()
+	var (
+		last    *http.Response
+		lastErr error
+		retry   bool
+	)
+	for attempt := 0; ; attempt++ {
+		b, c, err := t.pool.acquire(ctx, resource, retry)
+		if err != nil {
+			if errors.Is(err, errNoAlternative) {
+				if last != nil {
+					t.pool.present(last.Header, resource, true)
+					return last, nil
+				}
+				return nil, lastErr
+			}
+			if last != nil {
+				last.Body.Close()
+			}
+			if errors.Is(err, ErrBudgetReserved) {
+				t.pool.deferred(resource)
+			}
+			return nil, err
 		}
-		t.obs.RateLimit(res, lim, rem, reset)
+		if last != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(last.Body, 64<<10))
+			last.Body.Close()
+			last = nil
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, t.timeout)
+		send := req.WithContext(sendCtx)
+		if attempt > 0 {
+			send = req.Clone(sendCtx)
+			if req.GetBody != nil {
+				if send.Body, err = req.GetBody(); err != nil {
+					cancel()
+					t.pool.settle(b, c, resource, nil, answered, 0)
+					return nil, err
+				}
+			}
+		}
+		start := time.Now()
+		resp, err := c.send(send)
+		took := time.Since(start)
+		if err != nil {
+			cancel()
+		} else {
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		}
+		v, ra := answered, time.Duration(0)
+		switch {
+		case err == nil:
+			v, ra = judge(resp)
+		case errors.Is(err, ErrCredentialRejected):
+			v = refused
+		}
+		t.pool.settle(b, c, resource, resp, v, ra)
+		if served != nil {
+			served.set(b)
+		}
+		if err != nil {
+			if t.obs != nil {
+				t.obs.Request(route, 0, took)
+			}
+			err = scrub(err, c.token)
+			if v != refused || !rewindable || attempt+1 >= attempts {
+				return nil, err
+			}
+			lastErr, retry = err, true
+			continue
+		}
+		if t.obs != nil {
+			t.obs.Request(route, resp.StatusCode, took)
+		}
+		if v == answered || !rewindable || attempt+1 >= attempts {
+			t.pool.present(resp.Header, resource, v != answered)
+			return resp, nil
+		}
+		last, lastErr, retry = resp, nil, true
 	}
-	return resp, nil
+}
+
+// cancelOnClose ends a request's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // scrub keeps the token out of transport errors, which net/http may build
@@ -232,6 +395,12 @@ func Route(path string) string {
 		}
 		out = append(out, rest...)
 		return "/" + strings.Join(out, "/")
+	case "app":
+		// /app/installations/{installation_id}/access_tokens: an App's
+		// installation tokens (ghinstallation).
+		if len(parts) >= 3 && parts[1] == "installations" {
+			parts[2] = "{installation_id}"
+		}
 	case "users", "orgs":
 		if len(parts) == 1 {
 			return "/" + parts[0]

@@ -27,6 +27,9 @@ func TestRoute(t *testing.T) {
 		{"/users/octocat/orgs", "/users/{username}/orgs"},
 		{"/orgs/github/repos", "/orgs/{org}/repos"},
 		{"/rate_limit", "/rate_limit"},
+		{"/app/installations/42/access_tokens", "/app/installations/{installation_id}/access_tokens"},
+		{"/api/v3/app/installations/42/access_tokens", "/app/installations/{installation_id}/access_tokens"},
+		{"/user", "/user"},
 		{"/api/v3/repos/a/b", "/repos/{owner}/{repo}"},
 		{"/", "/"},
 	} {

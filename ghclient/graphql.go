@@ -50,6 +50,7 @@ type GraphQL struct {
 	url       string
 	userAgent string
 	obs       Observer
+	pool      *Pool
 }
 
 // NewGraphQL returns a GraphQL client sharing gh's transport and deriving
@@ -63,7 +64,7 @@ func NewGraphQL(gh *github.Client) (*GraphQL, error) {
 	hc := gh.Client()
 	g := &GraphQL{hc: hc, url: endpoint, userAgent: gh.UserAgent}
 	if t, ok := hc.Transport.(*transport); ok {
-		g.obs = t.obs
+		g.obs, g.pool = t.obs, t.pool
 	}
 	return g, nil
 }
@@ -128,11 +129,34 @@ func (e *GraphQLStatusError) Error() string {
 // alongside data (NOT_FOUND for one alias of a batch, say), for the caller
 // to judge. err covers what leaves no usable data: transport failures,
 // non-200 answers, an exhausted budget, and a response without data.
+//
+// GitHub answers a query its credential cannot pay for with 200 and a
+// RATE_LIMITED error: Do then marks that credential's GraphQL quota spent
+// and sends the query again, once per other credential of the pool.
 func (g *GraphQL) Do(ctx context.Context, query string, vars map[string]any, data any) ([]GraphQLError, error) {
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		return nil, fmt.Errorf("graphql: encoding request: %w", err)
 	}
+	tries := 1
+	if g.pool != nil {
+		tries = g.pool.size()
+	}
+	for try := 1; ; try++ {
+		served := &servedBy{}
+		gerrs, err := g.do(context.WithValue(ctx, servedKey{}, served), body, data)
+		var rle *GraphQLRateLimitError
+		if try < tries && errors.As(err, &rle) {
+			if b := served.get(); b != nil {
+				g.pool.exhaust(b, "graphql")
+				continue
+			}
+		}
+		return gerrs, err
+	}
+}
+
+func (g *GraphQL) do(ctx context.Context, body []byte, data any) ([]GraphQLError, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err

@@ -14,15 +14,21 @@ import (
 // caller identifies a rate-limit bucket. The Authorization value is only
 // kept as a hash: the fake must never be able to echo a token back.
 type caller struct {
-	key    string
-	authed bool
-	ip     string
+	key          string
+	authed       bool
+	ip           string
+	installation bool // an App installation: InstallationLimit
 }
 
 func callerOf(r *http.Request) caller {
 	ip := r.RemoteAddr
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		ip = host
+	}
+	if id, ok := identityOf(r); ok {
+		// The owner of the token (apps.go): an installation, or a user
+		// whose tokens share a bucket.
+		return caller{key: id.key, authed: true, ip: ip, installation: id.installation != 0}
 	}
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		// "token X", "Bearer X" and "Basic ..." all identify the caller by
@@ -57,6 +63,9 @@ type rateState struct {
 }
 
 func (l *limiter) limitFor(c caller) int {
+	if c.installation {
+		return l.opts.InstallationLimit
+	}
 	if c.authed {
 		return l.opts.Limit
 	}

@@ -65,6 +65,18 @@ type Options struct {
 	// RepoStates gives repository names a condition (deleted, blocked,
 	// empty, renamed), by "owner/name"; SetRepoState changes them.
 	RepoStates map[string]RepoState
+	// Apps are the GitHub Apps whose JWTs POST
+	// /app/installations/{installation_id}/access_tokens accepts, by App
+	// ID (apps.go). The fake's clock checks the JWTs' iat and exp.
+	Apps map[int64]App
+	// InstallationLimit is the primary limit per window of each App
+	// installation, whose tokens share one bucket; default 5000.
+	InstallationLimit int
+	// TokenUsers maps tokens to the login of the user owning them:
+	// tokens of one user share one rate-limit bucket, as GitHub counts
+	// them, and GET /user names that user. Every other token is a user
+	// of its own.
+	TokenUsers map[string]string
 	// GitDir is where the repository served over git (git.go) is built on
 	// the first git request; default a temporary directory that Close
 	// removes.
@@ -85,6 +97,9 @@ type Server struct {
 
 	mu   sync.RWMutex // guards snap; a snapshot itself is immutable
 	snap *snapshot
+
+	// apps knows App installations and who tokens belong to (apps.go).
+	apps *apps
 }
 
 // New indexes w once (sorting commits, comments, releases) and serves it as
@@ -105,16 +120,21 @@ func New(w *scenario.World, opts Options) *Server {
 	if opts.GraphQLLimit <= 0 {
 		opts.GraphQLLimit = 5000
 	}
+	if opts.InstallationLimit <= 0 {
+		opts.InstallationLimit = 5000
+	}
 	gqlOpts := opts
 	// Anonymous GraphQL is refused with 401 before any charge, so the
 	// anonymous limit only shows in /rate_limit, where GitHub reports the
 	// same figure.
 	gqlOpts.Limit, gqlOpts.UnauthenticatedLimit = opts.GraphQLLimit, opts.GraphQLLimit
+	gqlOpts.InstallationLimit = opts.GraphQLLimit
 	s := &Server{
 		idx:     newWorldIndex(w),
 		limiter: newLimiter(opts),
 		gql:     newLimiter(gqlOpts),
 		faults:  newFaults(opts.Faults, opts.FaultSeed),
+		apps:    newApps(opts),
 	}
 	s.git.dir = opts.GitDir
 	for name, st := range opts.RepoStates {
@@ -154,6 +174,7 @@ type route struct {
 var routes = func() []route {
 	rs := []route{
 		{template: "/rate_limit"}, // handled specially: it reads the limiter
+		{template: authenticatedUserRoute, handle: handleAuthenticatedUser},
 		{template: "/repos/{owner}/{repo}", handle: handleRepo},
 		{template: "/repos/{owner}/{repo}/commits", handle: handleCommits},
 		{template: "/repos/{owner}/{repo}/contributors", handle: handleContributors},
@@ -281,6 +302,10 @@ type response struct {
 // ServeHTTP answers one request: route, render from the current snapshot,
 // apply If-None-Match, charge the caller's rate-limit bucket, count.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r, done := s.authenticate(w, r) // installation tokens, GET /user (apps.go)
+	if done {
+		return
+	}
 	path := r.URL.Path
 	prefix := ""
 	if strings.HasPrefix(path, enterprisePrefix+"/") {
