@@ -127,6 +127,12 @@ func TestGitClone(t *testing.T) {
 	if off := g.run(dir, "log", "-1", "--format=%ad", "--date=format:%z", "HEAD"); off != "+0200" {
 		t.Errorf("author offset = %s", off)
 	}
+	// The REST repository's clone_url is where git reads it.
+	var repo map[string]any
+	getJSON(t, srv.URL+"/repos/acme/widget", 200, &repo)
+	if repo["clone_url"] != CloneURL(srv.URL, "acme/widget") {
+		t.Errorf("clone_url = %v, want %s", repo["clone_url"], CloneURL(srv.URL, "acme/widget"))
+	}
 	// The REST newest commit is git's HEAD.
 	var page []map[string]any
 	getJSON(t, srv.URL+"/repos/acme/widget/commits?per_page=1", 200, &page)
@@ -147,7 +153,7 @@ func TestGitClone(t *testing.T) {
 	if n := s.Count(GitUploadPackRoute, 200); n < 2 {
 		t.Errorf("upload-pack counted %d times, want the clone and the lazy blob fetch", n)
 	}
-	// Anonymous REST has a limit of 5 here, of which 1 was spent above:
+	// Anonymous REST has a limit of 5 here, of which 2 were spent above:
 	// the git requests were not charged.
 	resp, _ := get(t, srv.URL+"/rate_limit")
 	if resp.StatusCode != 200 {
@@ -155,8 +161,8 @@ func TestGitClone(t *testing.T) {
 	}
 	var rl map[string]any
 	getJSON(t, srv.URL+"/rate_limit", 200, &rl)
-	if used := rl["resources"].(map[string]any)["core"].(map[string]any)["used"]; used != float64(1) {
-		t.Errorf("REST quota used %v after git requests, want 1", used)
+	if used := rl["resources"].(map[string]any)["core"].(map[string]any)["used"]; used != float64(2) {
+		t.Errorf("REST quota used %v after git requests, want 2", used)
 	}
 }
 

@@ -8,6 +8,13 @@
 // fetched one by one when read, see ReadFile). It is updated with `git
 // fetch` of the remote's HEAD and read with `git log` (history.ReadGitWith).
 //
+// A refresh reads only what is new by passing Log the newest committer
+// date it has seen less an overlap (as the REST collector's since= does)
+// rather than a range from the previous head (prev..HEAD): a range is
+// exact after a fast-forward, but a force push makes it read the whole
+// rewritten history anyway, and a date is a cursor the REST fallback
+// shares.
+//
 // Git runs isolated: no system or global configuration, no terminal
 // prompt or askpass program, only the http and https transports, and no
 // credentials at all: repositories are public, so a token never reaches
