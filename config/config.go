@@ -15,6 +15,11 @@
 //     file would be silently ignored). Setting neither is allowed (the demo
 //     and githubfake need no token) but produces a warning, since
 //     unauthenticated clients get 60 requests an hour.
+//   - More credentials spread the load: github.token_files (files of one
+//     token each) and github.app (a GitHub App installation, its private
+//     key in a file). The same token twice is an error. Tokens of one
+//     GitHub user share that user's limit; the client finds them (GET
+//     /user) and treats them as one budget, but they add nothing.
 //   - Relative paths (github.token_file, store.path, the files of watch
 //     items) are relative to the working directory, like the default
 //     store path "fundwatch.db".
@@ -75,6 +80,14 @@ type GitHub struct {
 	Token Secret
 	// TokenFile is the file the token was read from, as configured.
 	TokenFile string
+	// TokenFiles are further token files (github.token_files), as
+	// configured, and Tokens the tokens read from them, in order.
+	TokenFiles []string
+	Tokens     []Secret
+	// App is a GitHub App installation to authenticate as; nil for none.
+	App *App
+	// Pacing shapes how each credential's quota is spent.
+	Pacing Pacing
 	// Timeout bounds one HTTP request.
 	Timeout time.Duration
 }
@@ -204,7 +217,8 @@ var Tiers = []string{"critical", "high", "normal", "low"}
 // with an empty watch list.
 func Default() *Config {
 	c := &Config{
-		GitHub:     GitHub{APIURL: DefaultAPIURL, Timeout: DefaultTimeout},
+		GitHub: GitHub{APIURL: DefaultAPIURL, Timeout: DefaultTimeout,
+			Pacing: Pacing{MaxInFlight: DefaultMaxInFlight, PaceBelow: DefaultPaceBelow, Reserve: DefaultReserve, MaxWait: DefaultMaxWait}},
 		Store:      Store{Path: DefaultStorePath},
 		Web:        Web{ListenAddress: DefaultListenAddress, TelemetryPath: DefaultTelemetryPath},
 		Collectors: make(map[string]Collector, len(CollectorNames)),

@@ -90,7 +90,8 @@ watch:
   - {repo: Microsoft/TypeScript, tier: low, owner: "Équipe web"}
 `,
 			want: func(c *Config) {
-				c.GitHub = GitHub{APIURL: "https://ghe.example.com/api/v3/", Token: "ghp_fromfile123", TokenFile: tokenFile, Timeout: 90 * time.Second}
+				c.GitHub = GitHub{APIURL: "https://ghe.example.com/api/v3/", Token: "ghp_fromfile123", TokenFile: tokenFile, Timeout: 90 * time.Second,
+					Pacing: Default().GitHub.Pacing}
 				c.Store.Path = "/var/lib/fundwatch/fw.db"
 				c.Web = Web{ListenAddress: "127.0.0.1:9999", TelemetryPath: "/fw/metrics"}
 				c.Collectors["commits"] = Collector{Schedule: "@every 2h", Enabled: true}
@@ -264,7 +265,7 @@ func TestParseBad(t *testing.T) {
 
 		// github
 		{"github not a mapping", "github: yes\n", nil, `fundwatch.yaml:1: github: must be a mapping, got "yes"`},
-		{"github unknown key", "github:\n  timeout: 1s\n  tokenfile: /x\n", nil, "fundwatch.yaml:3: github.tokenfile: unknown key (known: api_url, token_file, timeout); did you mean token_file?"},
+		{"github unknown key", "github:\n  timeout: 1s\n  tokenfile: /x\n", nil, "fundwatch.yaml:3: github.tokenfile: unknown key (known: api_url, token_file, token_files, app, timeout, pacing); did you mean token_file?"},
 		{"github.token refused", "github:\n  token: ghp_inline\n", nil, "fundwatch.yaml:2: github.token: the token does not belong in the config file; set GITHUB_TOKEN or github.token_file"},
 		{"api_url scheme", "github:\n  api_url: ftp://example.com/\n", nil, `fundwatch.yaml:2: github.api_url: "ftp://example.com/" is not an http or https URL`},
 		{"api_url no scheme", "github:\n  api_url: api.github.com\n", nil, `fundwatch.yaml:2: github.api_url: "api.github.com" is not an http or https URL`},
@@ -549,7 +550,14 @@ func TestExampleParses(t *testing.T) {
 		t.Fatalf("example.yaml no longer sets token_file: %s", secretPath)
 	}
 	tokenFile := writeFile(t, "token", "ghp_example\n")
-	data = []byte(strings.Replace(string(data), secretPath, tokenFile, 1))
+	data = []byte(strings.Replace(string(data), secretPath+"\n", tokenFile+"\n", 1))
+	// And the other credentials too.
+	const ciPath, keyPath = "/run/secrets/github_token_ci", "/run/secrets/github_app.pem"
+	if !strings.Contains(string(data), ciPath) || !strings.Contains(string(data), keyPath) {
+		t.Fatalf("example.yaml no longer sets %s and %s", ciPath, keyPath)
+	}
+	data = []byte(strings.Replace(string(data), ciPath, writeFile(t, "token_ci", "ghp_example_ci\n"), 1))
+	data = []byte(strings.Replace(string(data), keyPath, writeFile(t, "app.pem", string(rsaKeyPEM(t, false))), 1))
 	for _, f := range []string{"affiliations.txt", "mailmap", "params.yaml", "grants.yaml", "go.mod", "package-lock.json", "sbom.cdx.json"} {
 		data = []byte(strings.Replace(string(data), "/etc/fundwatch/"+f, writeFile(t, f, "# empty\n"), 1))
 	}
@@ -560,7 +568,8 @@ func TestExampleParses(t *testing.T) {
 	if len(cfg.Warnings) != 0 {
 		t.Errorf("warnings: %q", cfg.Warnings)
 	}
-	if cfg.GitHub.Token.Reveal() != "ghp_example" || cfg.GitHub.APIURL != DefaultAPIURL || cfg.GitHub.Timeout != DefaultTimeout {
+	if cfg.GitHub.Token.Reveal() != "ghp_example" || cfg.GitHub.APIURL != DefaultAPIURL || cfg.GitHub.Timeout != DefaultTimeout ||
+		len(cfg.GitHub.Tokens) != 1 || cfg.GitHub.App == nil || cfg.GitHub.Pacing != Default().GitHub.Pacing {
 		t.Errorf("github = %+v", cfg.GitHub)
 	}
 	if len(cfg.Watch) != 7 || cfg.Watch[3].Account != "prometheus" || !cfg.Watch[4].ExcludeIndirect || cfg.Watch[6].Kind != KindSBOM ||
@@ -570,7 +579,7 @@ func TestExampleParses(t *testing.T) {
 	// The example documents every key and every collector, each set
 	// explicitly (uncommented), so that this test checks they parse.
 	text := string(data)
-	for _, keys := range [][]string{sectionKeys, analysisKeys, githubKeys, storeKeys, webKeys, collectorKeys, watchKeys, CollectorNames} {
+	for _, keys := range [][]string{sectionKeys, analysisKeys, githubKeys, appKeys, pacingKeys, storeKeys, webKeys, collectorKeys, watchKeys, CollectorNames} {
 		for _, k := range keys {
 			if !strings.Contains(text, "\n"+k+":") && !strings.Contains(text, " "+k+":") {
 				t.Errorf("example.yaml does not set %q", k)

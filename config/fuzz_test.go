@@ -35,6 +35,9 @@ func FuzzParse(f *testing.F) {
 		"\xff\xfe",
 		"watch:\n  - org: acme\n    forks: true\n  - repo: a/b\n    gomod: x\n",
 		"watch:\n  - org: '@x'\n    indirect: false\n  - sbom: /\n",
+		"github:\n  token_files: [/, '']\n  tokens: [x]\n  app: {app_id: '7', installation_id: 0x10, private_key_file: /}\n",
+		"github:\n  pacing: {max_in_flight: 4, pace_below: .5, reserve: 0, max_wait: 1m}\n  app: {private_key: x}\n",
+		"github:\n  pacing: {pace_below: 1e-9, reserve: .5, max_in_flight: 100}\n  token_files: {a: b}\n",
 	} {
 		f.Add(s)
 	}
@@ -56,6 +59,19 @@ func FuzzParse(f *testing.F) {
 		if cfg.Source != source || !strings.HasSuffix(cfg.GitHub.APIURL, "/") || cfg.GitHub.Timeout <= 0 ||
 			cfg.Store.Path == "" || !strings.HasPrefix(cfg.Web.TelemetryPath, "/") {
 			t.Fatalf("accepted an invalid config: %+v", cfg)
+		}
+		if pc := cfg.GitHub.Pacing; pc.MaxInFlight < 1 || pc.PaceBelow <= 0 || pc.PaceBelow > 1 || pc.Reserve < 0 || pc.Reserve > 0.5 || pc.MaxWait <= 0 {
+			t.Fatalf("accepted pacing %+v", pc)
+		}
+		names := map[string]bool{}
+		for _, c := range cfg.GitHub.Credentials() {
+			if names[c.Name] || (c.Token == "") == (c.App == nil) {
+				t.Fatalf("credentials %+v", cfg.GitHub.Credentials())
+			}
+			names[c.Name] = true
+		}
+		if len(cfg.GitHub.Credentials()) > 0 && len(cfg.Warnings) > 0 && strings.Contains(strings.Join(cfg.Warnings, "\n"), "no token") {
+			t.Fatalf("warns of no token with credentials")
 		}
 		if len(cfg.Collectors) != len(CollectorNames) {
 			t.Fatalf("collectors = %v", cfg.Collectors)

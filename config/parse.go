@@ -28,7 +28,7 @@ import (
 var (
 	sectionKeys   = []string{"github", "store", "web", "collectors", "watch", "analysis"}
 	analysisKeys  = []string{"affiliations", "mailmap", "params", "grants"}
-	githubKeys    = []string{"api_url", "token_file", "timeout"}
+	githubKeys    = []string{"api_url", "token_file", "token_files", "app", "timeout", "pacing"}
 	storeKeys     = []string{"path"}
 	webKeys       = []string{"listen_address", "telemetry_path"}
 	collectorKeys = []string{"schedule", "enabled"}
@@ -86,9 +86,11 @@ type parser struct {
 	errs  []*Error
 	warns []*Error
 
-	tokenFileNode *yaml.Node // github.token_file's value, for its line
-	watchNode     *yaml.Node // the watch list, for its line
-	seenToken     string     // the token read, even if rejected, for scrubbing
+	tokenFileNode *yaml.Node   // github.token_file's value, for its line
+	watchNode     *yaml.Node   // the watch list, for its line
+	seenTokens    []string     // the tokens read, even if rejected, for scrubbing
+	tokenFiles    []*yaml.Node // github.token_files' items, for their lines
+	appNode       *yaml.Node   // github.app, for its line
 }
 
 func (p *parser) errorf(n *yaml.Node, key, format string, args ...any) {
@@ -125,19 +127,22 @@ func (p *parser) joined() error {
 	return errors.Join(out...)
 }
 
-// scrub is the last line of defence for "the token never appears in a
-// message": no message is built from the token, but should one ever quote
+// scrub is the last line of defence for "a token never appears in a
+// message": no message is built from a token, but should one ever quote
 // it (a user pasting the token into a key, say), it is replaced here.
 func (p *parser) scrub(e *Error) *Error {
-	if len(p.seenToken) < 4 || !strings.Contains(e.Error(), p.seenToken) {
-		return e
+	for _, tok := range p.seenTokens {
+		if len(tok) < 4 || !strings.Contains(e.Error(), tok) {
+			continue
+		}
+		e = &Error{
+			File: strings.ReplaceAll(e.File, tok, redacted),
+			Line: e.Line,
+			Key:  strings.ReplaceAll(e.Key, tok, redacted),
+			Err:  errors.New(strings.ReplaceAll(e.Err.Error(), tok, redacted)),
+		}
 	}
-	return &Error{
-		File: strings.ReplaceAll(e.File, p.seenToken, redacted),
-		Line: e.Line,
-		Key:  strings.ReplaceAll(e.Key, p.seenToken, redacted),
-		Err:  errors.New(strings.ReplaceAll(e.Err.Error(), p.seenToken, redacted)),
-	}
+	return e
 }
 
 var yamlLineError = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
@@ -389,12 +394,20 @@ func (p *parser) github(n *yaml.Node) {
 					g.TokenFile, p.tokenFileNode = s, resolve(v)
 				}
 			}
+		case "token_files":
+			p.tokenFilesKey(v, kp)
+		case "app":
+			p.app(v, kp)
+		case "pacing":
+			p.pacing(v, kp)
 		case "timeout":
 			if d, ok := p.duration(v, kp); ok {
 				g.Timeout = d
 			}
 		case "token":
 			p.errorf(k, kp, "the token does not belong in the config file; set GITHUB_TOKEN or github.token_file")
+		case "tokens":
+			p.errorf(k, kp, "tokens do not belong in the config file; list files holding one token each in github.token_files")
 		default:
 			p.unknown(k, "github", "key", githubKeys)
 		}
@@ -430,57 +443,68 @@ func checkAPIURL(s string) (string, error) {
 	return s, nil
 }
 
-// token sets GitHub.Token from GITHUB_TOKEN or github.token_file.
+// token sets GitHub.Token from GITHUB_TOKEN or github.token_file, then
+// reads github.token_files.
 func (p *parser) token() {
 	g := &p.cfg.GitHub
 	fromEnv := strings.TrimSpace(p.env("GITHUB_TOKEN"))
 	switch {
 	case fromEnv != "" && g.TokenFile != "":
-		p.seenToken = fromEnv
+		p.seenTokens = append(p.seenTokens, fromEnv)
 		p.errorf(p.tokenFileNode, "github.token_file", "set either GITHUB_TOKEN or github.token_file, not both")
 	case fromEnv != "":
-		p.seenToken = fromEnv
+		p.seenTokens = append(p.seenTokens, fromEnv)
 		if err := checkToken(fromEnv); err != nil {
 			p.fail(nil, "GITHUB_TOKEN", err)
-			return
+		} else {
+			g.Token = Secret(fromEnv)
 		}
-		g.Token = Secret(fromEnv)
 	case g.TokenFile != "":
-		tok, err := p.readToken(g.TokenFile)
-		if err != nil {
+		if tok, err := p.readToken(g.TokenFile); err != nil {
 			p.fail(p.tokenFileNode, "github.token_file", err)
-			return
+		} else {
+			g.Token = Secret(tok)
 		}
-		g.Token = Secret(tok)
-	default:
+	}
+	p.moreTokens()
+	if fromEnv == "" && g.TokenFile == "" && len(g.TokenFiles) == 0 && p.appNode == nil {
 		p.warnf(nil, "github", "no token (set GITHUB_TOKEN or github.token_file); GitHub allows unauthenticated clients 60 requests an hour")
 	}
 }
 
-func (p *parser) readToken(name string) (string, error) {
+// readSecretFile reads a small regular file holding a secret.
+func readSecretFile(name, holds string) ([]byte, error) {
 	// O_NONBLOCK: opening a FIFO (or a device) must not hang startup; it
 	// is rejected below as not a regular file.
 	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", name)
+		return nil, fmt.Errorf("%s is not a regular file", name)
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if len(b) > maxTokenFile {
-		return "", fmt.Errorf("%s is larger than %d KiB; a token file holds only the token", name, maxTokenFile>>10)
+		return nil, fmt.Errorf("%s is larger than %d KiB; %s", name, maxTokenFile>>10, holds)
+	}
+	return b, nil
+}
+
+func (p *parser) readToken(name string) (string, error) {
+	b, err := readSecretFile(name, "a token file holds only the token")
+	if err != nil {
+		return "", err
 	}
 	tok := strings.TrimSpace(string(b))
-	p.seenToken = tok
+	p.seenTokens = append(p.seenTokens, tok)
 	if tok == "" {
 		return "", fmt.Errorf("%s is empty", name)
 	}

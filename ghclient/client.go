@@ -26,7 +26,9 @@ type Observer interface {
 	// URL, so label values stay bounded), the status code (0 for transport
 	// errors) and how long it took.
 	Request(route string, status int, d time.Duration)
-	// RateLimit reports the quota GitHub announced in the response headers.
+	// RateLimit reports the quota left for the resource: what GitHub
+	// announced in the response headers, summed over the credentials of
+	// the pool (their limits, what is left of them; the first reset).
 	RateLimit(resource string, limit, remaining int, reset time.Time)
 }
 

@@ -23,21 +23,22 @@ var ErrBudgetReserved = errors.New("GitHub rate limit budget reserved")
 // BudgetError is the error of a request the pool did not send.
 type BudgetError struct {
 	Resource string    // core, graphql, search
-	Reset    time.Time // when the first credential can be used again
+	Until    time.Time // when the first credential can be used again
 	Reason   string
 }
 
 func (e *BudgetError) Error() string {
-	return fmt.Sprintf("GitHub rate limit: %s (%s quota, first reset %s); request not sent, left for the next run",
-		e.Reason, e.Resource, e.Reset.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("GitHub rate limit: %s (%s quota, until %s); request not sent, left for the next run",
+		e.Reason, e.Resource, e.Until.UTC().Format(time.RFC3339))
 }
 
 // Is makes errors.Is(err, ErrBudgetReserved) true.
 func (e *BudgetError) Is(target error) bool { return target == ErrBudgetReserved }
 
 // PoolObserver is the part of an Observer that follows each credential of
-// a pool. Observers that implement it get per-credential rate limits
-// instead of RateLimit calls.
+// a pool. Observer.RateLimit reports the pool's totals (for one
+// credential, what GitHub announced to it); CredentialRateLimit each
+// credential's own.
 type PoolObserver interface {
 	// CredentialRateLimit reports the quota GitHub announced to one
 	// credential.
@@ -189,11 +190,12 @@ func (p *Pool) acquire(ctx context.Context, resource string, retry bool) (*budge
 		}
 		earliest := sc.earliest
 		if sc.spent {
-			if sc.firstReset.Sub(now) > p.pacing.MaxWait {
+			if sc.firstReady.Sub(now) > p.pacing.MaxWait {
 				p.mu.Unlock()
-				return nil, nil, &BudgetError{Resource: resource, Reset: sc.firstReset, Reason: "every credential is at its reserve"}
+				return nil, nil, &BudgetError{Resource: resource, Until: sc.firstReady,
+					Reason: fmt.Sprintf("every credential is spent (at its reserve, or paced more than %s apart)", p.pacing.MaxWait)}
 			}
-			earliest = sc.firstReset
+			earliest = sc.firstReady
 		}
 		wake := p.wake
 		p.mu.Unlock()
@@ -202,7 +204,7 @@ func (p *Pool) acquire(ctx context.Context, resource string, retry bool) (*budge
 			d = earliest.Sub(now)
 		}
 		if dl, ok := ctx.Deadline(); ok && d > 0 && time.Until(dl) < d {
-			return nil, nil, &BudgetError{Resource: resource, Reset: earliest,
+			return nil, nil, &BudgetError{Resource: resource, Until: earliest,
 				Reason: fmt.Sprintf("waiting %s for a credential would pass the deadline", d.Round(time.Millisecond))}
 		}
 		if err := p.wait(ctx, d, wake); err != nil {
@@ -218,7 +220,7 @@ type scan struct {
 	slotWait   bool      // one is ready but for a free slot or answers due
 	resting    bool      // one was passed over for its rest
 	spent      bool      // every budget is spent...
-	firstReset time.Time // ...until then
+	firstReady time.Time // ...until then
 }
 
 // scan looks at every budget for a request on resource; p.mu is held.
@@ -230,8 +232,8 @@ func (p *Pool) scan(resource string, now time.Time, withResting bool) scan {
 		q := b.quota(resource, now)
 		spent, ready, pending := p.standing(q, now)
 		if spent {
-			if sc.firstReset.IsZero() || ready.Before(sc.firstReset) {
-				sc.firstReset = ready
+			if sc.firstReady.IsZero() || ready.Before(sc.firstReady) {
+				sc.firstReady = ready
 			}
 			continue
 		}
@@ -476,14 +478,32 @@ func (p *Pool) note(b *budget, inferred string, resp *http.Response) {
 		return
 	}
 	q.seen, q.limit, q.remaining, q.used, q.reset = true, lim, rem, used, reset
-	for _, c := range b.creds {
-		switch {
-		case p.pobs != nil:
+	if p.pobs != nil {
+		for _, c := range b.creds {
 			p.pobs.CredentialRateLimit(c.name, res, lim, rem, reset)
-		case p.obs != nil:
-			p.obs.RateLimit(res, lim, rem, reset)
 		}
 	}
+	if p.obs != nil {
+		lim, rem, reset := p.totals(res)
+		p.obs.RateLimit(res, lim, rem, reset)
+	}
+}
+
+// totals is the pool's quota for resource, as far as answers told: the
+// sums of the budgets' limits and what is left of them, and the first
+// reset; p.mu is held.
+func (p *Pool) totals(resource string) (limit, remaining int, reset time.Time) {
+	for _, b := range p.budgets {
+		q := b.quotas[resource] // as announced, even if the reset has passed
+		if q == nil || !q.seen {
+			continue
+		}
+		limit, remaining = limit+q.limit, remaining+max(q.remaining, 0)
+		if reset.IsZero() || q.reset.Before(reset) {
+			reset = q.reset
+		}
+	}
+	return limit, remaining, reset
 }
 
 // readyAgain is when some credential can take a request on resource

@@ -191,11 +191,23 @@ var (
 	ghGraphQLPoints = Family{Name: "fundwatch_github_graphql_points_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
 		Help: "GraphQL rate-limit points spent, as each query's own rateLimit { cost } reports them."}
 	ghLimit = Family{Name: "fundwatch_github_rate_limit", Type: prometheus.GaugeValue, Subject: SubjectSelf,
-		Labels: []string{"resource"}, Help: "GitHub's rate limit per window for the resource (core, graphql, search), from the latest response."}
+		Labels: []string{"resource"}, Help: "GitHub's rate limit per window for the resource (core, graphql, search), from the latest responses, summed over the credentials (tokens of one user counted once)."}
 	ghRemaining = Family{Name: "fundwatch_github_rate_limit_remaining", Type: prometheus.GaugeValue, Subject: SubjectSelf,
-		Labels: []string{"resource"}, Help: "Requests (or points) left in the current rate-limit window, from the latest response."}
+		Labels: []string{"resource"}, Help: "Requests (or points) left in the current rate-limit windows, from the latest responses, summed over the credentials."}
 	ghReset = Family{Name: "fundwatch_github_rate_limit_reset_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
-		Labels: []string{"resource"}, Help: "When the current rate-limit window resets."}
+		Labels: []string{"resource"}, Help: "When the first credential's current rate-limit window resets."}
+	ghCredLimit = Family{Name: "fundwatch_github_credential_rate_limit", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"resource", "credential"}, Help: "GitHub's rate limit per window for the credential, from its latest response. credential is its configured name (token, token_files[i], installation-ID), never derived from the secret."}
+	ghCredRemaining = Family{Name: "fundwatch_github_credential_rate_limit_remaining", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"resource", "credential"}, Help: "Requests (or points) left to the credential in its current rate-limit window, from its latest response."}
+	ghCredReset = Family{Name: "fundwatch_github_credential_rate_limit_reset_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"resource", "credential"}, Help: "When the credential's current rate-limit window resets."}
+	ghPacing = Family{Name: "fundwatch_github_pacing_interval_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Labels: []string{"resource", "credential"}, Help: "Spacing the pacer imposes between the credential's requests to make what is left above the reserve last until the reset; 0 while more than github.pacing.pace_below of the limit is left."}
+	ghSecondary = Family{Name: "fundwatch_github_secondary_limits_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Labels: []string{"credential"}, Help: "Secondary rate limits GitHub answered the credential with; it rests for Retry-After while the other credentials go on."}
+	ghDeferred = Family{Name: "fundwatch_github_requests_deferred_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Labels: []string{"resource"}, Help: "Requests not sent because every credential was spent (at its reserve, or paced further apart than github.pacing.max_wait, with the reset further away): their repositories are left for the next run."}
 	buildInfo = Family{Name: "fundwatch_build_info", Type: prometheus.GaugeValue, Subject: SubjectBuild,
 		Labels: []string{"version", "revision", "branch", "goversion", "goos", "goarch", "tags"},
 		Help:   "A metric with a constant '1' value labeled by version, revision, branch, goversion from which fundwatch was built, and the goos and goarch for the build."}
@@ -215,7 +227,7 @@ func Catalogue() []Family {
 		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos, watchUnmapped, watchUnmappedInfo,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
 		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
-		buildInfo,
+		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, buildInfo,
 	}
 	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectPeople: 2, SubjectHealth: 3, SubjectRisk: 4, SubjectMoney: 5, SubjectData: 6, SubjectSelf: 7, SubjectBuild: 8}
 	sort.SliceStable(all, func(i, j int) bool { return order[all[i].Subject] < order[all[j].Subject] })

@@ -55,7 +55,8 @@ func NewSnapshot() *Snapshot { return &Snapshot{} }
 var snapshotFamilies = func() []Family {
 	live := map[string]bool{buildInfo.Name: true}
 	for _, f := range []Family{runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal, runDuration, lastSuccess,
-		running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset} {
+		running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
+		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred} {
 		live[f.Name] = true
 	}
 	var out []Family

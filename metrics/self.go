@@ -10,13 +10,16 @@ import (
 // collectors' RunObserver and the GitHub client's Observer, so collection
 // code reports to it without depending on Prometheus.
 type Self struct {
-	runs, runErrors, skipped, failures *prometheus.CounterVec
-	duration                           *prometheus.HistogramVec
-	lastSuccess, running               *prometheus.GaugeVec
-	requests                           *prometheus.CounterVec
-	requestDuration                    *prometheus.HistogramVec
-	graphqlPoints                      prometheus.Counter
-	limit, remaining, reset            *prometheus.GaugeVec
+	runs, runErrors, skipped, failures  *prometheus.CounterVec
+	duration                            *prometheus.HistogramVec
+	lastSuccess, running                *prometheus.GaugeVec
+	requests                            *prometheus.CounterVec
+	requestDuration                     *prometheus.HistogramVec
+	graphqlPoints                       prometheus.Counter
+	limit, remaining, reset             *prometheus.GaugeVec
+	credLimit, credRemaining, credReset *prometheus.GaugeVec
+	pacing                              *prometheus.GaugeVec
+	secondary, deferred                 *prometheus.CounterVec
 }
 
 func counterVec(f Family) *prometheus.CounterVec {
@@ -46,6 +49,12 @@ func NewSelf(collectorNames []string) *Self {
 		limit:         gaugeVec(ghLimit),
 		remaining:     gaugeVec(ghRemaining),
 		reset:         gaugeVec(ghReset),
+		credLimit:     gaugeVec(ghCredLimit),
+		credRemaining: gaugeVec(ghCredRemaining),
+		credReset:     gaugeVec(ghCredReset),
+		pacing:        gaugeVec(ghPacing),
+		secondary:     counterVec(ghSecondary),
+		deferred:      counterVec(ghDeferred),
 	}
 	for _, n := range collectorNames {
 		s.runs.WithLabelValues(n)
@@ -59,7 +68,8 @@ func NewSelf(collectorNames []string) *Self {
 
 func (s *Self) register(reg prometheus.Registerer) {
 	reg.MustRegister(s.runs, s.runErrors, s.skipped, s.failures, s.duration, s.lastSuccess, s.running,
-		s.requests, s.requestDuration, s.graphqlPoints, s.limit, s.remaining, s.reset)
+		s.requests, s.requestDuration, s.graphqlPoints, s.limit, s.remaining, s.reset,
+		s.credLimit, s.credRemaining, s.credReset, s.pacing, s.secondary, s.deferred)
 }
 
 // RunStarted implements collectors.RunObserver.
@@ -90,9 +100,29 @@ func (s *Self) Request(route string, status int, d time.Duration) {
 // GraphQLCost implements ghclient.GraphQLObserver.
 func (s *Self) GraphQLCost(points int) { s.graphqlPoints.Add(float64(points)) }
 
-// RateLimit implements ghclient.Observer.
+// RateLimit implements ghclient.Observer: the quota of all credentials.
 func (s *Self) RateLimit(resource string, limit, remaining int, reset time.Time) {
 	s.limit.WithLabelValues(resource).Set(float64(limit))
 	s.remaining.WithLabelValues(resource).Set(float64(remaining))
 	s.reset.WithLabelValues(resource).Set(float64(reset.Unix()))
 }
+
+// CredentialRateLimit implements ghclient.PoolObserver.
+func (s *Self) CredentialRateLimit(credential, resource string, limit, remaining int, reset time.Time) {
+	s.credLimit.WithLabelValues(resource, credential).Set(float64(limit))
+	s.credRemaining.WithLabelValues(resource, credential).Set(float64(remaining))
+	s.credReset.WithLabelValues(resource, credential).Set(float64(reset.Unix()))
+}
+
+// Pacing implements ghclient.PoolObserver.
+func (s *Self) Pacing(credential, resource string, interval time.Duration) {
+	s.pacing.WithLabelValues(resource, credential).Set(interval.Seconds())
+}
+
+// SecondaryLimit implements ghclient.PoolObserver.
+func (s *Self) SecondaryLimit(credential string, _ time.Duration) {
+	s.secondary.WithLabelValues(credential).Inc()
+}
+
+// Deferred implements ghclient.PoolObserver.
+func (s *Self) Deferred(resource string) { s.deferred.WithLabelValues(resource).Inc() }

@@ -19,7 +19,6 @@ import (
 	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/collectors"
 	"github.com/fundwatch/fundwatch/config"
-	"github.com/fundwatch/fundwatch/ghclient"
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/metrics"
 	"github.com/fundwatch/fundwatch/scheduler"
@@ -73,17 +72,12 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 	a.snap = metrics.NewSnapshot()
 	a.reg = metrics.NewRegistry(a.snap, a.self)
 	a.live = metrics.NewLiveRegistry(a.self)
-	gh, err := ghclient.New(ghclient.Options{
-		BaseURL:   cfg.GitHub.APIURL,
-		Token:     cfg.GitHub.Token.Reveal(),
-		Timeout:   cfg.GitHub.Timeout,
-		Observer:  a.self,
-		UserAgent: "fundwatch/" + version.Version,
-	})
+	gh, err := githubClient(cfg, a.self)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
+	identifyTokens(context.Background(), gh, log)
 	a.resolver = &watchlist.Resolver{GH: gh, Config: cfg.Source}
 	if err := a.resolveWatch(context.Background()); err != nil {
 		st.Close()

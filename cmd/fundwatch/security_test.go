@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -135,7 +136,9 @@ func TestTLSAndBasicAuth(t *testing.T) {
 // fails in several ways (an unknown repository, a malformed FUNDING.yml, a
 // rate limit that runs out) with debug logging, and greps everything
 // fundwatch produced — logs, summaries, metrics, the triage in every
-// format, the landing page and the store file — for the token.
+// format, the landing page and the store file — for the credentials: the
+// token of GITHUB_TOKEN, another of github.token_files, and the private
+// key and installation tokens of a GitHub App.
 func TestTokenNeverLeaks(t *testing.T) {
 	t.Parallel()
 	end := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
@@ -143,24 +146,38 @@ func TestTokenNeverLeaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A budget that runs out in the middle of the first collection.
-	fake := githubfake.New(world, githubfake.Options{Now: func() time.Time { return end }, Limit: 40, Window: time.Hour})
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	// A budget that runs out in the middle of the first collection, on
+	// every credential. The fake's clock is the wall clock: the App's
+	// JWTs are checked against it.
+	fake := githubfake.New(world, githubfake.Options{Limit: 40, InstallationLimit: 40, Window: time.Hour,
+		Apps: map[int64]githubfake.App{31: {PublicKey: &key.PublicKey, Installations: []int64{4159}}}})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	const token = "ghp_L3akCheckT0ken9f8e7d6c5b4a3928171605"
+	const token2 = "github_pat_11AAAAAAA0SecondT0kenLeakCheck777"
 	dir := t.TempDir()
 	db := filepath.Join(dir, "fw.db")
 	cfg := filepath.Join(dir, "fw.yaml")
+	tokenFile, keyFile := filepath.Join(dir, "token2"), filepath.Join(dir, "app.pem")
+	os.WriteFile(tokenFile, []byte(token2+"\n"), 0o600)
+	os.WriteFile(keyFile, keyPEM, 0o600)
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`github:
   api_url: %s/
   timeout: 2s
+  token_files: [%s]
+  app: {app_id: 31, installation_id: 4159, private_key_file: %s}
 store:
   path: %s
 watch:
   - repo: quill-md/quill       # malformed FUNDING.yml
   - repo: nobody/nothing       # 404
   - repo: fastjson/fastjson
-`, srv.URL, db)), 0o644)
+`, srv.URL, tokenFile, keyFile, db)), 0o644)
 	env := append(os.Environ(), "GITHUB_TOKEN="+token)
 	var outputs []string
 
@@ -228,7 +245,12 @@ watch:
 	if !strings.Contains(all, "nobody/nothing") || !strings.Contains(strings.ToLower(all), "rate limit") {
 		t.Errorf("the run did not exercise the failures it should have (404, rate limit):\n%.3000s", colOut.String())
 	}
-	for _, part := range []string{token, token[4:20], "Bearer " + token[:8]} {
+	if fake.Count(githubfake.AccessTokensRoute, http.StatusCreated) == 0 || !strings.Contains(all, "installation-4159") {
+		t.Errorf("the App installation was not used (%d tokens issued)", fake.Count(githubfake.AccessTokensRoute, http.StatusCreated))
+	}
+	keyLines := strings.Split(string(keyPEM), "\n")
+	for _, part := range []string{token, token[4:20], "Bearer " + token[:8], token2, token2[11:30],
+		keyLines[1], keyLines[5][:32], "ghs_", "eyJ"} { // installation tokens; JWTs
 		if strings.Contains(all, part) {
 			i := strings.Index(all, part)
 			t.Errorf("the token (or part of it) appears in fundwatch's output: ...%s...", all[max(0, i-200):min(len(all), i+100)])

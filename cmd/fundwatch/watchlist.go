@@ -13,9 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/alecthomas/kingpin/v2"
-	"github.com/prometheus/common/version"
 
-	"github.com/fundwatch/fundwatch/ghclient"
 	"github.com/fundwatch/fundwatch/watchlist"
 )
 
@@ -49,12 +47,7 @@ func (c *watchlistCmd) runErr(log *slog.Logger, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	gh, err := ghclient.New(ghclient.Options{
-		BaseURL:   cfg.GitHub.APIURL,
-		Token:     cfg.GitHub.Token.Reveal(),
-		Timeout:   cfg.GitHub.Timeout,
-		UserAgent: "fundwatch/" + version.Version,
-	})
+	gh, err := githubClient(cfg, nil)
 	if err != nil {
 		return err
 	}
