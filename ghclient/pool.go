@@ -356,9 +356,16 @@ func judge(resp *http.Response) (verdict, time.Duration) {
 	if resp.StatusCode == http.StatusTooManyRequests || hasRA {
 		return secondary, ra
 	}
+	// Read the start of the body for the message, and put it back.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+	var rest io.Reader = resp.Body
+	if err != nil {
+		rest = errReader{err}
+	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), rest), resp.Body}
 	msg := strings.ToLower(string(body))
 	if strings.Contains(msg, "secondary rate limit") || strings.Contains(msg, "abuse") {
 		return secondary, 0
@@ -369,12 +376,7 @@ func judge(resp *http.Response) (verdict, time.Duration) {
 // errReader replays a read error after the bytes read before it.
 type errReader struct{ err error }
 
-func (e errReader) Read([]byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	return 0, io.EOF
-}
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // retryAfterOf reads Retry-After: seconds, or an HTTP date.
 func retryAfterOf(h http.Header) (time.Duration, bool) {
