@@ -361,9 +361,8 @@ func TestSpentBudgetsEndARunPromptly(t *testing.T) {
 	if took := time.Since(start); took > 10*time.Second || longest > ghclient.MaxWait(gh) {
 		t.Errorf("the run took %s and waited up to %s: want it to end promptly", took, longest)
 	}
-	if res.Failed == 0 {
-		t.Fatalf("result %+v: the budget was not spent; the test proves nothing", res)
-	}
+	// Whatever the Runner makes of them, the repositories left over were
+	// left for want of budget, and nothing else failed.
 	var errs []error
 	if u, ok := res.Err.(interface{ Unwrap() []error }); ok {
 		errs = u.Unwrap()
@@ -375,6 +374,19 @@ func TestSpentBudgetsEndARunPromptly(t *testing.T) {
 		if !errors.Is(err, ghclient.ErrBudgetReserved) {
 			t.Errorf("failure %v, want ErrBudgetReserved", err)
 		}
+	}
+	sts, err := st.RepoStatuses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refreshed := 0
+	for _, s := range sts {
+		if s.Collector == "issues" && !s.LastSuccess.IsZero() {
+			refreshed++
+		}
+	}
+	if refreshed == 0 || refreshed == len(repos) {
+		t.Fatalf("%d of %d repositories refreshed: want the budget spent in the middle of the run", refreshed, len(repos))
 	}
 	if n := fake.Count("/repos/{owner}/{repo}/issues", http.StatusForbidden); n != 0 {
 		t.Errorf("GitHub refused %d requests: the pool should have stopped first", n)
