@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/fundwatch/fundwatch/ghclient"
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/gitmirror"
 	"github.com/fundwatch/fundwatch/store"
@@ -75,6 +76,11 @@ type Result struct {
 	// since this collector's last refresh: verified fresh (a success)
 	// without a request of their own.
 	Unchanged int
+	// Deferred counts the repositories (or accounts) left for the next
+	// run because the GitHub budget was spent (ghclient.ErrBudgetReserved):
+	// neither failed nor refreshed. Their last attempt and success stay
+	// as they were, so their data keeps being exported with its age.
+	Deferred int
 }
 
 // Collector refreshes one kind of fact for the watched repositories.
@@ -160,6 +166,15 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 					continue
 				}
 				err := p.fn(ctx, env, repo)
+				if errors.Is(err, ghclient.ErrBudgetReserved) {
+					// Not the repository's failure: every credential is
+					// spent. Nothing is recorded, so its status, data and
+					// age stay as they were; the next run picks it up.
+					mu.Lock()
+					res.Deferred++
+					mu.Unlock()
+					continue
+				}
 				err = noteRepoState(ctx, env, repo, err)
 				noteRefresh(ctx, env, repo, p.name, fp, err)
 				if err != nil {
@@ -192,6 +207,10 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 		errs = append(errs, ctx.Err())
 	}
 	res.Err = errors.Join(errs...)
+	if res.Deferred > 0 {
+		env.Log.Info("GitHub rate limit budget spent; repositories left for the next run",
+			"collector", p.name, "deferred", res.Deferred, "repos", len(repos))
+	}
 	if probe != nil {
 		env.Log.Debug("change probe spared unchanged repositories", "collector", p.name,
 			"unchanged", res.Unchanged, "repos", len(repos))

@@ -99,7 +99,7 @@ func (r *Runner) Run(ctx context.Context, c Collector, repos []ghrepo.Name) (res
 		level = r.Env.Log.Warn
 	}
 	level("collector run finished", "collector", name, "duration", took.Round(time.Millisecond).String(),
-		"attempted", res.Repos, "failed", res.Failed)
+		"attempted", res.Repos, "failed", res.Failed, "deferred", res.Deferred)
 	if r.AfterRun != nil {
 		r.AfterRun(ctx, name)
 	}

@@ -119,6 +119,10 @@ func (sp sponsors) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) R
 		}
 		chunk := logins[start:min(start+SponsorsBatch, len(logins))]
 		failed, err := collectSponsorsBatch(ctx, env, gql, chunk)
+		if errors.Is(err, ghclient.ErrBudgetReserved) {
+			res.Deferred += failed
+			continue
+		}
 		if err != nil {
 			env.Log.Warn("sponsors batch failed", "logins", len(chunk), "failed", failed, "err", err)
 			res.Failed += failed

@@ -238,26 +238,28 @@ func TestSponsorsCollectsTruthWithinBudget(t *testing.T) {
 	}
 }
 
-// An exhausted point budget pauses the run until GitHub's reset; the run
-// then finishes without an error.
-func TestSponsorsPausesOnExhaustedBudget(t *testing.T) {
+// An exhausted point budget does not hold the run until GitHub's reset an
+// hour away: the accounts it could not pay for are left for the next run
+// (deferred, not failed), the others are stored, and nothing waits.
+func TestSponsorsDefersOnExhaustedBudget(t *testing.T) {
 	t.Parallel()
 	w := sponsorsWorld()
 	clock := &slidingClock{}
 	h := newSponsorsHarness(t, w, githubfake.Options{GraphQLLimit: 2, Window: time.Hour, Now: clock.now}, clock.advance)
 	res := h.collect(t)
-	if res.Err != nil || res.Failed != 0 {
-		t.Fatalf("result %+v", res)
+	paid := 2 * collectors.SponsorsBatch
+	if res.Err != nil || res.Failed != 0 || res.Deferred != sponsorLogins-paid {
+		t.Fatalf("result %+v, want %d deferred", res, sponsorLogins-paid)
 	}
-	if got, want := h.stored(t), truth(w, allLogins(w)); !reflect.DeepEqual(got, want) {
+	if got, want := h.stored(t), truth(w, allLogins(w)[:paid]); !reflect.DeepEqual(got, want) {
 		t.Errorf("stored %d rows, want %d", len(got), len(want))
 	}
-	// 3 queries charged, one refused in between (HTTP 200, RATE_LIMITED).
-	if n, p := h.fake.Count(githubfake.GraphQLRoute, http.StatusOK), h.fake.GraphQLPoints(); n != 4 || p != 3 {
-		t.Errorf("%d queries, %d points; want 4 and 3", n, p)
+	// 2 queries charged; the client did not send the third.
+	if n, p := h.fake.Count(githubfake.GraphQLRoute, http.StatusOK), h.fake.GraphQLPoints(); n != 2 || p != 2 {
+		t.Errorf("%d queries, %d points; want 2 and 2", n, p)
 	}
-	if h.slept < 59*time.Minute || h.slept > time.Hour+2*time.Second {
-		t.Errorf("paused %v; want until the window resets (about 1h)", h.slept)
+	if h.slept != 0 {
+		t.Errorf("paused %v; want no wait", h.slept)
 	}
 }
 

@@ -51,7 +51,14 @@ func (users) Collect(ctx context.Context, env *Env, _ []ghrepo.Name) Result {
 		go func() {
 			defer wg.Done()
 			for login := range next {
-				if err := collectUser(ctx, env, login); err != nil {
+				err := collectUser(ctx, env, login)
+				if errors.Is(err, ghclient.ErrBudgetReserved) {
+					mu.Lock()
+					res.Deferred++
+					mu.Unlock()
+					continue
+				}
+				if err != nil {
 					env.Log.Warn("user profile refresh failed", "login", login, "err", err)
 					mu.Lock()
 					res.Failed++
