@@ -215,8 +215,13 @@ func loadFacts(ctx context.Context, st *store.Store, repo string, r *Repo) (*Fac
 		_, ok, err := st.Cursor(ctx, repo, endpoint)
 		return ok, err
 	}
-	if r.CommitsCollected, err = collected("commits"); err != nil || !r.CommitsCollected {
+	if r.CommitsCollected, err = collected(store.CommitsCursor); err != nil {
 		return nil, err
+	}
+	if !r.CommitsCollected { // read over git rather than REST?
+		if r.CommitsCollected, err = collected(store.GitCursor); err != nil || !r.CommitsCollected {
+			return nil, err
+		}
 	}
 	f := &Facts{Repo: repo}
 	if ok {

@@ -37,7 +37,7 @@ func collectCommits(ctx context.Context, env *Env, name ghrepo.Name) error {
 // gitCursor names the cursor of the history read over git: Since is the
 // committer date from which the next read starts, ETag the mirror's HEAD
 // after the last read (an unchanged HEAD needs no read at all).
-const gitCursor = "git"
+const gitCursor = store.GitCursor
 
 func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 	at := apiName(ctx, env, name)
@@ -84,7 +84,7 @@ func collectCommitsREST(ctx context.Context, env *Env, name ghrepo.Name) error {
 	at := apiName(ctx, env, name)
 	l := list[*github.RepositoryCommit]{
 		repo:     name.String(),
-		endpoint: "commits",
+		endpoint: store.CommitsCursor,
 		overlap:  commitOverlap,
 		emptyOn:  http.StatusConflict, // "Git Repository is empty."
 		fetch: func(ctx context.Context, since time.Time, page int) ([]*github.RepositoryCommit, *github.Response, error) {

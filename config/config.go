@@ -45,12 +45,14 @@ package config
 
 import (
 	"errors"
-	"github.com/fundwatch/fundwatch/shard"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/shard"
 )
 
 // Config is a loaded, validated configuration.
@@ -58,6 +60,7 @@ type Config struct {
 	GitHub     GitHub
 	Store      Store
 	Web        Web
+	Collection Collection
 	Collectors map[string]Collector // by collector name; every name in CollectorNames
 	Watch      []WatchItem
 	Analysis   Analysis
@@ -90,6 +93,34 @@ type GitHub struct {
 	Pacing Pacing
 	// Timeout bounds one HTTP request.
 	Timeout time.Duration
+}
+
+// Collection says how the collectors spend GitHub's budget.
+type Collection struct {
+	// Git reads commit history from a bare, blob-less git mirror of each
+	// repository (no API quota, authors' time-zone offsets kept) when git
+	// is installed; REST otherwise.
+	Git bool
+	// GitCache is the directory of the mirrors; "" means next to the
+	// store (see GitCacheDir).
+	GitCache string
+	// Probe runs the batched GraphQL change probe before the repository
+	// collectors, so unchanged repositories cost no REST request.
+	Probe bool
+	// MaxSkip and MaxSkipQuiet bound how long a repository that looks
+	// unchanged goes without a detailed refresh: MaxSkip for active
+	// ones, up to MaxSkipQuiet for ones quiet for long.
+	MaxSkip, MaxSkipQuiet time.Duration
+}
+
+// GitCacheDir is where git mirrors live: Collection.GitCache, or beside
+// the store, named after it ("fundwatch.db" → "fundwatch-git").
+func (c *Config) GitCacheDir() string {
+	if c.Collection.GitCache != "" {
+		return c.Collection.GitCache
+	}
+	p := c.Store.Path
+	return strings.TrimSuffix(p, filepath.Ext(p)) + "-git"
 }
 
 // Store says where the SQLite database lives.
@@ -191,6 +222,11 @@ const (
 	DefaultStorePath     = "fundwatch.db"
 	DefaultListenAddress = ":9864"
 	DefaultTelemetryPath = "/metrics"
+	// DefaultMaxSkip and DefaultMaxSkipQuiet are collectors'
+	// DefaultMaxSkip and DefaultMaxSkipQuiet (config does not import
+	// collectors).
+	DefaultMaxSkip      = 24 * time.Hour
+	DefaultMaxSkipQuiet = 7 * 24 * time.Hour
 )
 
 // CollectorNames are the known collectors, in the order docs list them.
@@ -221,6 +257,7 @@ func Default() *Config {
 			Pacing: Pacing{MaxInFlight: DefaultMaxInFlight, PaceBelow: DefaultPaceBelow, Reserve: DefaultReserve, MaxWait: DefaultMaxWait}},
 		Store:      Store{Path: DefaultStorePath},
 		Web:        Web{ListenAddress: DefaultListenAddress, TelemetryPath: DefaultTelemetryPath},
+		Collection: Collection{Git: true, Probe: true, MaxSkip: DefaultMaxSkip, MaxSkipQuiet: DefaultMaxSkipQuiet},
 		Collectors: make(map[string]Collector, len(CollectorNames)),
 	}
 	for _, name := range CollectorNames {

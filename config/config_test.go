@@ -158,6 +158,15 @@ watch:
 			warnings: []string{noTokenWarning},
 		},
 		{
+			name: "collection",
+			yaml: "collection:\n  git: false\n  git_cache: /var/cache/fundwatch\n  probe: false\n  max_skip: 12h\n  max_skip_quiet: 72h\nwatch: [a/b]\n",
+			want: func(c *Config) {
+				c.Collection = Collection{Git: false, GitCache: "/var/cache/fundwatch", Probe: false, MaxSkip: 12 * time.Hour, MaxSkipQuiet: 72 * time.Hour}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 7}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
 			name: "descriptors and telemetry path /",
 			yaml: "web: {telemetry_path: /}\ncollectors:\n  repo: {schedule: '@hourly'}\n  users: {schedule: '@weekly'}\nwatch: [a/b]\n",
 			want: func(c *Config) {
@@ -254,10 +263,10 @@ func TestParseBad(t *testing.T) {
 		{"two documents", "github: {}\n---\nstore: {}\n", nil, "fundwatch.yaml:2: a second YAML document"},
 		{"syntax error", "github:\n  timeout: [\n", nil, "fundwatch.yaml:2: did not find expected node content"},
 		{"tab indentation", "github:\n\ttimeout: 3s\n", nil, "fundwatch.yaml:2: found character that cannot start any token"},
-		{"top level list", "- curl/curl\n", nil, "fundwatch.yaml:1: must be a mapping of sections (github, store, web, collectors, watch, analysis), got a list"},
-		{"top level scalar", "curl/curl\n", nil, `fundwatch.yaml:1: must be a mapping of sections (github, store, web, collectors, watch, analysis), got "curl/curl"`},
-		{"unknown section", "store: {}\ngihub: {}\n", nil, "fundwatch.yaml:2: gihub: unknown section (known: github, store, web, collectors, watch, analysis); did you mean github?"},
-		{"unknown section, no suggestion", "prometheus: {}\n", nil, "fundwatch.yaml:1: prometheus: unknown section (known: github, store, web, collectors, watch, analysis)"},
+		{"top level list", "- curl/curl\n", nil, "fundwatch.yaml:1: must be a mapping of sections (github, store, web, collection, collectors, watch, analysis), got a list"},
+		{"top level scalar", "curl/curl\n", nil, `fundwatch.yaml:1: must be a mapping of sections (github, store, web, collection, collectors, watch, analysis), got "curl/curl"`},
+		{"unknown section", "store: {}\ngihub: {}\n", nil, "fundwatch.yaml:2: gihub: unknown section (known: github, store, web, collection, collectors, watch, analysis); did you mean github?"},
+		{"unknown section, no suggestion", "prometheus: {}\n", nil, "fundwatch.yaml:1: prometheus: unknown section (known: github, store, web, collection, collectors, watch, analysis)"},
 		{"duplicate section", "store: {}\nweb: {}\nstore: {}\n", nil, "fundwatch.yaml:3: store: defined twice (first at line 1)"},
 		{"non-scalar key", "? [a]\n: b\n", nil, "fundwatch.yaml:1: keys must be plain names, got a list"},
 		{"merge key", "github:\n  <<: {timeout: 1s}\n", nil, `fundwatch.yaml:2: github."<<": merge keys (<<) are not supported`},
@@ -295,6 +304,11 @@ func TestParseBad(t *testing.T) {
 		{"store path empty", "store:\n  path: ''\n", nil, "fundwatch.yaml:2: store.path: must not be empty"},
 		{"store path list", "store:\n  path: [a]\n", nil, "fundwatch.yaml:2: store.path: must be a string, got a list"},
 		{"store unknown key", "store:\n  dir: /x\n", nil, "fundwatch.yaml:2: store.dir: unknown key (known: path)"},
+		{"collection git not a bool", "collection:\n  git: maybe\n", nil, "fundwatch.yaml:2: collection.git: must be true or false"},
+		{"collection empty cache", "collection:\n  git_cache: ''\n", nil, "fundwatch.yaml:2: collection.git_cache: must not be empty (leave it out for the default, next to the store)"},
+		{"collection bad duration", "collection:\n  max_skip: 1d\n", nil, `fundwatch.yaml:2: collection.max_skip: "1d" is not a duration (like 30s or 2m)`},
+		{"collection quiet shorter", "collection:\n  max_skip: 48h\n  max_skip_quiet: 24h\n", nil, "fundwatch.yaml:3: collection.max_skip_quiet: 24h0m0s is shorter than max_skip (48h0m0s): quiet repositories are refreshed at most as often as active ones"},
+		{"collection unknown key", "collection:\n  mirror: true\n", nil, "fundwatch.yaml:2: collection.mirror: unknown key (known: git, git_cache, probe, max_skip, max_skip_quiet)"},
 		{"analysis missing file", "analysis:\n  affiliations: /nonexistent/affiliations.txt\n", nil, "fundwatch.yaml:2: analysis.affiliations: open /nonexistent/affiliations.txt: no such file or directory"},
 		{"analysis directory", "analysis:\n  mailmap: /\n", nil, "fundwatch.yaml:2: analysis.mailmap: / is not a regular file"},
 		{"analysis empty", "analysis:\n  params: ''\n", nil, "fundwatch.yaml:2: analysis.params: must not be empty; leave the key out instead"},
@@ -579,7 +593,7 @@ func TestExampleParses(t *testing.T) {
 	// The example documents every key and every collector, each set
 	// explicitly (uncommented), so that this test checks they parse.
 	text := string(data)
-	for _, keys := range [][]string{sectionKeys, analysisKeys, githubKeys, appKeys, pacingKeys, storeKeys, webKeys, collectorKeys, watchKeys, CollectorNames} {
+	for _, keys := range [][]string{sectionKeys, analysisKeys, githubKeys, appKeys, pacingKeys, storeKeys, collectionKeys, webKeys, collectorKeys, watchKeys, CollectorNames} {
 		for _, k := range keys {
 			if !strings.Contains(text, "\n"+k+":") && !strings.Contains(text, " "+k+":") {
 				t.Errorf("example.yaml does not set %q", k)

@@ -26,13 +26,14 @@ import (
 
 // Keys each section accepts, in the order example.yaml documents them.
 var (
-	sectionKeys   = []string{"github", "store", "web", "collectors", "watch", "analysis"}
-	analysisKeys  = []string{"affiliations", "mailmap", "params", "grants"}
-	githubKeys    = []string{"api_url", "token_file", "token_files", "app", "timeout", "pacing"}
-	storeKeys     = []string{"path"}
-	webKeys       = []string{"listen_address", "telemetry_path"}
-	collectorKeys = []string{"schedule", "enabled"}
-	watchKeys     = []string{"repo", "org", "gomod", "npm", "sbom", "tier", "owner", "forks", "archived", "indirect"}
+	sectionKeys    = []string{"github", "store", "web", "collection", "collectors", "watch", "analysis"}
+	analysisKeys   = []string{"affiliations", "mailmap", "params", "grants"}
+	githubKeys     = []string{"api_url", "token_file", "token_files", "app", "timeout", "pacing"}
+	storeKeys      = []string{"path"}
+	collectionKeys = []string{"git", "git_cache", "probe", "max_skip", "max_skip_quiet"}
+	webKeys        = []string{"listen_address", "telemetry_path"}
+	collectorKeys  = []string{"schedule", "enabled"}
+	watchKeys      = []string{"repo", "org", "gomod", "npm", "sbom", "tier", "owner", "forks", "archived", "indirect"}
 )
 
 // reservedPaths are served by cmd/fundwatch beside the telemetry path;
@@ -361,6 +362,8 @@ func (p *parser) root(root *yaml.Node) {
 			p.store(v)
 		case "web":
 			p.web(v)
+		case "collection":
+			p.collection(v)
 		case "collectors":
 			p.collectors(v)
 		case "watch":
@@ -541,6 +544,46 @@ func (p *parser) store(n *yaml.Node) {
 			p.unknown(k, "store", "key", storeKeys)
 		}
 	})
+}
+
+func (p *parser) collection(n *yaml.Node) {
+	c := &p.cfg.Collection
+	var quietNode *yaml.Node
+	p.mapping(n, "collection", "a mapping", func(key string, k, v *yaml.Node) {
+		kp := join("collection", key)
+		switch key {
+		case "git":
+			if b, ok := p.boolean(v, kp); ok {
+				c.Git = b
+			}
+		case "git_cache":
+			if s, ok := p.str(v, kp); ok {
+				if s == "" {
+					p.errorf(v, kp, "must not be empty (leave it out for the default, next to the store)")
+				} else {
+					c.GitCache = s
+				}
+			}
+		case "probe":
+			if b, ok := p.boolean(v, kp); ok {
+				c.Probe = b
+			}
+		case "max_skip":
+			if d, ok := p.duration(v, kp); ok {
+				c.MaxSkip = d
+			}
+		case "max_skip_quiet":
+			if d, ok := p.duration(v, kp); ok {
+				c.MaxSkipQuiet, quietNode = d, v
+			}
+		default:
+			p.unknown(k, "collection", "key", collectionKeys)
+		}
+	})
+	if quietNode != nil && c.MaxSkipQuiet < c.MaxSkip {
+		p.errorf(quietNode, "collection.max_skip_quiet", "%s is shorter than max_skip (%s): quiet repositories are refreshed at most as often as active ones",
+			c.MaxSkipQuiet, c.MaxSkip)
+	}
 }
 
 func (p *parser) analysis(n *yaml.Node) {

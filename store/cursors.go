@@ -72,3 +72,12 @@ func (s *Store) ETag(ctx context.Context, url string) (string, bool, error) {
 	}
 	return etag, true, nil
 }
+
+// Cursors of the commit history: the REST list's, and the git mirror's
+// (Since a committer date, ETag the mirror's HEAD after the last read). A
+// history is complete once either exists: each is written only after its
+// source was read to the end.
+const (
+	CommitsCursor = "commits"
+	GitCursor     = "git"
+)

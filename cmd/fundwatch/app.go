@@ -20,6 +20,7 @@ import (
 	"github.com/fundwatch/fundwatch/collectors"
 	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/gitmirror"
 	"github.com/fundwatch/fundwatch/metrics"
 	"github.com/fundwatch/fundwatch/scheduler"
 	"github.com/fundwatch/fundwatch/store"
@@ -84,9 +85,16 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.env = &collectors.Env{GH: gh, Store: st, Log: log, Now: a.now, Concurrency: 4}
+	if err := a.useGit(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.runner = &collectors.Runner{
-		Env:      a.env,
-		Observer: a.self,
+		Env:          a.env,
+		Observer:     a.self,
+		NoProbe:      !cfg.Collection.Probe,
+		MaxSkip:      cfg.Collection.MaxSkip,
+		MaxSkipQuiet: cfg.Collection.MaxSkipQuiet,
 		AfterRun: func(ctx context.Context, _ string) {
 			if err := a.refresh(ctx); err != nil {
 				log.Error("computing snapshot", "err", err)
@@ -97,6 +105,27 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 }
 
 func (a *app) Close() error { return a.store.Close() }
+
+// useGit lets the commits collector read history from git mirrors when
+// the configuration asks for it and git is installed (new enough); else
+// history comes over REST, with a warning saying why.
+func (a *app) useGit() error {
+	if !a.cfg.Collection.Git {
+		return nil
+	}
+	if err := gitmirror.Available(); err != nil {
+		a.log.Warn("commit history comes over the REST API: git is not usable", "err", err)
+		return nil
+	}
+	urls, err := cloneURLs(a.cfg.GitHub.APIURL)
+	if err != nil {
+		return err
+	}
+	a.env.Git = &gitmirror.Cache{Dir: a.cfg.GitCacheDir(), Log: a.log}
+	a.env.CloneURL = urls
+	a.log.Info("commit history comes from git mirrors", "cache", a.cfg.GitCacheDir())
+	return nil
+}
 
 func (a *app) repos() []ghrepo.Name {
 	a.watchMu.Lock()

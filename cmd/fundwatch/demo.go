@@ -114,9 +114,13 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 	if err != nil {
 		return nil, fmt.Errorf("fake GitHub: %w", err)
 	}
-	fake := &http.Server{Handler: githubfake.New(d.world, githubfake.Options{}), ReadHeaderTimeout: 10 * time.Second}
+	// It serves the histories over git too (when git is installed): the
+	// demo's commits collector reads them from mirrors, as it would from
+	// github.com. Closing it removes the repository it built for that.
+	gf := githubfake.New(d.world, githubfake.Options{})
+	fake := &http.Server{Handler: gf, ReadHeaderTimeout: 10 * time.Second}
 	go fake.Serve(ln)
-	d.closers = append(d.closers, func() { fake.Close() })
+	d.closers = append(d.closers, func() { fake.Close(); gf.Close() })
 	d.apiURL = "http://" + ln.Addr().String() + "/"
 
 	d.store = storePath
