@@ -2,6 +2,8 @@ package collectors
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -26,7 +28,7 @@ const commitOverlap = 72 * time.Hour
 func collectCommits(ctx context.Context, env *Env, name ghrepo.Name) error {
 	if env.Git != nil && env.CloneURL != nil {
 		err := collectCommitsGit(ctx, env, name)
-		if err == nil || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil || errors.Is(err, errLogins) {
 			return err
 		}
 		env.Log.Warn("reading history over git failed; reading commits over REST this time", "repo", name.String(), "err", err)
@@ -62,9 +64,15 @@ func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 		cs[i].Repo = name.String()
 		newest = maxTime(newest, cs[i].CommitterTime)
 	}
-	resolveLogins(ctx, env, name, cs)
+	loginErr := resolveLogins(ctx, env, name, cs)
 	if err := env.Store.UpsertCommits(ctx, cs); err != nil {
 		return err
+	}
+	if loginErr != nil {
+		// The commits are stored; the cursor stays, so the next refresh
+		// reads them again and asks about their emails again. Not a git
+		// failure: REST would not do better.
+		return fmt.Errorf("%w: %w", errLogins, loginErr)
 	}
 	next := store.Cursor{Repo: name.String(), Endpoint: gitCursor, Since: cur.Since, ETag: head}
 	if s := newest.Add(-commitOverlap).Truncate(time.Second); !newest.IsZero() && s.After(cur.Since) {
@@ -72,6 +80,10 @@ func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 	}
 	return env.Store.SetCursor(ctx, next)
 }
+
+// errLogins marks a history read over git whose authors' accounts could
+// not all be looked up.
+var errLogins = errors.New("commit logins")
 
 func maxTime(a, b time.Time) time.Time {
 	if b.After(a) {

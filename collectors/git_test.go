@@ -160,3 +160,40 @@ func TestCommitsOverGitIncrementalAndFallback(t *testing.T) {
 		t.Error("no git fault struck: the test proves nothing")
 	}
 }
+
+// A login lookup that fails keeps the commits (read over git, not again
+// over REST) but not the cursor: the next refresh asks again, and every
+// commit ends with its author's login.
+func TestFailedLoginLookupIsRetried(t *testing.T) {
+	t.Parallel()
+	w := testWorld()
+	h := newHarness(t, w, githubfake.Options{})
+	withGit(t, h)
+	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.runner.NoProbe = true
+	commits, _ := collectors.Get("commits")
+	ctx := context.Background()
+	h.fake.SetFaults(githubfake.MustParseFaults("502@" + githubfake.GraphQLRoute))
+	res, _ := h.runner.Run(ctx, commits, h.repos)
+	if res.Failed != len(h.repos) {
+		t.Fatalf("with GraphQL down: %+v, want every repository failed", res)
+	}
+	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n != 0 {
+		t.Errorf("a failed login lookup fell back to %d REST commit pages", n)
+	}
+	cs, _ := h.store.Commits(ctx, "acme/widget", time.Time{}, time.Time{})
+	if len(cs) != len(w.Repos[0].Commits) {
+		t.Fatalf("%d commits kept after the failed lookup, want %d", len(cs), len(w.Repos[0].Commits))
+	}
+
+	h.fake.SetFaults(nil)
+	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	cs, _ = h.store.Commits(ctx, "acme/widget", time.Time{}, time.Time{})
+	for _, c := range cs {
+		if c.AuthorLogin == "" && !strings.Contains(c.AuthorEmail, "dependabot") {
+			t.Fatalf("commit %s by %s still has no login", c.SHA[:8], c.AuthorEmail)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -69,9 +70,10 @@ func noreplyLogin(email string) string {
 // over git, so without logins) from what is known of their emails: the
 // noreply form, the store's answers, and for emails of authors active in
 // the last year that nothing is known of, GitHub's answer. A failed lookup
-// leaves logins empty (the next refresh asks again); it is not an error of
-// the collection, whose commits are good either way.
-func resolveLogins(ctx context.Context, env *Env, repo ghrepo.Name, commits []store.Commit) {
+// leaves those logins empty and returns the error: the caller keeps the
+// commits but not its cursor, so the next refresh reads them again and
+// asks again.
+func resolveLogins(ctx context.Context, env *Env, repo ghrepo.Name, commits []store.Commit) error {
 	emails := map[string]bool{}
 	for _, c := range commits {
 		for _, e := range []string{c.AuthorEmail, c.CommitterEmail} {
@@ -86,8 +88,7 @@ func resolveLogins(ctx context.Context, env *Env, repo ghrepo.Name, commits []st
 	}
 	known, err := env.Store.EmailLogins(ctx, list)
 	if err != nil {
-		env.Log.Warn("reading known commit emails; logins left empty", "repo", repo.String(), "err", err)
-		known = map[string]store.EmailLogin{}
+		return err
 	}
 	// Ask about the newest recent commit of each email nothing (fresh) is
 	// known of.
@@ -109,8 +110,11 @@ func resolveLogins(ctx context.Context, env *Env, repo ghrepo.Name, commits []st
 			}
 		}
 	}
+	var lookupErr error
 	if len(ask) > 0 {
-		for e, r := range lookupLogins(ctx, env, repo, ask) {
+		var got map[string]store.EmailLogin
+		got, lookupErr = lookupLogins(ctx, env, repo, ask)
+		for e, r := range got {
 			known[e] = r
 		}
 	}
@@ -129,17 +133,19 @@ func resolveLogins(ctx context.Context, env *Env, repo ghrepo.Name, commits []st
 			c.CommitterLogin = login(c.CommitterEmail)
 		}
 	}
+	return lookupErr
 }
 
 // lookupLogins asks GitHub which accounts the emails of ask (email → a
 // commit made with it) are linked to, records the answers and returns
-// them by lower-case email. Emails it could not learn about are absent.
-func lookupLogins(ctx context.Context, env *Env, repo ghrepo.Name, ask map[string]string) map[string]store.EmailLogin {
+// them by lower-case email, with the errors of the batches that failed.
+// Emails it could not learn about are absent.
+func lookupLogins(ctx context.Context, env *Env, repo ghrepo.Name, ask map[string]string) (map[string]store.EmailLogin, error) {
 	gql, err := ghclient.NewGraphQL(env.GH)
 	if err != nil {
-		env.Log.Warn("login lookup unavailable", "repo", repo.String(), "err", err)
-		return nil
+		return nil, err
 	}
+	var errs []error
 	// One commit per email, in a stable order; a commit can answer for
 	// two emails (author and committer).
 	shas := make([]string, 0, len(ask))
@@ -174,8 +180,7 @@ func lookupLogins(ctx context.Context, env *Env, repo ghrepo.Name, ask map[strin
 			return gql.Do(ctx, LoginQuery(len(chunk)), vars, &data)
 		})
 		if err != nil {
-			env.Log.Warn("commit login lookup failed; those logins stay empty until the next refresh",
-				"repo", repo.String(), "commits", len(chunk), "err", err)
+			errs = append(errs, fmt.Errorf("looking up the accounts of %d commits' emails: %w", len(chunk), err))
 			continue
 		}
 		checked := time.Now().UTC()
@@ -204,8 +209,8 @@ func lookupLogins(ctx context.Context, env *Env, repo ghrepo.Name, ask map[strin
 			}
 		}
 		if err := env.Store.SetEmailLogins(context.WithoutCancel(ctx), rows); err != nil {
-			env.Log.Error("recording commit email logins", "repo", repo.String(), "err", err)
+			errs = append(errs, err)
 		}
 	}
-	return out
+	return out, errors.Join(errs...)
 }

@@ -94,7 +94,9 @@ func TestResolveLoginsAsksGitHubOncePerRecentEmail(t *testing.T) {
 	}
 
 	cs := asGit()
-	resolveLogins(context.Background(), env, name, cs)
+	if err := resolveLogins(context.Background(), env, name, cs); err != nil {
+		t.Fatal(err)
+	}
 	queries := fake.Count(githubfake.GraphQLRoute, 200)
 	if queries == 0 {
 		t.Fatal("no login lookups: the test proves nothing")
@@ -125,7 +127,9 @@ func TestResolveLoginsAsksGitHubOncePerRecentEmail(t *testing.T) {
 	// Asked once: the next refresh knows every recent email already.
 	fake.ResetCounts()
 	again := asGit()
-	resolveLogins(context.Background(), env, name, again)
+	if err := resolveLogins(context.Background(), env, name, again); err != nil {
+		t.Fatal(err)
+	}
 	if n := fake.Total(); n != 0 {
 		t.Errorf("second resolution made %d requests, want 0: %v", n, fake.Requests())
 	}

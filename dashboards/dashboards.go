@@ -123,7 +123,7 @@ type Query struct {
 // optional records why a query may return nothing, by its expression.
 // Keep it short: every other query returns data on the demo.
 var optional = map[string]string{
-	exprWorkingHours: "working hours need authors' UTC offsets (GraphQL data); the demo's REST data has none",
+	exprWorkingHours: "working hours need authors' UTC offsets, which only git history carries; empty where git is not installed (history then comes over REST)",
 }
 
 // Queries lists every panel query of every dashboard, in dashboard and

@@ -6,7 +6,7 @@ import (
 )
 
 // exprWorkingHours is absent on REST data (see optional).
-const exprWorkingHours = `fundwatch_repo_working_hours_ratio{repo="$repo"}`
+const exprWorkingHours = `fundwatch_repo_office_time_ratio{repo="$repo"}`
 
 // project: one repository in depth, chosen by the repo variable.
 func project() *dashboard.DashboardBuilder {
@@ -58,7 +58,7 @@ func project() *dashboard.DashboardBuilder {
 		rangeQ("A", `fundwatch_repo_paid_ratio{repo="$repo"}`, "{{window}}")).
 		Min(0).Max(1))
 	d.WithPanel(timeseriesPanel("Working-hours share",
-		"Independent estimate of paid work: share of human commits authored Monday to Friday, 09 to 17 in the author's own UTC offset. Needs commit time zones (GraphQL collection); empty when only REST data is available.",
+		"Independent estimate of paid work: share of human commits authored Monday to Friday, 09 to 17 in the author's own UTC offset. Needs commit time zones, which history read over git carries; empty when only REST data is available.",
 		"percentunit", 8, 8,
 		rangeQ("A", exprWorkingHours, "{{window}}")).
 		Min(0).Max(1).NoValue("no time zones in the data"))

@@ -82,7 +82,7 @@ var (
 		Labels: []string{"repo", "window", "class"}, Help: "Distinct people (or bots) committing in the window, by class."}
 	paidRatio = Family{Name: "fundwatch_repo_paid_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
 		Labels: []string{"repo", "window"}, Help: "Share of human commits in the window whose author's employer is known. Absent without human commits."}
-	workingHours = Family{Name: "fundwatch_repo_working_hours_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+	workingHours = Family{Name: "fundwatch_repo_office_time_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
 		Labels: []string{"repo", "window"}, Help: "Independent estimate: share of human commits authored Mon-Fri 09-17 in the author's own UTC offset. Absent when offsets are unknown (REST data)."}
 	employerShare = Family{Name: "fundwatch_repo_employer_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
 		Labels: []string{"repo", "window", "employer"}, Help: "Share of the window's human commits paid by each employer (top employers per repository, the rest as \"other\")."}

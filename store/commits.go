@@ -13,13 +13,22 @@ import (
 // the author's time-zone offset and no login, REST knows logins and reports
 // UTC. So a later write replaces every field it knows and keeps the stored
 // value of each field it leaves empty (names, emails, logins, message, times,
-// and the offset when AuthorTZKnown is false).
+// and the offset when AuthorTZKnown is false). A commit written without a
+// login gets the one its email is known to be linked to (email_logins);
+// SetEmailLogins fills in commits stored before the answer. Between the
+// two, a commit ends with its login whichever write comes first.
 const upsertCommit = `INSERT INTO commits (
 	repo_key, repo, sha, author_name, author_email, author_login, author_login_key,
 	author_time, author_tz_known, author_tz_offset,
 	committer_name, committer_email, committer_login, committer_login_key,
 	committer_time, parents, message, author_bot)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?1, ?2, ?3, ?4, ?5,
+	coalesce(nullif(?6, ''), (SELECT login FROM email_logins WHERE email_key = lower(?5)), ''),
+	coalesce(nullif(?7, ''), (SELECT lower(login) FROM email_logins WHERE email_key = lower(?5)), ''),
+	?8, ?9, ?10, ?11, ?12,
+	coalesce(nullif(?13, ''), (SELECT login FROM email_logins WHERE email_key = lower(?12)), ''),
+	coalesce(nullif(?14, ''), (SELECT lower(login) FROM email_logins WHERE email_key = lower(?12)), ''),
+	?15, ?16, ?17, ?18)
 ON CONFLICT (repo_key, sha) DO UPDATE SET
 	repo                = excluded.repo,
 	author_name         = iif(excluded.author_name <> '', excluded.author_name, commits.author_name),
@@ -47,22 +56,24 @@ func (s *Store) UpsertCommits(ctx context.Context, cs []Commit) error {
 		return nil
 	}
 	return s.write(ctx, "upsert commits", func(tx *sql.Tx) error {
-		return batch(ctx, tx, "commits", upsertCommit, cs, func(c Commit) ([]any, error) {
-			if c.Repo == "" || c.SHA == "" {
-				return nil, errors.New("empty repo or sha")
-			}
-			tz := 0
-			if c.AuthorTZKnown {
-				tz = c.AuthorTZOffset
-			}
-			return []any{
-				key(c.Repo), c.Repo, c.SHA, c.AuthorName, c.AuthorEmail, c.AuthorLogin, key(c.AuthorLogin),
-				unix(c.AuthorTime), c.AuthorTZKnown, tz,
-				c.CommitterName, c.CommitterEmail, c.CommitterLogin, key(c.CommitterLogin),
-				unix(c.CommitterTime), c.Parents, c.Message, c.AuthorBot,
-			}, nil
-		})
+		return batch(ctx, tx, "commits", upsertCommit, cs, commitArgs)
 	})
+}
+
+func commitArgs(c Commit) ([]any, error) {
+	if c.Repo == "" || c.SHA == "" {
+		return nil, errors.New("empty repo or sha")
+	}
+	tz := 0
+	if c.AuthorTZKnown {
+		tz = c.AuthorTZOffset
+	}
+	return []any{
+		key(c.Repo), c.Repo, c.SHA, c.AuthorName, c.AuthorEmail, c.AuthorLogin, key(c.AuthorLogin),
+		unix(c.AuthorTime), c.AuthorTZKnown, tz,
+		c.CommitterName, c.CommitterEmail, c.CommitterLogin, key(c.CommitterLogin),
+		unix(c.CommitterTime), c.Parents, c.Message, c.AuthorBot,
+	}, nil
 }
 
 // Commits returns the commits of repo whose author time is in [from, to),

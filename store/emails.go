@@ -16,7 +16,11 @@ type EmailLogin struct {
 	CheckedAt time.Time
 }
 
-// SetEmailLogins records answers about commit emails (case-insensitive).
+// SetEmailLogins records answers about commit emails (case-insensitive),
+// and gives every stored commit made with a linked email and still without
+// a login that login: an email names one account wherever it was used, so
+// the logins of a history do not depend on which repository happened to
+// ask about the email first.
 func (s *Store) SetEmailLogins(ctx context.Context, rows []EmailLogin) error {
 	if len(rows) == 0 {
 		return nil
@@ -31,6 +35,17 @@ func (s *Store) SetEmailLogins(ctx context.Context, rows []EmailLogin) error {
 				ON CONFLICT (email_key) DO UPDATE SET
 					email = excluded.email, login = excluded.login, checked_at = excluded.checked_at`,
 				key(r.Email), r.Email, r.Login, r.CheckedAt.Unix()); err != nil {
+				return err
+			}
+			if r.Login == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE commits SET author_login = ?, author_login_key = ?
+				WHERE lower(author_email) = ? AND author_login = ''`, r.Login, key(r.Login), key(r.Email)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE commits SET committer_login = ?, committer_login_key = ?
+				WHERE lower(committer_email) = ? AND committer_login = ''`, r.Login, key(r.Login), key(r.Email)); err != nil {
 				return err
 			}
 		}

@@ -11,5 +11,7 @@ CREATE TABLE email_logins (
 	checked_at INTEGER NOT NULL
 ) STRICT;
 
--- Commits REST stored already link emails to logins: looked up by email.
-CREATE INDEX commits_author_email ON commits (lower(author_email)) WHERE author_login <> '';
+-- Commits are looked up by email: those REST stored link emails to
+-- logins, and an answer fills in the logins of every commit with the email.
+CREATE INDEX commits_author_email ON commits (lower(author_email));
+CREATE INDEX commits_committer_email ON commits (lower(committer_email));
