@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -138,6 +140,7 @@ type perRepo struct {
 func (p perRepo) Name() string { return p.name }
 
 func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Result {
+	repos = stalestFirst(ctx, env, p.name, repos)
 	workers := env.Concurrency
 	if workers < 1 {
 		workers = 4
@@ -216,6 +219,31 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 			"unchanged", res.Unchanged, "repos", len(repos))
 	}
 	return res
+}
+
+// stalestFirst orders repos by when collector last refreshed each of them,
+// never first, then oldest: when the budget runs out mid-run, the
+// repositories deferred to the next run are the freshest ones, and a budget
+// that is always short does not starve the same tail of the watch list.
+// Ties keep the watch-list order. Should the statuses not be readable, the
+// order is left as it is.
+func stalestFirst(ctx context.Context, env *Env, collector string, repos []ghrepo.Name) []ghrepo.Name {
+	sts, err := env.Store.RepoStatuses(ctx)
+	if err != nil {
+		env.Log.Warn("reading repository statuses; collecting in watch-list order", "collector", collector, "err", err)
+		return repos
+	}
+	last := make(map[string]time.Time, len(repos))
+	for _, st := range sts {
+		if st.Collector == collector {
+			last[strings.ToLower(st.Repo)] = st.LastSuccess
+		}
+	}
+	out := slices.Clone(repos)
+	slices.SortStableFunc(out, func(a, b ghrepo.Name) int {
+		return last[strings.ToLower(a.String())].Compare(last[strings.ToLower(b.String())])
+	})
+	return out
 }
 
 // noteRepoState records what one attempt says about the repository
