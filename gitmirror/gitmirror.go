@@ -524,9 +524,10 @@ func configFor(a access) []string {
 	return cfg
 }
 
-// gitEnvDrop are variables that would point git at another repository.
-var gitEnvDrop = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",
-	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_INDEX_FILE", "GIT_CONFIG", "GIT_CONFIG_COUNT",
+// gitEnvDrop are variables, beyond those pointing git at another
+// repository (history.Environ drops them), that would give git
+// configuration, credentials helpers or tracing of ours it must not have.
+var gitEnvDrop = []string{"GIT_CONFIG", "GIT_CONFIG_COUNT",
 	"GIT_CONFIG_PARAMETERS", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_PROXY_COMMAND",
 	"GIT_TRACE", "GIT_TRACE_PACKET", "GIT_TRACE_CURL", "GIT_CURL_VERBOSE"}
 
@@ -544,17 +545,7 @@ func (c *Cache) command(ctx context.Context, dir string, a access, args ...strin
 	}
 	cmd := exec.CommandContext(ctx, "git", append(full, args...)...)
 	cmd.Dir = dir
-	var env []string
-next:
-	for _, kv := range os.Environ() {
-		for _, k := range gitEnvDrop {
-			if strings.HasPrefix(kv, k+"=") {
-				continue next
-			}
-		}
-		env = append(env, kv)
-	}
-	cmd.Env = append(env, gitEnv()...)
+	cmd.Env = append(history.Environ(gitEnvDrop...), gitEnv()...)
 	killGroup(cmd)
 	return cmd
 }

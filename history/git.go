@@ -38,6 +38,23 @@ var gitEnvDrop = []string{
 	"GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM",
 }
 
+// Environ is the process environment for running git: without the
+// variables that would make it read another repository (gitEnvDrop) and
+// without those named in drop.
+func Environ(drop ...string) []string {
+	var env []string
+next:
+	for _, kv := range os.Environ() {
+		for _, k := range slices.Concat(gitEnvDrop, drop) {
+			if strings.HasPrefix(kv, k+"=") {
+				continue next
+			}
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
 // ReadGit reads the history of HEAD in a local clone or bare repository
 // with `git log`, parsing its output as git writes it. It needs no
 // network and no API quota, and keeps author offsets.
@@ -217,16 +234,7 @@ func gitEnv(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var env []string
-next:
-	for _, kv := range os.Environ() {
-		for _, k := range gitEnvDrop {
-			if strings.HasPrefix(kv, k+"=") {
-				continue next
-			}
-		}
-		env = append(env, kv)
-	}
+	env := Environ()
 	if parent := filepath.Dir(abs); parent != abs {
 		env = append(env, "GIT_CEILING_DIRECTORIES="+parent)
 	}

@@ -68,48 +68,43 @@ func (s *Store) EmailLogins(ctx context.Context, emails []string) (map[string]Em
 			args[i] = key(e)
 		}
 		in := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
-		rows, err := s.db.QueryContext(ctx, `SELECT email_key, email, login, checked_at FROM email_logins WHERE email_key IN (`+in+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: email logins: %w", err)
-		}
-		for rows.Next() {
-			var (
-				k string
-				r EmailLogin
-			)
-			if err := rows.Scan(&k, &r.Email, &r.Login, utc{&r.CheckedAt}); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: email logins: %w", err)
+		// Answers recorded, then emails REST already linked in commits
+		// stored before: those count where no answer links the email.
+		for _, q := range []struct{ what, sql string }{
+			{"email logins", `SELECT email_key, email, login, checked_at FROM email_logins WHERE email_key IN (` + in + `)`},
+			{"email logins from commits", `SELECT lower(author_email), max(author_email), max(author_login), max(author_time)
+				FROM commits WHERE lower(author_email) IN (` + in + `) AND author_login <> '' GROUP BY lower(author_email)`},
+		} {
+			err := s.scanEmailLogins(ctx, q.sql, args, func(k string, r EmailLogin) {
+				if prev, ok := out[k]; !ok || prev.Login == "" && prev.CheckedAt.Before(r.CheckedAt) {
+					out[k] = r
+				}
+			})
+			if err != nil {
+				return nil, fmt.Errorf("store: %s: %w", q.what, err)
 			}
-			out[k] = r
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: email logins: %w", err)
-		}
-		// Emails REST already linked, in commits stored before.
-		rows, err = s.db.QueryContext(ctx, `SELECT lower(author_email), max(author_email), max(author_login), max(author_time)
-			FROM commits WHERE lower(author_email) IN (`+in+`) AND author_login <> '' GROUP BY lower(author_email)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: email logins from commits: %w", err)
-		}
-		for rows.Next() {
-			var (
-				k string
-				r EmailLogin
-			)
-			if err := rows.Scan(&k, &r.Email, &r.Login, utc{&r.CheckedAt}); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: email logins from commits: %w", err)
-			}
-			if prev, ok := out[k]; !ok || prev.Login == "" && prev.CheckedAt.Before(r.CheckedAt) {
-				out[k] = r
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: email logins from commits: %w", err)
 		}
 	}
 	return out, nil
+}
+
+// scanEmailLogins runs q, whose rows are (email key, email, login, time),
+// and hands each row to fn.
+func (s *Store) scanEmailLogins(ctx context.Context, q string, args []any, fn func(string, EmailLogin)) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k string
+			r EmailLogin
+		)
+		if err := rows.Scan(&k, &r.Email, &r.Login, utc{&r.CheckedAt}); err != nil {
+			return err
+		}
+		fn(k, r)
+	}
+	return rows.Err()
 }
