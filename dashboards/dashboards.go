@@ -118,13 +118,18 @@ type Query struct {
 	// nothing (e.g. a signal the demo's REST data cannot provide); tests
 	// that require data should skip such queries.
 	Optional string
+	// NeedsGit marks a query that has data only where history came over
+	// git (authors' UTC offsets): tests require its data where git is
+	// usable, and allow none elsewhere.
+	NeedsGit bool
 }
 
 // optional records why a query may return nothing, by its expression.
 // Keep it short: every other query returns data on the demo.
-var optional = map[string]string{
-	exprWorkingHours: "working hours need authors' UTC offsets, which only git history carries; empty where git is not installed (history then comes over REST)",
-}
+var optional = map[string]string{}
+
+// needsGit lists the queries whose data only history read over git has.
+var needsGit = map[string]bool{exprWorkingHours: true}
 
 // Queries lists every panel query of every dashboard, in dashboard and
 // layout order. It panics if the dashboards cannot be built, which the
@@ -145,7 +150,7 @@ func Queries() []Query {
 		}
 		for _, p := range flatten(d.Panels) {
 			for _, t := range p.Targets {
-				out = append(out, Query{Dashboard: d.UID, Panel: p.Title, RefID: t.RefID, Expr: t.Expr, Instant: t.Instant, Optional: optional[t.Expr]})
+				out = append(out, Query{Dashboard: d.UID, Panel: p.Title, RefID: t.RefID, Expr: t.Expr, Instant: t.Instant, Optional: optional[t.Expr], NeedsGit: needsGit[t.Expr]})
 			}
 		}
 	}

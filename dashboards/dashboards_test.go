@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -308,7 +310,7 @@ func TestQueryVariablesDefined(t *testing.T) {
 			}
 		}
 	}
-	for expr := range optional {
+	for _, expr := range slices.Concat(slices.Collect(maps.Keys(optional)), slices.Collect(maps.Keys(needsGit))) {
 		found := false
 		for _, q := range Queries() {
 			found = found || q.Expr == expr
