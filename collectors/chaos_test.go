@@ -25,6 +25,7 @@ import (
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/gitmirror"
 	"github.com/fundwatch/fundwatch/metrics"
 	"github.com/fundwatch/fundwatch/store"
 )
@@ -90,6 +91,14 @@ func newChaosRig(t *testing.T, w *scenario.World, repos []string, opts githubfak
 				return nil
 			}
 		}}
+	// History over git, as serve and collect read it where git is usable:
+	// the faults a git server or the network can produce strike the
+	// fetches too.
+	if gitmirror.Available() == nil {
+		t.Cleanup(func() { rig.fake.Close() })
+		env.Git = &gitmirror.Cache{Dir: t.TempDir()}
+		env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(srv.URL, n.String()) }
+	}
 	rig.runner = &collectors.Runner{Env: env}
 	return rig
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/gitmirror"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -22,16 +23,17 @@ const commitOverlap = 72 * time.Hour
 
 // collectCommits reads the history over git when the Env has a mirror
 // cache (no API quota at all, and the authors' time-zone offsets, which
-// REST drops), else over REST. A repository whose git read fails is read
-// over REST this time: a network hiccup on the git side must not leave
-// the history stale.
+// REST drops), else over REST. A git failure is a failed attempt, retried
+// over git next run, while the history already stored stays exported with
+// its age; it does not fall back to REST. Falling back would spend quota on
+// what the next fetch brings for free, and would make the history depend
+// on which source happened to read it: REST links every author's email to
+// an account, git only those of recent authors (see resolveLogins). Where
+// git is not usable at all, the Env has no cache and REST reads every
+// repository.
 func collectCommits(ctx context.Context, env *Env, name ghrepo.Name) error {
 	if env.Git != nil && env.CloneURL != nil {
-		err := collectCommitsGit(ctx, env, name)
-		if err == nil || ctx.Err() != nil || errors.Is(err, errLogins) {
-			return err
-		}
-		env.Log.Warn("reading history over git failed; reading commits over REST this time", "repo", name.String(), "err", err)
+		return collectCommitsGit(ctx, env, name)
 	}
 	return collectCommitsREST(ctx, env, name)
 }
@@ -43,9 +45,25 @@ const gitCursor = store.GitCursor
 
 func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 	at := apiName(ctx, env, name)
-	m, err := env.Git.Sync(ctx, at, env.CloneURL(at))
-	if err != nil {
-		return err
+	// A fetch that fails (a 5xx, a reset connection, a pack cut short) is
+	// tried again after a jittered backoff, as a REST request would be.
+	var m *gitmirror.Mirror
+	r := &retrier{env: env, what: "git fetch " + at.String()}
+	for {
+		var err error
+		if m, err = env.Git.Sync(ctx, at, env.CloneURL(at)); err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		d, retry, gerr := r.next(failure{kind: transient}, err)
+		if !retry {
+			return gerr
+		}
+		if werr := r.wait(ctx, d, err); werr != nil {
+			return werr
+		}
 	}
 	cur, _, err := env.Store.Cursor(ctx, name.String(), gitCursor)
 	if err != nil {
@@ -70,8 +88,7 @@ func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 	}
 	if loginErr != nil {
 		// The commits are stored; the cursor stays, so the next refresh
-		// reads them again and asks about their emails again. Not a git
-		// failure: REST would not do better.
+		// reads them again and asks about their emails again.
 		return fmt.Errorf("%w: %w", errLogins, loginErr)
 	}
 	next := store.Cursor{Repo: name.String(), Endpoint: gitCursor, Since: cur.Since, ETag: head}

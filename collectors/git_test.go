@@ -115,9 +115,11 @@ func TestCommitsOverGit(t *testing.T) {
 	}
 }
 
-// New commits arrive with a fetch; a repository whose git read fails is
-// read over REST that time, and nothing is lost.
-func TestCommitsOverGitIncrementalAndFallback(t *testing.T) {
+// New commits arrive with a fetch. A git failure is a failed attempt of
+// that repository alone, never read over REST instead (no quota spent on
+// what the next fetch brings), and its history stays; the next run reads
+// it over git.
+func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 	t.Parallel()
 	w := testWorld()
 	h := newHarness(t, w, githubfake.Options{})
@@ -133,18 +135,36 @@ func TestCommitsOverGitIncrementalAndFallback(t *testing.T) {
 		}
 		return len(cs)
 	}
+	restPages := func() int { return h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK) }
+
+	// bob/tool cannot be cloned: it fails, acme/widget does not.
 	h.fake.SetHorizon(end.AddDate(0, -2, 0))
-	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
-		t.Fatal(res.Err)
+	h.fake.SetFaults(githubfake.MustParseFaults("502@/bob/tool.git/*"))
+	res, _ := h.runner.Run(ctx, commits, h.repos)
+	if res.Failed != 1 || !strings.Contains(res.Err.Error(), "bob/tool") {
+		t.Fatalf("with bob/tool's git failing: %+v, want it (alone) failed", res)
+	}
+	if n := h.fake.Count(githubfake.GitUploadPackRoute, http.StatusBadGateway); n == 0 {
+		t.Fatal("no git fault struck: the test proves nothing")
 	}
 	before := stored("acme/widget")
-	if before == 0 || before == len(w.Repos[0].Commits) {
-		t.Fatalf("%d commits at the earlier horizon; the test needs some, not all", before)
+	if before == 0 || before == len(w.Repos[0].Commits) || stored("bob/tool") != 0 || restPages() != 0 {
+		t.Fatalf("acme/widget %d commits (want some, not all), bob/tool %d (want 0), %d REST pages (want 0)",
+			before, stored("bob/tool"), restPages())
 	}
 
+	// Later acme/widget's fetch fails: its history stays as it was.
 	h.fake.SetHorizon(end)
-	// bob/tool's git side fails; acme/widget's works.
-	h.fake.SetFaults(githubfake.MustParseFaults("502@/bob/tool.git/*"))
+	h.fake.SetFaults(githubfake.MustParseFaults("502@/acme/widget.git/*"))
+	res, _ = h.runner.Run(ctx, commits, h.repos)
+	if res.Failed != 1 || !strings.Contains(res.Err.Error(), "acme/widget") {
+		t.Fatalf("with acme/widget's git failing: %+v, want it (alone) failed", res)
+	}
+	if n := stored("acme/widget"); n != before || restPages() != 0 {
+		t.Errorf("acme/widget: %d commits after the failed fetch (want the %d stored before), %d REST pages (want 0)", n, before, restPages())
+	}
+
+	h.fake.SetFaults(nil)
 	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
 		t.Fatal(res.Err)
 	}
@@ -153,16 +173,9 @@ func TestCommitsOverGitIncrementalAndFallback(t *testing.T) {
 			t.Errorf("%s: %d commits stored, world has %d", r.FullName(), n, len(r.Commits))
 		}
 	}
-	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n == 0 {
-		t.Error("bob/tool's failed git read did not fall back to REST")
-	}
-	if n := h.fake.Count(githubfake.GitUploadPackRoute, http.StatusBadGateway) + h.fake.Count(githubfake.GitRefsRoute, http.StatusBadGateway); n == 0 {
-		t.Error("no git fault struck: the test proves nothing")
-	}
 }
 
-// A login lookup that fails keeps the commits (read over git, not again
-// over REST) but not the cursor: the next refresh asks again, and every
+// A login lookup that fails keeps the commits but not the cursor: the next refresh asks again, and every
 // commit ends with its author's login.
 func TestFailedLoginLookupIsRetried(t *testing.T) {
 	t.Parallel()

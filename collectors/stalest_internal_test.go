@@ -31,7 +31,7 @@ func TestStalestFirst(t *testing.T) {
 	record("a/old", "commits", t0, nil)
 	record("A/Failing", "commits", t0.Add(time.Hour), nil)
 	record("a/failing", "commits", t0.Add(5*time.Hour), errors.New("502")) // last success stays at +1h
-	record("a/other", "issues", t0, nil)                                  // another collector's: never for commits
+	record("a/other", "issues", t0, nil)                                   // another collector's: never for commits
 	var repos []ghrepo.Name
 	for _, n := range []string{"a/fresh", "a/old", "a/failing", "a/other", "a/never"} {
 		repos = append(repos, ghrepo.MustParse(n))
