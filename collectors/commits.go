@@ -2,7 +2,6 @@ package collectors
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -89,7 +88,7 @@ func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 	if loginErr != nil {
 		// The commits are stored; the cursor stays, so the next refresh
 		// reads them again and asks about their emails again.
-		return fmt.Errorf("%w: %w", errLogins, loginErr)
+		return fmt.Errorf("commit logins: %w", loginErr)
 	}
 	next := store.Cursor{Repo: name.String(), Endpoint: gitCursor, Since: cur.Since, ETag: head}
 	if s := newest.Add(-commitOverlap).Truncate(time.Second); !newest.IsZero() && s.After(cur.Since) {
@@ -97,10 +96,6 @@ func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 	}
 	return env.Store.SetCursor(ctx, next)
 }
-
-// errLogins marks a history read over git whose authors' accounts could
-// not all be looked up.
-var errLogins = errors.New("commit logins")
 
 func maxTime(a, b time.Time) time.Time {
 	if b.After(a) {
