@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 
 	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/ghclient"
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/store"
 )
 
 // perPage is GitHub's largest page: the fewest requests per account.
@@ -40,18 +42,18 @@ type brief struct {
 // Every page is requested with the ETag of its last answer, so an
 // unchanged account costs one 304 per page, which GitHub does not count
 // against the rate limit.
-func (r *Resolver) account(ctx context.Context, it config.WatchItem) ([]ghrepo.Name, error) {
+//
+// When GitHub cannot list the account now, the last complete listing kept
+// in r.Listings stands in for it, and warning says so.
+func (r *Resolver) account(ctx context.Context, it config.WatchItem) (repos []ghrepo.Name, warning string, err error) {
 	if r.GH == nil {
-		return nil, errors.New("listing an account's repositories needs the GitHub API, and none is configured")
+		return nil, "", errors.New("listing an account's repositories needs the GitHub API, and none is configured")
 	}
 	acct := strings.ToLower(it.Account)
 	r.mu.Lock()
 	kind := r.kinds[acct]
 	r.mu.Unlock()
-	var (
-		all []brief
-		err error
-	)
+	var all []brief
 	switch kind {
 	case "users":
 		all, err = r.listing(ctx, "users", it.Account)
@@ -67,9 +69,26 @@ func (r *Resolver) account(ctx context.Context, it config.WatchItem) ([]ghrepo.N
 	if err != nil {
 		var ge *github.ErrorResponse
 		if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == http.StatusNotFound {
-			return nil, fmt.Errorf("no GitHub organisation or user %q", it.Account)
+			return nil, "", fmt.Errorf("no GitHub organisation or user %q", it.Account)
 		}
-		return nil, fmt.Errorf("listing the repositories of %s: %w", it.Account, err)
+		err = fmt.Errorf("listing the repositories of %s: %w", it.Account, err)
+		// GitHub cannot list it now (unreachable, the budget spent):
+		// the last complete listing stands in, rather than dropping the
+		// account's repositories from the watch list.
+		last, ok := r.lastListing(ctx, it.Account)
+		if !ok {
+			return nil, "", err
+		}
+		warning = fmt.Sprintf("%v; using its last listing, of %s", err, last.ListedAt.Format(time.RFC3339))
+		all = nil
+		for _, lr := range last.Repos {
+			n, perr := ghrepo.Parse(lr.Name)
+			all = append(all, brief{name: n, fork: lr.Fork, archived: lr.Archived, invalid: perr != nil})
+		}
+		return filterListing(all, it), warning, nil
+	}
+	if werr := r.saveListing(ctx, it.Account, all); werr != nil {
+		warning = fmt.Sprintf("keeping the listing of %s for when GitHub cannot give it: %v", it.Account, werr)
 	}
 	r.mu.Lock()
 	if r.kinds == nil {
@@ -77,6 +96,11 @@ func (r *Resolver) account(ctx context.Context, it config.WatchItem) ([]ghrepo.N
 	}
 	r.kinds[acct] = kind
 	r.mu.Unlock()
+	return filterListing(all, it), warning, nil
+}
+
+// filterListing keeps the listed repositories the item asks for.
+func filterListing(all []brief, it config.WatchItem) []ghrepo.Name {
 	var out []ghrepo.Name
 	for _, b := range all {
 		switch {
@@ -87,7 +111,30 @@ func (r *Resolver) account(ctx context.Context, it config.WatchItem) ([]ghrepo.N
 		}
 		out = append(out, b.name)
 	}
-	return out, nil
+	return out
+}
+
+// saveListing keeps a complete listing of account in r.Listings.
+func (r *Resolver) saveListing(ctx context.Context, account string, all []brief) error {
+	if r.Listings == nil {
+		return nil
+	}
+	l := store.AccountListing{Account: account, ListedAt: time.Now().UTC(), Repos: []store.ListedRepo{}}
+	for _, b := range all {
+		if !b.invalid {
+			l.Repos = append(l.Repos, store.ListedRepo{Name: b.name.String(), Fork: b.fork, Archived: b.archived})
+		}
+	}
+	return r.Listings.SetAccountListing(ctx, l)
+}
+
+// lastListing is the last complete listing of account r.Listings keeps.
+func (r *Resolver) lastListing(ctx context.Context, account string) (store.AccountListing, bool) {
+	if r.Listings == nil {
+		return store.AccountListing{}, false
+	}
+	l, ok, err := r.Listings.AccountListingOf(ctx, account)
+	return l, ok && err == nil
 }
 
 // listing reads every page of /{kind}/{account}/repos, conditionally.

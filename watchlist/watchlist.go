@@ -41,6 +41,7 @@ import (
 
 	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/store"
 )
 
 // List is a resolved watch list.
@@ -51,6 +52,10 @@ type List struct {
 	// Unmapped are the dependencies that map to no GitHub repository, by
 	// item, then dependency.
 	Unmapped []Unmapped
+	// Warnings are problems that did not stop resolving, each naming its
+	// item: an account GitHub could not list now, resolved from its last
+	// listing; a listing that could not be kept.
+	Warnings []string
 }
 
 // Entry is one watched repository.
@@ -111,10 +116,20 @@ type Resolver struct {
 	GH *github.Client
 	// Config names the config file in errors ("fundwatch.yaml").
 	Config string
+	// Listings, if set, keeps each account's last complete listing, which
+	// stands in when GitHub cannot list the account (unreachable, the
+	// budget spent), across restarts.
+	Listings ListingStore
 
 	mu    sync.Mutex
 	pages map[string]page // by account listing URL and page number
 	kinds map[string]string
+}
+
+// ListingStore keeps account listings; *store.Store is one.
+type ListingStore interface {
+	SetAccountListing(ctx context.Context, l store.AccountListing) error
+	AccountListingOf(ctx context.Context, account string) (store.AccountListing, bool, error)
 }
 
 // dep is one dependency a file lists and where it may live.
@@ -140,9 +155,12 @@ func (r *Resolver) Resolve(ctx context.Context, items []config.WatchItem) (*List
 			b.add(it.Repo, o)
 			continue
 		case config.KindOrg:
-			repos, err := r.account(ctx, it)
+			repos, warning, err := r.account(ctx, it)
 			if err != nil {
 				return nil, r.itemError(it, kind, err)
+			}
+			if warning != "" {
+				b.list.Warnings = append(b.list.Warnings, r.itemError(it, kind, errors.New(warning)).Error())
 			}
 			for _, n := range repos {
 				b.add(n, o)

@@ -16,6 +16,7 @@ import (
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/store"
 )
 
 func resolveOne(t *testing.T, it config.WatchItem) *List {
@@ -447,5 +448,61 @@ func TestOrgThroughTheAPI(t *testing.T) {
 	_, err = (&Resolver{}).Resolve(ctx, items[:1])
 	if err == nil || !strings.Contains(err.Error(), "needs the GitHub API") {
 		t.Errorf("no client: %v", err)
+	}
+}
+
+// An account GitHub cannot list now (here: every listing answers 502)
+// resolves from its last complete listing, kept in the store across
+// restarts, with a warning naming the item; without one it is an error.
+func TestOrgFallsBackToItsLastListing(t *testing.T) {
+	t.Parallel()
+	fake := githubfake.New(orgWorld(), githubfake.Options{})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	gh, err := ghclient.New(ghclient.Options{BaseURL: srv.URL + "/", Token: "test-token", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "fw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	items := []config.WatchItem{{Kind: config.KindOrg, Account: "acme", Key: "watch[0]", Line: 2}}
+	first, err := (&Resolver{GH: gh, Config: "fundwatch.yaml", Listings: st}).Resolve(ctx, items)
+	if err != nil || len(first.Warnings) != 0 {
+		t.Fatalf("first resolution: %v, warnings %q", err, first.Warnings)
+	}
+
+	fake.SetFaults(githubfake.MustParseFaults("502@/orgs/{org}/repos"))
+	// A new process: nothing in memory, the store remembers.
+	l, err := (&Resolver{GH: gh, Config: "fundwatch.yaml", Listings: st}).Resolve(ctx, items)
+	if err != nil {
+		t.Fatalf("with GitHub failing and a kept listing: %v", err)
+	}
+	if !slices.Equal(l.Repos(), first.Repos()) {
+		t.Errorf("resolved from the kept listing: %v, want %v", l.Repos(), first.Repos())
+	}
+	if len(l.Warnings) != 1 || !strings.HasPrefix(l.Warnings[0], "fundwatch.yaml:2: watch[0].org: listing the repositories of acme: ") ||
+		!strings.Contains(l.Warnings[0], "502") || !strings.Contains(l.Warnings[0], "using its last listing, of ") {
+		t.Errorf("warnings %q", l.Warnings)
+	}
+	// Forks and archived repositories are filtered from the kept listing
+	// as from a live one.
+	with := items[0]
+	with.Forks, with.Archived = true, true
+	if l, err = (&Resolver{GH: gh, Config: "fundwatch.yaml", Listings: st}).Resolve(ctx, []config.WatchItem{with}); err != nil || len(l.Repos()) != len(first.Repos())+2 {
+		t.Errorf("with forks and archived from the kept listing: %d repositories, %v; want %d", len(l.Repos()), err, len(first.Repos())+2)
+	}
+
+	// Without a kept listing, the failure is an error, as before.
+	empty, err := store.Open(filepath.Join(t.TempDir(), "empty.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	if _, err := (&Resolver{GH: gh, Config: "fundwatch.yaml", Listings: empty}).Resolve(ctx, items); err == nil {
+		t.Error("no kept listing and GitHub failing: resolved anyway")
 	}
 }

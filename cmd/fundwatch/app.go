@@ -79,7 +79,7 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	identifyTokens(context.Background(), gh, log)
-	a.resolver = &watchlist.Resolver{GH: gh, Config: cfg.Source}
+	a.resolver = &watchlist.Resolver{GH: gh, Config: cfg.Source, Listings: st}
 	if err := a.resolveWatch(context.Background()); err != nil {
 		st.Close()
 		return nil, err
@@ -151,6 +151,9 @@ func (a *app) resolveWatch(ctx context.Context) error {
 	l, err := a.resolver.Resolve(ctx, a.cfg.Watch)
 	if err != nil {
 		return err
+	}
+	for _, w := range l.Warnings {
+		a.log.Warn("watch list", "problem", w)
 	}
 	l = inShard(l, a.cfg.Shard)
 	a.watchMu.Lock()
