@@ -50,7 +50,12 @@ func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 	r := &retrier{env: env, what: "git fetch " + at.String()}
 	for {
 		var err error
-		if m, err = env.Git.Sync(ctx, at, env.CloneURL(at)); err == nil {
+		start := time.Now()
+		m, err = env.Git.Sync(ctx, at, env.CloneURL(at))
+		if env.GitObserver != nil {
+			env.GitObserver.GitSync(time.Since(start), err)
+		}
+		if err == nil {
 			break
 		}
 		if ctx.Err() != nil {

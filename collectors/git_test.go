@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,6 +137,8 @@ func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 		return len(cs)
 	}
 	restPages := func() int { return h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK) }
+	syncs := &syncCounter{}
+	h.env.GitObserver = syncs
 
 	// bob/tool cannot be cloned: it fails, acme/widget does not.
 	h.fake.SetHorizon(end.AddDate(0, -2, 0))
@@ -172,6 +175,27 @@ func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 		if n := stored(r.FullName()); n != len(r.Commits) {
 			t.Errorf("%s: %d commits stored, world has %d", r.FullName(), n, len(r.Commits))
 		}
+	}
+	// Every try was reported: each failing repository tried 4 times per
+	// run (with backoff), the others once.
+	if syncs.ok != 4 || syncs.failed != 8 {
+		t.Errorf("observer saw %d good and %d failed syncs, want 4 and 8", syncs.ok, syncs.failed)
+	}
+}
+
+// syncCounter is a collectors.GitObserver that counts.
+type syncCounter struct {
+	mu         sync.Mutex
+	ok, failed int
+}
+
+func (c *syncCounter) GitSync(_ time.Duration, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil {
+		c.failed++
+	} else {
+		c.ok++
 	}
 }
 

@@ -124,5 +124,15 @@ func collectors() *dashboard.DashboardBuilder {
 		"short", 8, 8,
 		rangeQ("A", `sum(rate(fundwatch_github_graphql_points_total[$__rate_interval])) * 3600`, "points / hour")).
 		Min(0))
+	d.WithPanel(timeseriesPanel("Git mirror syncs",
+		"Clones and fetches of the git mirrors commit history is read from (no API quota), per hour by result; failed tries are retried with backoff, and a repository whose fetch keeps failing shows in the data age above.",
+		"short", 8, 8,
+		rangeQ("A", `sum by (result) (rate(fundwatch_git_syncs_total[$__rate_interval])) * 3600`, "{{result}} / hour")).
+		Min(0))
+	d.WithPanel(timeseriesPanel("Git mirror sync latency (p90)",
+		"90th percentile of the duration of a clone or fetch.",
+		"s", 8, 8,
+		rangeQ("A", `histogram_quantile(0.9, sum by (le) (rate(fundwatch_git_sync_duration_seconds_bucket[$__rate_interval])))`, "p90")).
+		Min(0))
 	return d
 }

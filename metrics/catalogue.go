@@ -208,6 +208,10 @@ var (
 		Labels: []string{"credential"}, Help: "Secondary rate limits GitHub answered the credential with; it rests for Retry-After while the other credentials go on."}
 	ghDeferred = Family{Name: "fundwatch_github_requests_deferred_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
 		Labels: []string{"resource"}, Help: "Requests not sent because every credential was spent (at its reserve, or paced further apart than github.pacing.max_wait, with the reset further away): their repositories are left for the next run."}
+	gitSyncs = Family{Name: "fundwatch_git_syncs_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Labels: []string{"result"}, Help: "Syncs (clone or fetch) of the git mirrors commit history is read from, by result (ok, error); a failed one is tried again with backoff, each try counted."}
+	gitSyncDuration = Family{Name: "fundwatch_git_sync_duration_seconds", Histogram: true, Subject: SubjectSelf,
+		Help: "Duration of git mirror syncs (clone or fetch)."}
 	buildInfo = Family{Name: "fundwatch_build_info", Type: prometheus.GaugeValue, Subject: SubjectBuild,
 		Labels: []string{"version", "revision", "branch", "goversion", "goos", "goarch", "tags"},
 		Help:   "A metric with a constant '1' value labeled by version, revision, branch, goversion from which fundwatch was built, and the goos and goarch for the build."}
@@ -227,7 +231,7 @@ func Catalogue() []Family {
 		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos, watchUnmapped, watchUnmappedInfo,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
 		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
-		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, buildInfo,
+		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration, buildInfo,
 	}
 	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectPeople: 2, SubjectHealth: 3, SubjectRisk: 4, SubjectMoney: 5, SubjectData: 6, SubjectSelf: 7, SubjectBuild: 8}
 	sort.SliceStable(all, func(i, j int) bool { return order[all[i].Subject] < order[all[j].Subject] })

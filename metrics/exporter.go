@@ -56,7 +56,7 @@ var snapshotFamilies = func() []Family {
 	live := map[string]bool{buildInfo.Name: true}
 	for _, f := range []Family{runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal, runDuration, lastSuccess,
 		running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
-		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred} {
+		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration} {
 		live[f.Name] = true
 	}
 	var out []Family

@@ -20,6 +20,8 @@ type Self struct {
 	credLimit, credRemaining, credReset *prometheus.GaugeVec
 	pacing                              *prometheus.GaugeVec
 	secondary, deferred                 *prometheus.CounterVec
+	gitSyncs                            *prometheus.CounterVec
+	gitSyncDuration                     prometheus.Histogram
 }
 
 func counterVec(f Family) *prometheus.CounterVec {
@@ -55,7 +57,14 @@ func NewSelf(collectorNames []string) *Self {
 		pacing:        gaugeVec(ghPacing),
 		secondary:     counterVec(ghSecondary),
 		deferred:      counterVec(ghDeferred),
+		gitSyncs:      counterVec(gitSyncs),
+		gitSyncDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: gitSyncDuration.Name, Help: gitSyncDuration.Help,
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300}}),
 	}
+	// Both results exist from the start: a rate of errors over zero syncs
+	// is 0, not absent.
+	s.gitSyncs.WithLabelValues("ok")
+	s.gitSyncs.WithLabelValues("error")
 	for _, n := range collectorNames {
 		s.runs.WithLabelValues(n)
 		s.runErrors.WithLabelValues(n)
@@ -69,7 +78,17 @@ func NewSelf(collectorNames []string) *Self {
 func (s *Self) register(reg prometheus.Registerer) {
 	reg.MustRegister(s.runs, s.runErrors, s.skipped, s.failures, s.duration, s.lastSuccess, s.running,
 		s.requests, s.requestDuration, s.graphqlPoints, s.limit, s.remaining, s.reset,
-		s.credLimit, s.credRemaining, s.credReset, s.pacing, s.secondary, s.deferred)
+		s.credLimit, s.credRemaining, s.credReset, s.pacing, s.secondary, s.deferred, s.gitSyncs, s.gitSyncDuration)
+}
+
+// GitSync implements collectors.GitObserver.
+func (s *Self) GitSync(d time.Duration, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	s.gitSyncs.WithLabelValues(result).Inc()
+	s.gitSyncDuration.Observe(d.Seconds())
 }
 
 // RunStarted implements collectors.RunObserver.

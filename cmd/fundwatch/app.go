@@ -123,6 +123,7 @@ func (a *app) useGit() error {
 	}
 	a.env.Git = &gitmirror.Cache{Dir: a.cfg.GitCacheDir(), Log: a.log}
 	a.env.CloneURL = urls
+	a.env.GitObserver = a.self
 	a.log.Info("commit history comes from git mirrors", "cache", a.cfg.GitCacheDir())
 	return nil
 }
