@@ -5,19 +5,17 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/fundwatch/fundwatch/internal/tooltest"
 	"io"
 	"net/http"
 	"net/url"
 	"os/exec"
-	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/fundwatch/fundwatch/internal/tooltest"
 )
 
 var binary string
@@ -31,32 +29,18 @@ func freeAddr(t *testing.T) string { return tooltest.FreeAddr(t) }
 type process struct {
 	name string
 	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  strings.Builder
-	seen chan string
+	out  *tooltest.Output
 }
 
 func start(t *testing.T, name string, args ...string) *process {
 	t.Helper()
-	p := &process{name: name, cmd: exec.Command(args[0], args[1:]...), seen: make(chan string, 1024)}
+	p := &process{name: name, cmd: exec.Command(args[0], args[1:]...)}
 	r, w := io.Pipe()
 	p.cmd.Stdout, p.cmd.Stderr = w, w
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)
 	}
-	go func() {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			p.mu.Lock()
-			p.out.WriteString(sc.Text() + "\n")
-			p.mu.Unlock()
-			select {
-			case p.seen <- sc.Text():
-			default:
-			}
-		}
-	}()
+	p.out = tooltest.Watch(r)
 	t.Cleanup(func() {
 		_ = p.cmd.Process.Kill()
 		_ = p.cmd.Wait()
@@ -68,27 +52,12 @@ func start(t *testing.T, name string, args ...string) *process {
 	return p
 }
 
-func (p *process) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.String()
-}
+func (p *process) output() string { return p.out.String() }
 
 // waitFor waits until the process prints a line containing s.
 func (p *process) waitFor(t *testing.T, s string, timeout time.Duration) {
 	t.Helper()
-	deadline := time.After(timeout)
-	for {
-		if strings.Contains(p.output(), s) {
-			return
-		}
-		select {
-		case <-p.seen:
-		case <-time.After(200 * time.Millisecond):
-		case <-deadline:
-			t.Fatalf("%s did not print %q within %s", p.name, s, timeout)
-		}
-	}
+	p.out.WaitFor(t, p.name, s, timeout)
 }
 
 // eventually retries f until it returns nil or the timeout passes.

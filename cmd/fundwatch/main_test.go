@@ -1,19 +1,18 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"github.com/fundwatch/fundwatch/internal/tooltest"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/fundwatch/fundwatch/internal/tooltest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 
@@ -27,37 +26,6 @@ var binary string
 func TestMain(m *testing.M) { tooltest.RunWithBinary(m, ".", &binary) }
 
 func freePort(t *testing.T) string { return tooltest.FreeAddr(t) }
-
-// lineBuffer collects a process's output and lets a test wait for a line.
-type lineBuffer struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	lines chan string
-}
-
-func watch(r io.Reader) *lineBuffer {
-	lb := &lineBuffer{lines: make(chan string, 1024)}
-	go func() {
-		s := bufio.NewScanner(r)
-		for s.Scan() {
-			lb.mu.Lock()
-			lb.buf.WriteString(s.Text() + "\n")
-			lb.mu.Unlock()
-			select {
-			case lb.lines <- s.Text():
-			default:
-			}
-		}
-		close(lb.lines)
-	}()
-	return lb
-}
-
-func (lb *lineBuffer) String() string {
-	lb.mu.Lock()
-	defer lb.mu.Unlock()
-	return lb.buf.String()
-}
 
 func TestDemoServesEveryRepositoryWithinAMinute(t *testing.T) {
 	addr := freePort(t)
@@ -76,22 +44,13 @@ func TestDemoServesEveryRepositoryWithinAMinute(t *testing.T) {
 		cmd.Process.Signal(os.Interrupt)
 		cmd.Wait()
 	}()
-	out := watch(stdout)
-	deadline := time.After(60 * time.Second)
-wait:
-	for {
-		select {
-		case l, ok := <-out.lines:
-			if !ok {
-				t.Fatalf("demo exited before finishing its first collection:\n%s\nstderr:\n%s", out, stderr.String())
-			}
-			if strings.HasPrefix(l, "Metrics: ") {
-				break wait
-			}
-		case <-deadline:
-			t.Fatalf("no summary within 60s:\n%s\nstderr:\n%s", out, stderr.String())
+	out := tooltest.Watch(stdout)
+	defer func() {
+		if t.Failed() {
+			t.Logf("demo's stderr:\n%s", stderr.String())
 		}
-	}
+	}()
+	out.WaitFor(t, "demo", "Metrics: ", 60*time.Second)
 	t.Logf("first collection done after %s", time.Since(start).Round(time.Millisecond))
 
 	end, _ := time.Parse(time.DateOnly, endDate)
