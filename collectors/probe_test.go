@@ -421,6 +421,16 @@ func TestQuietRepositoriesAreRefreshedLessOften(t *testing.T) {
 // costs no contents request, a repository without one never costs one.
 func TestFundingFileReadOnlyWhenItsBlobChanges(t *testing.T) {
 	t.Parallel()
+	checkFundingFileReads(t, false)
+}
+
+// Over git, the file is read from the mirror: no contents request at all.
+func TestFundingFileOverGit(t *testing.T) {
+	t.Parallel()
+	checkFundingFileReads(t, true)
+}
+
+func checkFundingFileReads(t *testing.T, git bool) {
 	world := func(first string) *scenario.World {
 		w := manyReposWorld(3, 1) // every repository gets a push before end
 		w.Repos[0].FundingYML = first
@@ -434,12 +444,31 @@ func TestFundingFileReadOnlyWhenItsBlobChanges(t *testing.T) {
 			t.Fatal(res.Err)
 		}
 	}
+	// Reads of the file: contents requests, or over git (no request:
+	// counted by the syncs reading it).
+	contents := func(h *harness) int { return h.fake.Count("/repos/{owner}/{repo}/contents/{path}", http.StatusOK) }
+	wantReads := func(h *harness, syncs *syncCounter, n int, what string) {
+		t.Helper()
+		got := contents(h)
+		if git {
+			if got != 0 {
+				t.Errorf("%s: %d contents requests over git, want 0", what, got)
+			}
+			got, syncs.ok = syncs.ok, 0
+		}
+		if got != n {
+			t.Fatalf("%s: FUNDING.yml read %d times, want %d: %v", what, got, n, h.fake.Requests())
+		}
+	}
 	h, _ := newManyHarness(t, world("github: [ant]\n"))
+	syncs := &syncCounter{}
+	if git {
+		withGit(t, h)
+		h.env.GitObserver = syncs
+	}
 	h.fake.SetHorizon(end.Add(-probeQuiet))
 	run(h)
-	if n := h.fake.Count("/repos/{owner}/{repo}/contents/{path}", http.StatusOK); n != 2 {
-		t.Fatalf("first sync read FUNDING.yml %d times, want 2 (the repositories that have one)", n)
-	}
+	wantReads(h, syncs, 2, "first sync (the repositories that have one)")
 
 	// The same repositories after a push each; only the first changed its
 	// FUNDING.yml. Served by a new fake (the file is not versioned by the
@@ -447,14 +476,20 @@ func TestFundingFileReadOnlyWhenItsBlobChanges(t *testing.T) {
 	h.fake = githubfake.New(world("github: [ant, cat]\n"), githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30})
 	h.server = httptest.NewServer(h.fake)
 	t.Cleanup(h.server.Close)
+	cache := h.env.Git
 	h.open(t)
+	if git {
+		// The same mirrors, fetched from the new fake.
+		t.Cleanup(func() { h.fake.Close() })
+		h.env.Git, h.env.GitObserver = cache, syncs
+		url := h.server.URL
+		h.env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(url, n.String()) }
+	}
 	run(h)
 	if n := h.fake.Count("/repos/{owner}/{repo}", http.StatusOK); n != 3 {
 		t.Fatalf("metadata read %d times after the pushes, want 3: %v", n, h.fake.Requests())
 	}
-	if n := h.fake.Count("/repos/{owner}/{repo}/contents/{path}", http.StatusOK); n != 1 {
-		t.Errorf("FUNDING.yml read %d times, want 1 (the one that changed): %v", n, h.fake.Requests())
-	}
+	wantReads(h, syncs, 1, "after the pushes (the one that changed)")
 	ctx := context.Background()
 	for i, want := range []string{"github: [ant, cat]\n", "github: [bee]\n", ""} {
 		r, ok, err := h.store.Repo(ctx, h.repos[i].String())

@@ -140,8 +140,19 @@ func noteRename(ctx context.Context, env *Env, name ghrepo.Name, fullName string
 }
 
 // fundingFile returns the raw FUNDING.yml, or found=false when the
-// repository has none.
+// repository has none. With git mirrors it is read from the repository's
+// mirror, fetched first (no API quota); should that fail, from the API.
 func fundingFile(ctx context.Context, env *Env, name ghrepo.Name) (content string, found bool, err error) {
+	if env.Git != nil && env.CloneURL != nil {
+		content, found, err := fundingFileOverGit(ctx, env, name)
+		if err == nil {
+			return content, found, nil
+		}
+		if ctx.Err() != nil {
+			return "", false, err
+		}
+		env.Log.Debug("reading FUNDING.yml over git failed; asking the API", "repo", name.String(), "err", err)
+	}
 	f, resp, err := call(ctx, env, "contents", func(ctx context.Context) (*github.RepositoryContent, *github.Response, error) {
 		f, _, resp, err := env.GH.Repositories.GetContents(ctx, name.Owner, name.Repo, fundingPath, nil)
 		return f, resp, err
@@ -160,4 +171,16 @@ func fundingFile(ctx context.Context, env *Env, name ghrepo.Name) (content strin
 		return "", false, err
 	}
 	return s, true, nil
+}
+
+func fundingFileOverGit(ctx context.Context, env *Env, name ghrepo.Name) (string, bool, error) {
+	start := time.Now()
+	m, err := env.Git.Sync(ctx, name, env.CloneURL(name))
+	if env.GitObserver != nil {
+		env.GitObserver.GitSync(time.Since(start), err)
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return m.ReadFile(ctx, fundingPath)
 }
