@@ -46,14 +46,6 @@ type Env struct {
 	// API. CloneURL gives a repository's git URL; both or neither.
 	Git      *gitmirror.Cache
 	CloneURL func(ghrepo.Name) string
-	// GitObserver, if set, sees every mirror sync.
-	GitObserver GitObserver
-}
-
-// GitObserver receives the outcome of each git mirror sync (clone or
-// fetch), retries included.
-type GitObserver interface {
-	GitSync(d time.Duration, err error)
 }
 
 func (e *Env) now() time.Time {

@@ -43,31 +43,9 @@ func collectCommits(ctx context.Context, env *Env, name ghrepo.Name) error {
 const gitCursor = store.GitCursor
 
 func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
-	at := apiName(ctx, env, name)
-	// A fetch that fails (a 5xx, a reset connection, a pack cut short) is
-	// tried again after a jittered backoff, as a REST request would be.
-	var m *gitmirror.Mirror
-	r := &retrier{env: env, what: "git fetch " + at.String()}
-	for {
-		var err error
-		start := time.Now()
-		m, err = env.Git.Sync(ctx, at, env.CloneURL(at))
-		if env.GitObserver != nil {
-			env.GitObserver.GitSync(time.Since(start), err)
-		}
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			return err
-		}
-		d, retry, gerr := r.next(failure{kind: transient}, err)
-		if !retry {
-			return gerr
-		}
-		if werr := r.wait(ctx, d, err); werr != nil {
-			return werr
-		}
+	m, err := syncMirror(ctx, env, apiName(ctx, env, name))
+	if err != nil {
+		return err
 	}
 	cur, _, err := env.Store.Cursor(ctx, name.String(), gitCursor)
 	if err != nil {
@@ -100,6 +78,26 @@ func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 		next.Since = s
 	}
 	return env.Store.SetCursor(ctx, next)
+}
+
+// syncMirror brings the mirror of name (the name GitHub serves it under)
+// up to date. A sync that fails (a 5xx, a reset connection, a pack cut
+// short) is tried again after a jittered backoff, as a REST request is.
+func syncMirror(ctx context.Context, env *Env, name ghrepo.Name) (*gitmirror.Mirror, error) {
+	r := &retrier{env: env, what: "git fetch " + name.String()}
+	for {
+		m, err := env.Git.Sync(ctx, name, env.CloneURL(name))
+		if err == nil || ctx.Err() != nil {
+			return m, err
+		}
+		d, retry, gerr := r.next(failure{kind: transient}, err)
+		if !retry {
+			return nil, gerr
+		}
+		if werr := r.wait(ctx, d, err); werr != nil {
+			return nil, werr
+		}
+	}
 }
 
 func maxTime(a, b time.Time) time.Time {

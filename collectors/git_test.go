@@ -138,7 +138,7 @@ func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 	}
 	restPages := func() int { return h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK) }
 	syncs := &syncCounter{}
-	h.env.GitObserver = syncs
+	h.env.Git.Observe = syncs.GitSync
 
 	// bob/tool cannot be cloned: it fails, acme/widget does not.
 	h.fake.SetHorizon(end.AddDate(0, -2, 0))
@@ -183,7 +183,8 @@ func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 	}
 }
 
-// syncCounter is a collectors.GitObserver that counts.
+// syncCounter counts the syncs a gitmirror.Cache reports (GitSync is its
+// Observe).
 type syncCounter struct {
 	mu         sync.Mutex
 	ok, failed int

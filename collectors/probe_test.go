@@ -464,7 +464,7 @@ func checkFundingFileReads(t *testing.T, git bool) {
 	syncs := &syncCounter{}
 	if git {
 		withGit(t, h)
-		h.env.GitObserver = syncs
+		h.env.Git.Observe = syncs.GitSync
 	}
 	h.fake.SetHorizon(end.Add(-probeQuiet))
 	run(h)
@@ -481,7 +481,7 @@ func checkFundingFileReads(t *testing.T, git bool) {
 	if git {
 		// The same mirrors, fetched from the new fake.
 		t.Cleanup(func() { h.fake.Close() })
-		h.env.Git, h.env.GitObserver = cache, syncs
+		h.env.Git = cache
 		url := h.server.URL
 		h.env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(url, n.String()) }
 	}

@@ -174,11 +174,7 @@ func fundingFile(ctx context.Context, env *Env, name ghrepo.Name) (content strin
 }
 
 func fundingFileOverGit(ctx context.Context, env *Env, name ghrepo.Name) (string, bool, error) {
-	start := time.Now()
-	m, err := env.Git.Sync(ctx, name, env.CloneURL(name))
-	if env.GitObserver != nil {
-		env.GitObserver.GitSync(time.Since(start), err)
-	}
+	m, err := syncMirror(ctx, env, name)
 	if err != nil {
 		return "", false, err
 	}

@@ -54,6 +54,10 @@ type Cache struct {
 	Timeout time.Duration
 	// Log receives a line for every clone and re-clone; nil discards them.
 	Log *slog.Logger
+	// Observe, if set, is told of every Sync: how long its git work took
+	// (waiting for another sync of the repository not included) and its
+	// error, nil on success. It must be safe for concurrent use.
+	Observe func(d time.Duration, err error)
 
 	mu    sync.Mutex
 	locks map[string]chan struct{} // per mirror directory: held by one Sync, Log or ReadFile
@@ -163,7 +167,12 @@ func (c *Cache) Sync(ctx context.Context, repo ghrepo.Name, cloneURL string) (*M
 	}
 	defer unlock()
 	m := &Mirror{cache: c, repo: repo, dir: dir, url: cloneURL}
-	if err := c.sync(ctx, m); err != nil {
+	start := time.Now()
+	err = c.sync(ctx, m)
+	if c.Observe != nil {
+		c.Observe(time.Since(start), err)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("gitmirror: %s: %w", repo, err)
 	}
 	return m, nil

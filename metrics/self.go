@@ -81,7 +81,7 @@ func (s *Self) register(reg prometheus.Registerer) {
 		s.credLimit, s.credRemaining, s.credReset, s.pacing, s.secondary, s.deferred, s.gitSyncs, s.gitSyncDuration)
 }
 
-// GitSync implements collectors.GitObserver.
+// GitSync observes one git mirror sync: it is gitmirror.Cache's Observe.
 func (s *Self) GitSync(d time.Duration, err error) {
 	result := "ok"
 	if err != nil {

@@ -121,9 +121,8 @@ func (a *app) useGit() error {
 	if err != nil {
 		return err
 	}
-	a.env.Git = &gitmirror.Cache{Dir: a.cfg.GitCacheDir(), Log: a.log}
+	a.env.Git = &gitmirror.Cache{Dir: a.cfg.GitCacheDir(), Log: a.log, Observe: a.self.GitSync}
 	a.env.CloneURL = urls
-	a.env.GitObserver = a.self
 	a.log.Info("commit history comes from git mirrors", "cache", a.cfg.GitCacheDir())
 	return nil
 }
