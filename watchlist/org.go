@@ -75,7 +75,10 @@ func (r *Resolver) account(ctx context.Context, it config.WatchItem) (repos []gh
 		// GitHub cannot list it now (unreachable, the budget spent):
 		// the last complete listing stands in, rather than dropping the
 		// account's repositories from the watch list.
-		last, ok := r.lastListing(ctx, it.Account)
+		last, ok, lerr := r.lastListing(ctx, it.Account)
+		if lerr != nil {
+			return nil, "", fmt.Errorf("%w; its last listing cannot be read either: %w", err, lerr)
+		}
 		if !ok {
 			return nil, "", err
 		}
@@ -128,13 +131,13 @@ func (r *Resolver) saveListing(ctx context.Context, account string, all []brief)
 	return r.Listings.SetAccountListing(ctx, l)
 }
 
-// lastListing is the last complete listing of account r.Listings keeps.
-func (r *Resolver) lastListing(ctx context.Context, account string) (store.AccountListing, bool) {
+// lastListing is the last complete listing of account r.Listings keeps;
+// false when there is none.
+func (r *Resolver) lastListing(ctx context.Context, account string) (store.AccountListing, bool, error) {
 	if r.Listings == nil {
-		return store.AccountListing{}, false
+		return store.AccountListing{}, false, nil
 	}
-	l, ok, err := r.Listings.AccountListingOf(ctx, account)
-	return l, ok && err == nil
+	return r.Listings.AccountListingOf(ctx, account)
 }
 
 // listing reads every page of /{kind}/{account}/repos, conditionally.

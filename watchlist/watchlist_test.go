@@ -2,6 +2,7 @@ package watchlist
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -494,6 +495,30 @@ func TestOrgFallsBackToItsLastListing(t *testing.T) {
 	with.Forks, with.Archived = true, true
 	if l, err = (&Resolver{GH: gh, Config: "fundwatch.yaml", Listings: st}).Resolve(ctx, []config.WatchItem{with}); err != nil || len(l.Repos()) != len(first.Repos())+2 {
 		t.Errorf("with forks and archived from the kept listing: %d repositories, %v; want %d", len(l.Repos()), err, len(first.Repos())+2)
+	}
+
+	// A kept listing that cannot be read (here: corrupted behind the
+	// store's back) is an error naming both failures, not a silent drop.
+	path := filepath.Join(t.TempDir(), "corrupt.db")
+	corrupt, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer corrupt.Close()
+	if err := corrupt.SetAccountListing(ctx, store.AccountListing{Account: "acme", ListedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE account_listings SET repos = 'not json'`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&Resolver{GH: gh, Config: "fundwatch.yaml", Listings: corrupt}).Resolve(ctx, items)
+	if err == nil || !strings.Contains(err.Error(), "listing the repositories of acme") || !strings.Contains(err.Error(), "its last listing cannot be read either: store: account listing of acme") {
+		t.Errorf("unreadable kept listing: %v", err)
 	}
 
 	// Without a kept listing, the failure is an error, as before.
