@@ -34,24 +34,20 @@ const (
 
 // LoginQuery asks, for n commits of one repository passed as $c0..$c{n-1},
 // which accounts their author and committer emails are linked to.
-func LoginQuery(n int) string {
-	var b strings.Builder
-	b.WriteString("query Logins($owner: String!, $name: String!")
-	for i := range n {
-		fmt.Fprintf(&b, ", $c%d: GitObjectID!", i)
-	}
-	b.WriteString(") {\n  rateLimit { cost remaining resetAt limit }\n  repository(owner: $owner, name: $name) {\n")
-	for i := range n {
-		fmt.Fprintf(&b, "    c%d: object(oid: $c%d) { ...who }\n", i, i)
-	}
-	b.WriteString(`  }
-}
-fragment who on Commit {
+func LoginQuery(n int) string { return loginQuery.text(n) }
+
+var loginQuery = batchQuery{
+	name:     "Logins",
+	vars:     []string{"$owner: String!", "$name: String!"},
+	itemVars: func(i int) []string { return []string{fmt.Sprintf("$c%d: GitObjectID!", i)} },
+	open:     "repository(owner: $owner, name: $name) {",
+	field:    func(i int) string { return fmt.Sprintf("c%d: object(oid: $c%d) { ...who }", i, i) },
+	close:    "}",
+	fragment: `fragment who on Commit {
   author { email user { login } }
   committer { email user { login } }
 }
-`)
-	return b.String()
+`,
 }
 
 // noreply matches GitHub's private commit emails, which name the account:

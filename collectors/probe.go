@@ -36,21 +36,17 @@ const DefaultMaxSkipQuiet = 7 * 24 * time.Hour
 // variables $o0, $n0 .. $o{n-1}, $n{n-1} (owner, name). The text depends
 // only on n, so a test checks every query the probe can send against
 // GitHub's schema.
-func ProbeQuery(n int) string {
-	var b strings.Builder
-	b.WriteString("query Probe(")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$o%d: String!, $n%d: String!", i, i)
-	}
-	b.WriteString(") {\n  rateLimit { cost remaining resetAt limit }\n")
-	for i := range n {
-		fmt.Fprintf(&b, "  r%d: repository(owner: $o%d, name: $n%d) { ...probe }\n", i, i, i)
-	}
-	b.WriteString(`}
-fragment probe on Repository {
+func ProbeQuery(n int) string { return probeQuery.text(n) }
+
+var probeQuery = batchQuery{
+	name: "Probe",
+	itemVars: func(i int) []string {
+		return []string{fmt.Sprintf("$o%d: String!", i), fmt.Sprintf("$n%d: String!", i)}
+	},
+	field: func(i int) string {
+		return fmt.Sprintf("r%d: repository(owner: $o%d, name: $n%d) { ...probe }", i, i, i)
+	},
+	fragment: `fragment probe on Repository {
   pushedAt
   updatedAt
   stargazerCount
@@ -59,8 +55,7 @@ fragment probe on Repository {
   releases { totalCount }
   fundingFile: object(expression: "HEAD:.github/FUNDING.yml") { ... on Blob { oid } }
 }
-`)
-	return b.String()
+`,
 }
 
 // probed is what the probe saw of one repository.

@@ -33,21 +33,13 @@ func (sponsors) Name() string { return "sponsors" }
 // every query the collector can send against GitHub's schema.
 // repositoryOwner (not user/organization) covers both kinds of account in
 // one field and answers null, without an error, for a login that is gone.
-func SponsorsQuery(n int) string {
-	var b strings.Builder
-	b.WriteString("query Sponsors(")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$l%d: String!", i)
-	}
-	b.WriteString(") {\n  rateLimit { cost remaining resetAt limit }\n")
-	for i := range n {
-		fmt.Fprintf(&b, "  o%d: repositoryOwner(login: $l%d) { ...sponsorable }\n", i, i)
-	}
-	b.WriteString(`}
-fragment sponsorable on RepositoryOwner {
+func SponsorsQuery(n int) string { return sponsorsQuery.text(n) }
+
+var sponsorsQuery = batchQuery{
+	name:     "Sponsors",
+	itemVars: func(i int) []string { return []string{fmt.Sprintf("$l%d: String!", i)} },
+	field:    func(i int) string { return fmt.Sprintf("o%d: repositoryOwner(login: $l%d) { ...sponsorable }", i, i) },
+	fragment: `fragment sponsorable on RepositoryOwner {
   __typename
   login
   ... on Sponsorable {
@@ -57,8 +49,7 @@ fragment sponsorable on RepositoryOwner {
     sponsorshipsAsMaintainer(first: 1, includePrivate: true) { totalCount }
   }
 }
-`)
-	return b.String()
+`,
 }
 
 // sponsorable is one alias's answer.
