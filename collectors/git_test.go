@@ -11,6 +11,7 @@ import (
 	"github.com/fundwatch/fundwatch/collectors"
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/githubfake"
+	"github.com/fundwatch/fundwatch/githubfake/scenario"
 	"github.com/fundwatch/fundwatch/gitmirror"
 	"github.com/fundwatch/fundwatch/internal/tooltest"
 )
@@ -29,6 +30,19 @@ func withGit(t *testing.T, h *harness) {
 	h.env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(url, n.String()) }
 }
 
+// newGitHarness serves w, reads history over git, runs the commits
+// collector without the change probe (these tests are about git, not the
+// probe) and waits no real time between retries.
+func newGitHarness(t *testing.T, w *scenario.World) (*harness, collectors.Collector) {
+	t.Helper()
+	h := newHarness(t, w, githubfake.Options{})
+	withGit(t, h)
+	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.runner.NoProbe = true
+	commits, _ := collectors.Get("commits")
+	return h, commits
+}
+
 // Over git, the history costs no REST request at all, keeps each author's
 // UTC offset, and gets logins for the authors of the trailing year from
 // GraphQL, asking about each email once.
@@ -40,13 +54,10 @@ func TestCommitsOverGit(t *testing.T) {
 		c := &w.Repos[0].Commits[i]
 		c.AuthorDate = c.AuthorDate.In(time.FixedZone("", (i%5-2)*3600+1800))
 	}
-	h := newHarness(t, w, githubfake.Options{})
-	withGit(t, h)
+	h, commits := newGitHarness(t, w)
 	// One repository at a time, so that the second finds the emails the
 	// first asked about (at once, both would ask: harmless, not exact).
 	h.env.Concurrency = 1
-	commits, _ := collectors.Get("commits")
-	h.runner.NoProbe = true
 	if res, _ := h.runner.Run(context.Background(), commits, h.repos); res.Err != nil {
 		t.Fatal(res.Err)
 	}
@@ -123,11 +134,7 @@ func TestCommitsOverGit(t *testing.T) {
 func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 	t.Parallel()
 	w := testWorld()
-	h := newHarness(t, w, githubfake.Options{})
-	withGit(t, h)
-	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
-	h.runner.NoProbe = true
-	commits, _ := collectors.Get("commits")
+	h, commits := newGitHarness(t, w)
 	ctx := context.Background()
 	stored := func(repo string) int {
 		cs, err := h.store.Commits(ctx, repo, time.Time{}, time.Time{})
@@ -200,16 +207,12 @@ func (c *syncCounter) GitSync(_ time.Duration, err error) {
 	}
 }
 
-// A login lookup that fails keeps the commits but not the cursor: the next refresh asks again, and every
-// commit ends with its author's login.
+// A login lookup that fails keeps the commits but not the cursor: the
+// next refresh asks again, and every commit ends with its author's login.
 func TestFailedLoginLookupIsRetried(t *testing.T) {
 	t.Parallel()
 	w := testWorld()
-	h := newHarness(t, w, githubfake.Options{})
-	withGit(t, h)
-	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
-	h.runner.NoProbe = true
-	commits, _ := collectors.Get("commits")
+	h, commits := newGitHarness(t, w)
 	ctx := context.Background()
 	h.fake.SetFaults(githubfake.MustParseFaults("502@" + githubfake.GraphQLRoute))
 	res, _ := h.runner.Run(ctx, commits, h.repos)
