@@ -222,9 +222,9 @@ const (
 	DefaultStorePath     = "fundwatch.db"
 	DefaultListenAddress = ":9864"
 	DefaultTelemetryPath = "/metrics"
-	// DefaultMaxSkip and DefaultMaxSkipQuiet are collectors'
-	// DefaultMaxSkip and DefaultMaxSkipQuiet (config does not import
-	// collectors).
+	// DefaultMaxSkip and DefaultMaxSkipQuiet repeat the collectors'
+	// defaults (config does not import collectors); a test in
+	// cmd/fundwatch keeps them equal.
 	DefaultMaxSkip      = 24 * time.Hour
 	DefaultMaxSkipQuiet = 7 * 24 * time.Hour
 )

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/ghrepo"
 )
 
@@ -28,5 +30,14 @@ func TestCloneURLs(t *testing.T) {
 		if got := f(ghrepo.MustParse("curl/curl")); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.api, got, tc.want)
 		}
+	}
+}
+
+// config cannot import collectors (imports flow one way), so it repeats
+// the collectors' refresh-interval defaults; they must not drift apart.
+func TestCollectionDefaultsAreTheCollectors(t *testing.T) {
+	if config.DefaultMaxSkip != collectors.DefaultMaxSkip || config.DefaultMaxSkipQuiet != collectors.DefaultMaxSkipQuiet {
+		t.Errorf("config defaults %s/%s, collectors' %s/%s", config.DefaultMaxSkip, config.DefaultMaxSkipQuiet,
+			collectors.DefaultMaxSkip, collectors.DefaultMaxSkipQuiet)
 	}
 }
