@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/alecthomas/kingpin/v2"
-	"github.com/fundwatch/fundwatch/shard"
 	"log/slog"
 	"net/http"
 	"sort"
 	"sync"
 	"time"
 
+	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/common/version"
@@ -23,6 +22,7 @@ import (
 	"github.com/fundwatch/fundwatch/gitmirror"
 	"github.com/fundwatch/fundwatch/metrics"
 	"github.com/fundwatch/fundwatch/scheduler"
+	"github.com/fundwatch/fundwatch/shard"
 	"github.com/fundwatch/fundwatch/store"
 	"github.com/fundwatch/fundwatch/triage"
 	"github.com/fundwatch/fundwatch/watchlist"
@@ -40,7 +40,6 @@ type app struct {
 	runner *collectors.Runner
 	self   *metrics.Self
 	snap   *metrics.Snapshot
-	reg    *prometheus.Registry // everything: for tests and tools that gather
 	live   *prometheus.Registry // what changes between snapshots: gathered per scrape
 
 	analysisOpts analysis.Options
@@ -71,7 +70,6 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, now: time.Now, store: st, analysisOpts: opts}
 	a.self = metrics.NewSelf(collectors.Names())
 	a.snap = metrics.NewSnapshot()
-	a.reg = metrics.NewRegistry(a.snap, a.self)
 	a.live = metrics.NewLiveRegistry(a.self)
 	gh, err := githubClient(cfg, a.self)
 	if err != nil {

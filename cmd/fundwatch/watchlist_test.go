@@ -19,6 +19,7 @@ import (
 	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/metrics"
 )
 
 // TestWatchlistCommand resolves a config mixing every kind of source (an
@@ -185,7 +186,7 @@ func TestAppExportsTheResolvedWatchList(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	mfs, err := a.reg.Gather()
+	mfs, err := metrics.NewRegistry(a.snap, a.self).Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
