@@ -86,10 +86,10 @@ func BenchmarkScrape10k(b *testing.B) {
 	peak := stop()
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	if s.encErr != nil {
-		b.Fatal(s.encErr)
+	if err := s.problems.err(); err != nil {
+		b.Fatal(err)
 	}
-	h := s.Handler(NewLiveRegistry(NewSelf([]string{"commits"})), func(err error) { b.Fatal(err) })
+	h := s.Handler(NewLiveRegistry(NewSelf([]string{"commits"}), s), func(err error) { b.Fatal(err) })
 	// As Prometheus scrapes: gzip accepted.
 	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 	req.Header.Set("Accept-Encoding", "gzip")

@@ -159,6 +159,10 @@ var (
 		Help: "The instant the exported signals were computed as of."}
 	snapshotDuration = Family{Name: "fundwatch_snapshot_duration_seconds", Type: prometheus.GaugeValue, Subject: SubjectData,
 		Help: "How long computing the latest snapshot took."}
+	snapshotDropped = Family{Name: "fundwatch_snapshot_series_dropped", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Help: "Series of the latest snapshot left out of /metrics because they could not be written (the same series rendered twice, a bug); every other series is served. Should be 0: the log names the first few."}
+	snapshotRepaired = Family{Name: "fundwatch_snapshot_label_values_repaired", Type: prometheus.GaugeValue, Subject: SubjectData,
+		Help: "Label values of the latest snapshot repaired to be exported: bytes that are not UTF-8 replaced by U+FFFD, values over 1024 bytes cut. Their series are served with the repaired value."}
 	watchedRepos = Family{Name: "fundwatch_watched_repos", Type: prometheus.GaugeValue, Subject: SubjectData,
 		Help: "Repositories in the watch list."}
 	watchUnmapped = Family{Name: "fundwatch_watch_unmapped", Type: prometheus.GaugeValue, Subject: SubjectData,
@@ -228,7 +232,7 @@ func Catalogue() []Family {
 		firstResponse, unanswered, backlog, backlogGrowth, mergeLatency, releases, lastRelease, lifecycle,
 		riskScore, riskReason, signalAvailable,
 		critScore, critInput, fundingGap, fundingLevel, sponsorsCount, sponsorAccounts, fundingPlatform, fundingFileOK, fundingFileProblems, grantsUSD,
-		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, watchedRepos, watchUnmapped, watchUnmappedInfo,
+		repoLastSuccess, repoLastAttemptOK, snapshotTime, snapshotDuration, snapshotDropped, snapshotRepaired, watchedRepos, watchUnmapped, watchUnmappedInfo,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
 		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
 		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration, buildInfo,

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -27,9 +29,10 @@ type Snapshot struct {
 	mu       sync.RWMutex
 	updating sync.Mutex // serialises update
 	cur      exported
-	// enc is cur rendered for scrapes (see handler.go).
-	enc    encoded
-	encErr error
+	// enc is cur rendered for scrapes (see handler.go); problems is what
+	// that rendering could not write as given.
+	enc      encoded
+	problems encodeProblems
 }
 
 // exported is what the snapshot's series are rendered from. Both parts are
@@ -53,7 +56,7 @@ func NewSnapshot() *Snapshot { return &Snapshot{} }
 // snapshotFamilies are the families rendered from a snapshot: everything
 // but the live self-metrics and the build info.
 var snapshotFamilies = func() []Family {
-	live := map[string]bool{buildInfo.Name: true}
+	live := map[string]bool{buildInfo.Name: true, snapshotDropped.Name: true, snapshotRepaired.Name: true}
 	for _, f := range []Family{runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal, runDuration, lastSuccess,
 		running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
 		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration} {
@@ -91,7 +94,7 @@ func (s *Snapshot) Collect(ch chan<- prometheus.Metric) {
 	s.mu.RLock()
 	cur := s.cur
 	s.mu.RUnlock()
-	cur.render(constSink(func(m prometheus.Metric) { ch <- m }))
+	cur.render(cleanLabels(constSink(func(m prometheus.Metric) { ch <- m }), nil))
 }
 
 // MaxUnmappedInfo bounds fundwatch_watch_unmapped_info per source: a
@@ -103,7 +106,7 @@ const MaxUnmappedInfo = 50
 // list: dependencies by source label ("gomod:go.mod"). Every source the
 // watch list reads from files should be present, with an empty list when
 // all of its dependencies mapped, so its gauge reads 0 rather than absent.
-func (s *Snapshot) UpdateWatch(unmapped map[string][]string) {
+func (s *Snapshot) UpdateWatch(unmapped map[string][]string) error {
 	sources := make([]string, 0, len(unmapped))
 	for src := range unmapped {
 		sources = append(sources, src)
@@ -116,36 +119,93 @@ func (s *Snapshot) UpdateWatch(unmapped map[string][]string) {
 		sort.Strings(deps)
 		watch = append(watch, unmappedSource{source: src, total: len(deps), shown: deps[:min(len(deps), MaxUnmappedInfo)]})
 	}
-	s.update(func(e *exported) { e.watch = watch })
+	return s.update(func(e *exported) { e.watch = watch })
 }
 
 // Update replaces the exported snapshot. The exporter keeps snap to render
 // it again for Collect, so the caller must not change it afterwards (the
-// app keeps it read-only for the triage pages anyway).
-func (s *Snapshot) Update(snap *analysis.Snapshot) {
-	s.update(func(e *exported) { e.snap = snap })
+// app keeps it read-only for the triage pages anyway). The error says
+// which series were left out or which values repaired; the rest is served
+// either way.
+func (s *Snapshot) Update(snap *analysis.Snapshot) error {
+	return s.update(func(e *exported) { e.snap = snap })
 }
 
 // update applies change to what is exported and prepares the scrape
 // bytes, outside the lock: encoding a large snapshot takes a while, and
-// scrapes keep being served meanwhile. Should the new series not encode (a
-// bug), scrapes keep the last good bytes. Updates are serialised so that a
-// slow one cannot overwrite a newer one.
-func (s *Snapshot) update(change func(*exported)) {
+// scrapes keep being served meanwhile. Encoding never fails as a whole: a
+// series that cannot be written is left out and counted (Problems,
+// fundwatch_exporter_series_dropped), the others are served. Updates are
+// serialised so that a slow one cannot overwrite a newer one. The error
+// summarises what was left out or repaired, nil if nothing was.
+func (s *Snapshot) update(change func(*exported)) error {
 	s.updating.Lock()
 	defer s.updating.Unlock()
 	s.mu.RLock()
 	next := s.cur
 	s.mu.RUnlock()
 	change(&next)
-	enc, err := encode(next)
+	enc, problems := encode(next)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.cur = next
-	if err == nil {
-		s.enc = enc
+	s.cur, s.enc, s.problems = next, enc, problems
+	return problems.err()
+}
+
+// MaxLabelValueBytes caps a label value. Repository names are short, but
+// some values come from what people type (a profile's company, a
+// dependency name): a 300 KB value would be one 300 KB series in every
+// scrape and in Prometheus' index.
+const MaxLabelValueBytes = 1024
+
+// cleanLabel returns v as it can be exported and whether it had to change:
+// bytes that are not UTF-8 become U+FFFD (as strings.ToValidUTF8 does), and
+// a value longer than MaxLabelValueBytes is cut at a rune boundary and ends
+// in "…". Other characters, control characters included, are valid in the
+// exposition (backslash, quote and newline are escaped) and stay.
+func cleanLabel(v string) (string, bool) {
+	changed := false
+	if !utf8.ValidString(v) {
+		v, changed = strings.ToValidUTF8(v, "\uFFFD"), true
 	}
-	s.encErr = err
+	if len(v) > MaxLabelValueBytes {
+		const ellipsis = "…"
+		cut := MaxLabelValueBytes - len(ellipsis)
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		v, changed = v[:cut]+ellipsis, true
+	}
+	return v, changed
+}
+
+// cleanLabels passes each series on to emit with its label values cleaned
+// (cleanLabel), counting each repaired value in problems if that is not
+// nil. Both sinks, the text writer and the const metrics, get the same
+// cleaned values, so the two still agree.
+func cleanLabels(emit emitFunc, problems *encodeProblems) emitFunc {
+	return func(f Family, v float64, labels ...string) {
+		copied := false
+		for i, l := range labels {
+			c, changed := cleanLabel(l)
+			if !changed {
+				continue
+			}
+			if !copied {
+				// The caller's slice stays the caller's.
+				labels, copied = append([]string(nil), labels...), true
+			}
+			labels[i] = c
+			if problems != nil {
+				var name string
+				if i < len(f.Labels) {
+					name = f.Labels[i]
+				}
+				problems.repair(f.Name, name, l)
+			}
+		}
+		emit(f, v, labels...)
+	}
 }
 
 // emitFunc receives each series as it is rendered: its family, value and
@@ -178,7 +238,7 @@ func constSink(out func(prometheus.Metric)) emitFunc {
 // a history of instants is replayed family by family.
 func constMetrics(snap *analysis.Snapshot) []prometheus.Metric {
 	var out []prometheus.Metric
-	render(snap, constSink(func(m prometheus.Metric) { out = append(out, m) }))
+	render(snap, cleanLabels(constSink(func(m prometheus.Metric) { out = append(out, m) }), nil))
 	return out
 }
 
@@ -248,17 +308,36 @@ func render(snap *analysis.Snapshot, add emitFunc) {
 func NewRegistry(snap *Snapshot, self *Self) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(snap)
-	registerLive(reg, self)
+	registerLive(reg, self, snap)
 	return reg
 }
 
-func registerLive(reg *prometheus.Registry, self *Self) {
+func registerLive(reg *prometheus.Registry, self *Self, snap *Snapshot) {
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		versioncollector.NewCollector("fundwatch"),
+		encodingHealth{snap},
 	)
 	self.register(reg)
+}
+
+// encodingHealth exports what the latest encoding of the snapshot left out
+// or repaired. It is live (read at each scrape) rather than part of the
+// snapshot, which it describes.
+type encodingHealth struct{ s *Snapshot }
+
+func (h encodingHealth) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descs[snapshotDropped.Name]
+	ch <- descs[snapshotRepaired.Name]
+}
+
+func (h encodingHealth) Collect(ch chan<- prometheus.Metric) {
+	h.s.mu.RLock()
+	p := h.s.problems
+	h.s.mu.RUnlock()
+	ch <- prometheus.MustNewConstMetric(descs[snapshotDropped.Name], prometheus.GaugeValue, float64(p.dropped))
+	ch <- prometheus.MustNewConstMetric(descs[snapshotRepaired.Name], prometheus.GaugeValue, float64(p.repaired))
 }
 
 func statusLabel(code int) string { return strconv.Itoa(code) }

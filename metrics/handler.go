@@ -3,7 +3,6 @@ package metrics
 import (
 	"bytes"
 	"compress/gzip"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -26,35 +25,34 @@ type encoded struct {
 	gz   []byte
 }
 
-func encode(e exported) (encoded, error) {
+// encode renders what is exported. It cannot fail as a whole: what it
+// could not write as given is in the problems it returns.
+func encode(e exported) (encoded, encodeProblems) {
 	sink := newTextSink()
-	e.render(sink.emit)
+	e.render(cleanLabels(sink.emit, &sink.problems))
 	var text chunks
-	if err := sink.write(&text); err != nil {
-		return encoded{}, err
-	}
+	sink.write(&text)
 	pieces := text.done()
 	var gz bytes.Buffer
+	// Writes to a bytes.Buffer do not fail.
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
 	for _, p := range pieces {
 		zw.Write(p)
 	}
-	if err := zw.Close(); err != nil {
-		return encoded{}, err
-	}
-	return encoded{text: pieces, gz: gz.Bytes()}, nil
+	zw.Close()
+	return encoded{text: pieces, gz: gz.Bytes()}, sink.problems
 }
 
 // Handler serves the snapshot (pre-encoded) followed by what live gathers,
 // in the Prometheus text format, gzipped when the client accepts it.
 func (s *Snapshot) Handler(live prometheus.Gatherer, onError func(error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// What the snapshot's encoding left out is reported once, by
+		// Update's error and fundwatch_exporter_series_dropped, not on
+		// every scrape.
 		s.mu.RLock()
-		enc, encErr := s.enc, s.encErr
+		enc := s.enc
 		s.mu.RUnlock()
-		if encErr != nil && onError != nil {
-			onError(fmt.Errorf("encoding the snapshot: %w", encErr))
-		}
 		mfs, err := live.Gather()
 		if err != nil && onError != nil {
 			onError(err)
@@ -84,9 +82,10 @@ func (s *Snapshot) Handler(live prometheus.Gatherer, onError func(error)) http.H
 }
 
 // NewLiveRegistry is the registry of what changes between snapshots: the
-// self-metrics, the build info and the standard Go and process collectors.
-func NewLiveRegistry(self *Self) *prometheus.Registry {
+// self-metrics, what the encoding of snap left out or repaired, the build
+// info and the standard Go and process collectors.
+func NewLiveRegistry(self *Self, snap *Snapshot) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	registerLive(reg, self)
+	registerLive(reg, self, snap)
 	return reg
 }

@@ -22,7 +22,7 @@ func TestHandlerServesSnapshotAndLive(t *testing.T) {
 	s.UpdateWatch(map[string][]string{"gomod:go.mod": {"example.org/x"}})
 	self := NewSelf([]string{"commits"})
 	self.RunFinished("commits", 0, 0, nil)
-	live := NewLiveRegistry(self)
+	live := NewLiveRegistry(self, s)
 	h := s.Handler(live, func(err error) { t.Error(err) })
 
 	parse := func(body []byte) map[string]int {

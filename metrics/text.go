@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -28,7 +29,51 @@ type textSink struct {
 	families map[string]*textFamily
 	ids      map[string]uint32
 	strs     []string // by id
-	err      error    // the first series that could not be taken
+	// A series that cannot be written is left out and counted here, with
+	// the first few reasons; the rest of the exposition is written. One bad
+	// value must never cost every other series (a scrape that succeeds
+	// with every fundwatch_repo_* series gone fires no alert at all).
+	problems encodeProblems
+}
+
+// encodeProblems counts what the last encoding could not write as given,
+// with the first few of each kind.
+type encodeProblems struct {
+	dropped, repaired           int // series left out; label values repaired (see cleanLabel)
+	firstDropped, firstRepaired []string
+}
+
+const maxProblemsKept = 3
+
+func (p *encodeProblems) drop(format string, args ...any) {
+	p.dropped++
+	if len(p.firstDropped) < maxProblemsKept {
+		p.firstDropped = append(p.firstDropped, fmt.Sprintf(format, args...))
+	}
+}
+
+func (p *encodeProblems) repair(family, label, value string) {
+	p.repaired++
+	if len(p.firstRepaired) < maxProblemsKept {
+		// %.60q: the value may be the 300 KB one.
+		p.firstRepaired = append(p.firstRepaired, fmt.Sprintf("%s{%s=%.60q}", family, label, value))
+	}
+}
+
+// err summarises the problems, nil if there were none.
+func (p encodeProblems) err() error {
+	var parts []string
+	if p.dropped > 0 {
+		parts = append(parts, fmt.Sprintf("%d series left out (%s)", p.dropped, strings.Join(p.firstDropped, "; ")))
+	}
+	if p.repaired > 0 {
+		parts = append(parts, fmt.Sprintf("%d label values not valid UTF-8 or over %d bytes, repaired (%s)",
+			p.repaired, MaxLabelValueBytes, strings.Join(p.firstRepaired, "; ")))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(parts, "; "))
 }
 
 // textFamily holds one family's series, labels in label-name order.
@@ -45,31 +90,31 @@ func newTextSink() *textSink {
 }
 
 func (t *textSink) emit(f Family, v float64, labels ...string) {
-	if t.err != nil {
-		return
-	}
 	fam := t.families[f.Name]
 	if fam == nil {
 		var err error
 		if fam, err = newTextFamily(f); err != nil {
-			t.err = err
+			t.problems.drop("%v", err)
 			return
 		}
 		t.families[f.Name] = fam
 	}
 	if len(labels) != len(fam.labels) {
-		t.err = fmt.Errorf("%s: %d label values for %d labels %q", f.Name, len(labels), len(fam.labels), f.Labels)
+		t.problems.drop("%s: %d label values for %d labels %q", f.Name, len(labels), len(fam.labels), f.Labels)
 		return
+	}
+	// As NewConstMetric would refuse it. Values reach here cleaned (see
+	// cleanLabels); this keeps the writer safe should one not be.
+	for i, l := range labels {
+		if !utf8.ValidString(l) {
+			t.problems.drop("%s: label %s: value %q is not valid UTF-8", f.Name, f.Labels[i], l)
+			return
+		}
 	}
 	fam.values = append(fam.values, v)
 	for _, i := range fam.order {
 		id, ok := t.ids[labels[i]]
 		if !ok {
-			// As NewConstMetric would refuse it.
-			if !utf8.ValidString(labels[i]) {
-				t.err = fmt.Errorf("%s: label %s: value %q is not valid UTF-8", f.Name, f.Labels[i], labels[i])
-				return
-			}
 			id = uint32(len(t.strs))
 			t.ids[labels[i]] = id
 			t.strs = append(t.strs, labels[i])
@@ -124,10 +169,7 @@ var (
 const textChunk = 1 << 20
 
 // write appends the exposition of the collected series to w.
-func (t *textSink) write(w *chunks) error {
-	if t.err != nil {
-		return t.err
-	}
+func (t *textSink) write(w *chunks) {
 	// Ids become ranks: the interned values sorted, so that series compare
 	// as integers, as Gather compares their label values as strings.
 	byValue := make([]uint32, len(t.strs))
@@ -161,17 +203,23 @@ func (t *textSink) write(w *chunks) error {
 			perm[i] = int32(i)
 		}
 		key := func(i int32) []uint32 { return fam.ids[int(i)*n : int(i)*n+n] }
-		slices.SortFunc(perm, func(a, b int32) int { return slices.Compare(key(a), key(b)) })
-		for i := 1; i < len(perm); i++ {
-			// Gather refuses the same series twice; so does this.
-			if slices.Equal(key(perm[i-1]), key(perm[i])) {
+		// A stable sort keeps the first of series rendered twice first.
+		slices.SortStableFunc(perm, func(a, b int32) int { return slices.Compare(key(a), key(b)) })
+		kept := perm[:0]
+		for i, p := range perm {
+			// Gather refuses the same series twice; the writer keeps the
+			// first and leaves the others out.
+			if i > 0 && slices.Equal(key(perm[i-1]), key(p)) {
 				var ls []string
-				for k, id := range key(perm[i]) {
+				for k, id := range key(p) {
 					ls = append(ls, fam.labels[k]+`="`+escaped[id]+`"`)
 				}
-				return fmt.Errorf("series %s{%s} rendered twice", name, strings.Join(ls, ","))
+				t.problems.drop("series %s{%s} rendered twice", name, strings.Join(ls, ","))
+				continue
 			}
+			kept = append(kept, p)
 		}
+		perm = kept
 
 		w.room(len(name)*2 + len(fam.help) + len(fam.typ) + 17)
 		w.cur = append(w.cur, "# HELP "...)
@@ -212,7 +260,6 @@ func (t *textSink) write(w *chunks) error {
 		// Done with the family: let its series go before the next.
 		t.families[name] = nil
 	}
-	return nil
 }
 
 // maxFloatLen bounds strconv's shortest 'g' form of a float64

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/analysis/affiliation"
@@ -214,8 +216,8 @@ func TestTextMatchesGather(t *testing.T) {
 			t.Parallel()
 			s := NewSnapshot()
 			tt.set(s)
-			if s.encErr != nil {
-				t.Fatal(s.encErr)
+			if err := s.problems.err(); err != nil {
+				t.Fatal(err)
 			}
 			got := served(s)
 			want, err := gatherText(s)
@@ -288,42 +290,124 @@ func TestTextEdgeCases(t *testing.T) {
 	}
 }
 
-// What Gather refuses, the direct writer refuses too; the last good bytes
-// stay served and Collect reports the error rather than panicking.
-func TestTextRefusesWhatGatherRefuses(t *testing.T) {
+// One hostile value never costs the other series: values that are not
+// UTF-8 are repaired, huge ones cut, control characters escaped as the
+// format needs, and a series rendered twice is written once; everything
+// else is served, and the health gauges say what happened.
+func TestHostileValuesCostNoOtherSeries(t *testing.T) {
 	t.Parallel()
-	bad := func(mutate func(*analysis.Snapshot)) func(*Snapshot) {
-		return func(s *Snapshot) {
-			snap := testSnapshot()
-			mutate(snap)
-			s.Update(snap)
+	huge := strings.Repeat("company ", 300_000/8) // a 300 KB profile field
+	snap := demoSnapshot(t)
+	snap.Repos[0].Owner = huge
+	snap.Repos[1].Repo = "o/\xff\xfe" // one bad byte, as in a go.mod require path
+	snap.Repos[2].Tier = "\x1b]0;retitled\x07\x1b[2J\x00"
+	snap.Repos[3].Analysis.Windows[0].Employers = append(snap.Repos[3].Analysis.Windows[0].Employers,
+		analysis.EmployerShare{Employer: "Acme\xc3", Share: 0.01}, analysis.EmployerShare{Employer: huge + "\xff", Share: 0.01})
+	snap.Repos = append(snap.Repos, snap.Repos[4]) // a repository rendered twice (a bug)
+	s := NewSnapshot()
+	if err := s.UpdateWatch(map[string][]string{"gomod:go.mod": {"example.org/\xffbad", huge}}); err == nil {
+		t.Error("UpdateWatch: no report of the repaired values")
+	}
+	err := s.Update(snap)
+	if err == nil || !strings.Contains(err.Error(), "rendered twice") {
+		t.Errorf("Update: %v, want a report naming the series rendered twice", err)
+	}
+	got := served(s)
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, perr := parser.TextToMetricFamilies(bytes.NewReader(got))
+	if perr != nil {
+		t.Fatalf("the exposition does not parse: %v", perr)
+	}
+	// Every repository of the snapshot keeps its info series, the
+	// repaired one under its repaired name.
+	repos := map[string]bool{}
+	for _, m := range mfs[repoInfo.Name].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "repo" {
+				repos[l.GetValue()] = true
+			}
+			if n := len(l.GetValue()); n > MaxLabelValueBytes {
+				t.Errorf("label %s is %d bytes, over the cap", l.GetName(), n)
+			}
 		}
 	}
+	for _, r := range snap.Repos {
+		name, _ := cleanLabel(r.Repo)
+		if !repos[name] {
+			t.Errorf("repository %q lost its info series", name)
+		}
+	}
+	if !repos["o/\uFFFD"] {
+		t.Errorf("the repaired name is not exported: %v", repos)
+	}
+	for _, name := range []string{repoStars.Name, employerShare.Name, watchUnmappedInfo.Name, snapshotTime.Name} {
+		if len(mfs[name].GetMetric()) == 0 {
+			t.Errorf("%s has no series", name)
+		}
+	}
+	if !bytes.Contains(got, []byte("tier=\"\x1b]0;retitled\x07\x1b[2J\x00\"")) {
+		t.Error("the control characters are not written as they are (the format allows them)")
+	}
+	// The health gauges count what happened, through the live registry.
+	live, gerr := NewLiveRegistry(NewSelf(nil), s).Gather()
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	values := map[string]float64{}
+	for _, mf := range live {
+		if len(mf.GetMetric()) == 1 {
+			values[mf.GetName()] = mf.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	// The duplicate repository's series are left out once each, and its
+	// repaired values count twice (the copy is rendered too).
+	if values[snapshotDropped.Name] < 1 {
+		t.Errorf("%s = %v, want the duplicate's series", snapshotDropped.Name, values[snapshotDropped.Name])
+	}
+	if values[snapshotRepaired.Name] < 5 {
+		t.Errorf("%s = %v, want at least the five bad values", snapshotRepaired.Name, values[snapshotRepaired.Name])
+	}
+	// Gather (Collect) gets the same repaired values: it refuses only the
+	// duplicate.
+	dedup := demoSnapshot(t)
+	dedup.Repos[1].Repo = "o/\xff"
+	dedup.Repos[0].Owner = huge
+	c := NewSnapshot()
+	c.Update(dedup)
+	want, gerr := gatherText(c)
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	if !bytes.Equal(served(c), want) {
+		t.Errorf("direct text differs from gather+expfmt:\n%s", firstDifference(served(c), want))
+	}
+}
+
+func TestCleanLabel(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", MaxLabelValueBytes) // two bytes a rune
 	tests := []struct {
-		name string
-		set  func(*Snapshot)
+		in, want string
+		changed  bool
 	}{
-		{name: "repository watched twice", set: bad(func(s *analysis.Snapshot) { s.Repos = append(s.Repos, s.Repos[0]) })},
-		{name: "label value not UTF-8", set: bad(func(s *analysis.Snapshot) { s.Repos[1].Repo = "o/\xff" })},
-		{name: "collector status twice", set: bad(func(s *analysis.Snapshot) { s.Repos[0].Status = append(s.Repos[0].Status, s.Repos[0].Status[0]) })},
+		{in: "o/a", want: "o/a"},
+		{in: "", want: ""},
+		{in: "tab\there\n\x00", want: "tab\there\n\x00"},
+		{in: "o/\xff", want: "o/\uFFFD", changed: true},
+		{in: "a\xc3", want: "a\uFFFD", changed: true},
+		{in: strings.Repeat("x", MaxLabelValueBytes), want: strings.Repeat("x", MaxLabelValueBytes)},
+		{in: strings.Repeat("x", MaxLabelValueBytes+1), want: strings.Repeat("x", MaxLabelValueBytes-3) + "…", changed: true},
+		// Cut at a rune boundary: 1021 bytes is half a rune in.
+		{in: long, want: long[:MaxLabelValueBytes-4] + "…", changed: true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			s := NewSnapshot()
-			s.UpdateWatch(map[string][]string{"gomod:go.mod": {"x"}})
-			good := served(s)
-			tt.set(s)
-			if s.encErr == nil {
-				t.Error("no encoding error")
-			}
-			if !bytes.Equal(served(s), good) {
-				t.Error("the last good bytes are not kept")
-			}
-			if _, err := gatherText(s); err == nil {
-				t.Error("gather has no error either: the test does not test")
-			}
-		})
+		got, changed := cleanLabel(tt.in)
+		if got != tt.want || changed != tt.changed {
+			t.Errorf("cleanLabel(%.20q) = %.20q (%d bytes), %v; want %.20q (%d bytes), %v", tt.in, got, len(got), changed, tt.want, len(tt.want), tt.changed)
+		}
+		if !utf8.ValidString(got) || len(got) > MaxLabelValueBytes {
+			t.Errorf("cleanLabel(%.20q) is not exportable", tt.in)
+		}
 	}
 }
 

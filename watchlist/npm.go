@@ -172,6 +172,9 @@ func installed(name, dir string) dep {
 		}
 		return dep{name: name, reason: "reading its installed package.json: " + err.Error()}
 	}
+	if err := checkUTF8(filepath.Join(dir, "package.json"), data); err != nil {
+		return dep{name: name, reason: "its installed package.json: " + err.Error()}
+	}
 	var pj struct {
 		Repository *repositoryField `json:"repository"`
 	}

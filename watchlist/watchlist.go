@@ -178,6 +178,9 @@ func (r *Resolver) Resolve(ctx context.Context, items []config.WatchItem) (*List
 			}
 			return nil, r.itemError(it, kind, err)
 		}
+		if err := checkUTF8(it.Path, data); err != nil {
+			return nil, r.itemError(it, kind, err)
+		}
 		var deps []dep
 		switch kind {
 		case config.KindGoMod:

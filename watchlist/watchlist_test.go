@@ -316,6 +316,12 @@ func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	v9 := filepath.Join(dir, "package-lock.json")
 	write(t, v9, `{"lockfileVersion": 9}`)
+	// One bad byte in a require path: refused at the input, not watched
+	// (nor exported) under a name nobody wrote.
+	badByte := filepath.Join(dir, "go.mod")
+	write(t, badByte, "module example.com/m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgithub.com/c/d\xff v1.0.0\n)\n")
+	badLock := filepath.Join(dir, "bad-utf8-lock.json")
+	write(t, badLock, "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\"node_modules/l\xc3\": {}}\n}\n")
 	for _, tt := range []struct {
 		kind, path, want string
 	}{
@@ -329,6 +335,8 @@ func TestBadInput(t *testing.T) {
 		{"sbom", "testdata/bad/unknown-sbom.json", "testdata/bad/unknown-sbom.json: neither a CycloneDX SBOM (bomFormat: CycloneDX) nor an SPDX JSON document"},
 		{"sbom", "testdata/gomod/go.mod", "fundwatch.yaml:7: watch[2].sbom: testdata/gomod/go.mod:1: malformed JSON: invalid character 'm'"},
 		{"cargo", "Cargo.lock", `watch[2].cargo: unknown kind "cargo"`},
+		{"gomod", badByte, "watch[2].gomod: " + badByte + ":7:16: byte 0xff is not valid UTF-8"},
+		{"npm", badLock, "watch[2].npm: " + badLock + ":3:31: byte 0xc3 is not valid UTF-8"},
 	} {
 		it := config.WatchItem{Kind: tt.kind, Path: tt.path, Key: "watch[2]", Line: 7}
 		_, err := (&Resolver{Config: "fundwatch.yaml"}).Resolve(context.Background(), []config.WatchItem{it})

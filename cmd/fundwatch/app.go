@@ -70,7 +70,7 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, now: time.Now, store: st, analysisOpts: opts}
 	a.self = metrics.NewSelf(collectors.Names())
 	a.snap = metrics.NewSnapshot()
-	a.live = metrics.NewLiveRegistry(a.self)
+	a.live = metrics.NewLiveRegistry(a.self, a.snap)
 	gh, err := githubClient(cfg, a.self)
 	if err != nil {
 		st.Close()
@@ -175,7 +175,11 @@ func (a *app) resolveWatch(ctx context.Context) error {
 	for _, u := range l.Unmapped {
 		unmapped[u.SourceLabel()] = append(unmapped[u.SourceLabel()], u.Dependency)
 	}
-	a.snap.UpdateWatch(unmapped)
+	if err := a.snap.UpdateWatch(unmapped); err != nil {
+		// The rest is exported; what was not is counted in
+		// fundwatch_snapshot_series_dropped.
+		a.log.Warn("exporting the watch list", "err", err)
+	}
 	return nil
 }
 
@@ -272,7 +276,9 @@ func (a *app) refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.snap.Update(snap)
+	if err := a.snap.Update(snap); err != nil {
+		a.log.Warn("exporting the snapshot", "err", err)
+	}
 	a.last = snap
 	return nil
 }

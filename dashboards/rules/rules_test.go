@@ -106,7 +106,7 @@ func TestAlertConventions(t *testing.T) {
 	}
 	sort.Strings(alerts)
 	want := []string{"FundwatchCollectorStale", "FundwatchCriticalBusFactorOne", "FundwatchCriticalVolunteerOnly", "FundwatchDown",
-		"FundwatchEmployerExit", "FundwatchGitHubRateLimitLow", "FundwatchMaintainerHandover", "FundwatchProjectAbandoned", "FundwatchUnresponsiveMaintainers"}
+		"FundwatchEmployerExit", "FundwatchGitHubRateLimitLow", "FundwatchMaintainerHandover", "FundwatchProjectAbandoned", "FundwatchSeriesDropped", "FundwatchUnresponsiveMaintainers"}
 	if strings.Join(alerts, " ") != strings.Join(want, " ") {
 		t.Errorf("alerts = %v, want %v", alerts, want)
 	}
