@@ -18,7 +18,12 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-var tsvColumns = []string{"sha", "author_id", "author_email_domain", "author_time", "committer_email_domain", "committer_time", "parents", "author_is_bot"}
+// tsvColumns are the columns of the TSV format. Files written before
+// author_name_id existed have the first eight only; both are read.
+var tsvColumns = []string{"sha", "author_id", "author_email_domain", "author_time", "committer_email_domain", "committer_time", "parents", "author_is_bot", "author_name_id"}
+
+// tsvOldColumns is the header of the older, 8-column files.
+const tsvOldColumns = 8
 
 // ReadTSVFile reads a TSV history file, gzip-compressed or plain.
 func ReadTSVFile(path, repo string) ([]store.Commit, error) {
@@ -89,11 +94,18 @@ func ReadTSV(r io.Reader, name, repo string) ([]store.Commit, error) {
 		return readErr(src.err)
 	}
 	header := strings.TrimRight(sc.Text(), "\r")
-	if header != strings.Join(tsvColumns, "\t") {
+	columns := 0
+	switch header {
+	case strings.Join(tsvColumns, "\t"):
+		columns = len(tsvColumns)
+	case strings.Join(tsvColumns[:tsvOldColumns], "\t"):
+		columns = tsvOldColumns
+	default:
 		if src.err != nil {
 			return nil, drained()
 		}
-		return nil, fmt.Errorf("%s:1: header is %q, want %q", name, strings.ReplaceAll(header, "\t", " "), strings.Join(tsvColumns, " "))
+		return nil, fmt.Errorf("%s:1: header is %q, want %q (or its first %d columns)", name, strings.ReplaceAll(header, "\t", " "),
+			strings.Join(tsvColumns, " "), tsvOldColumns)
 	}
 	var out []store.Commit
 	for {
@@ -105,7 +117,7 @@ func ReadTSV(r io.Reader, name, repo string) ([]store.Commit, error) {
 		if len(b) == 0 {
 			continue
 		}
-		c, err := parseTSVLine(string(b), repo)
+		c, err := parseTSVLine(string(b), repo, columns)
 		if err != nil {
 			if src.err != nil {
 				return nil, drained()
@@ -138,10 +150,14 @@ func (e *errReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func parseTSVLine(s, repo string) (store.Commit, error) {
-	var f [8]string
+// parseTSVLine reads one line of the given number of columns. The author
+// becomes the address author_id@domain; the name is author_name_id where
+// the file has it, else empty (no name, rather than a made-up one: names
+// only ever veto an alarm, see analysis).
+func parseTSVLine(s, repo string, columns int) (store.Commit, error) {
+	var f [9]string
 	n := 0
-	for n < 7 {
+	for n < columns-1 {
 		i := strings.IndexByte(s, '\t')
 		if i < 0 {
 			break
@@ -151,8 +167,8 @@ func parseTSVLine(s, repo string) (store.Commit, error) {
 	}
 	f[n] = s
 	n++
-	if n != len(tsvColumns) || strings.IndexByte(s, '\t') >= 0 {
-		return store.Commit{}, fmt.Errorf("want %d tab-separated columns, got %d", len(tsvColumns), strings.Count(s, "\t")+n)
+	if n != columns || strings.IndexByte(s, '\t') >= 0 {
+		return store.Commit{}, fmt.Errorf("want %d tab-separated columns, got %d", columns, strings.Count(s, "\t")+n)
 	}
 	if f[0] == "" {
 		return store.Commit{}, errors.New("column sha: empty")
@@ -188,7 +204,7 @@ func parseTSVLine(s, repo string) (store.Commit, error) {
 	_, off := at.Zone()
 	return store.Commit{
 		Repo: repo, SHA: f[0],
-		AuthorName: f[1], AuthorEmail: f[1] + "@" + domain,
+		AuthorName: f[8], AuthorEmail: f[1] + "@" + domain,
 		AuthorTime: at.In(zone(off)), AuthorTZKnown: true, AuthorTZOffset: off / 60,
 		CommitterEmail: "committer@" + cdomain, CommitterTime: ct.UTC(),
 		Parents: parents, AuthorBot: bot,

@@ -17,6 +17,12 @@ import (
 
 const tsvHeader = "sha\tauthor_id\tauthor_email_domain\tauthor_time\tcommitter_email_domain\tcommitter_time\tparents\tauthor_is_bot\n"
 
+// tsvHeader9 is the header of the newer files, with author_name_id.
+const tsvHeader9 = "sha\tauthor_id\tauthor_email_domain\tauthor_time\tcommitter_email_domain\tcommitter_time\tparents\tauthor_is_bot\tauthor_name_id\n"
+
+// fioLine is a line of a 9-column file (intel/haxm's last commit).
+const fioLine = "4c524a10486d191ea112a6a1c4a8b482ffb56ae5\t08223195b842\tintel.com\t2023-01-28T03:14:08-08:00\tgithub.com\t2023-01-28T03:14:08-08:00\t1\t0\ta4e63b3a76af"
+
 // Real lines of curl__curl.commits.tsv.gz and samba-team__samba.commits.tsv.gz.
 const (
 	curlLine    = "5c61e168698a72b87437d58ed728bcdea6d5db42\tba84c125725b\tgmail.com\t2026-08-22T15:01:09+03:00\thaxx.se\t2026-08-22T16:18:50+02:00\t1\t0"
@@ -38,7 +44,7 @@ func mustTime(t testing.TB, s string) time.Time {
 // commitOf is the commit ReadTSV should make of a line.
 func commitOf(t testing.TB, sha, id, domain, at string, offset int, cdomain, ct string, parents int, bot bool) store.Commit {
 	return store.Commit{
-		Repo: "o/r", SHA: sha, AuthorName: id, AuthorEmail: id + "@" + domain,
+		Repo: "o/r", SHA: sha, AuthorEmail: id + "@" + domain,
 		AuthorTime: mustTime(t, at), AuthorTZKnown: true, AuthorTZOffset: offset,
 		CommitterEmail: "committer@" + cdomain, CommitterTime: mustTime(t, ct).UTC(),
 		Parents: parents, AuthorBot: bot,
@@ -90,13 +96,20 @@ func TestReadTSVGood(t *testing.T) {
 		"2007-05-28T08:45:47-04:00", -240, "unknown.invalid", "2007-05-28T08:45:47-04:00", 2, false)
 	india := commitOf(t, "8c525c081d72148b3d3ed51d89ca9a6200ca0c36", "0123456789ab", "samba.org",
 		"2026-07-24T17:27:56+05:30", 330, "samba.org", "2026-07-24T17:30:00+05:30", 1, false)
+	fio := commitOf(t, "4c524a10486d191ea112a6a1c4a8b482ffb56ae5", "08223195b842", "intel.com",
+		"2023-01-28T03:14:08-08:00", -480, "github.com", "2023-01-28T03:14:08-08:00", 1, false)
 	zulu := commitOf(t, "abc", "id", "d.example", "2024-01-01T00:00:00Z", 0, "c.example", "2024-01-01T00:00:00.5Z", 0, false)
 	nepal := commitOf(t, "def", "id", "d.example", "2024-01-01T23:59:59+05:45", 345, "c.example", "2023-12-31T18:14:59Z", 1, false)
+	// The 9-column files carry author_name_id, which becomes the name.
+	named := fio
+	named.AuthorName = "a4e63b3a76af"
 	tests := []struct {
 		name, in string
 		want     []store.Commit
 	}{
 		{"header only", tsvHeader, nil},
+		{"9 columns", tsvHeader9 + fioLine + "\n", []store.Commit{named}},
+		{"9 columns, CRLF", strings.ReplaceAll(tsvHeader9+fioLine+"\n", "\n", "\r\n"), []store.Commit{named}},
 		{"header without newline", strings.TrimSuffix(tsvHeader, "\n"), nil},
 		{"one line", tsvHeader + curlLine + "\n", []store.Commit{curl}},
 		{"no final newline", tsvHeader + curlLine, []store.Commit{curl}},
@@ -152,10 +165,10 @@ func TestReadTSVBad(t *testing.T) {
 	}{
 		{"empty input", "", "in.tsv: empty file: want a header line"},
 		{"wrong header", "sha\tauthor\n" + good,
-			`in.tsv:1: header is "sha author", want "sha author_id author_email_domain author_time committer_email_domain committer_time parents author_is_bot"`},
+			`in.tsv:1: header is "sha author", want "sha author_id author_email_domain author_time committer_email_domain committer_time parents author_is_bot author_name_id" (or its first 8 columns)`},
 		{"header with extra column", strings.TrimSuffix(tsvHeader, "\n") + "\tx\n",
-			`in.tsv:1: header is "sha author_id author_email_domain author_time committer_email_domain committer_time parents author_is_bot x", want "sha author_id author_email_domain author_time committer_email_domain committer_time parents author_is_bot"`},
-		{"no header", good, `in.tsv:1: header is "5c61e168698a72b87437d58ed728bcdea6d5db42 ba84c125725b gmail.com 2026-08-22T15:01:09+03:00 haxx.se 2026-08-22T16:18:50+02:00 1 0", want "sha author_id author_email_domain author_time committer_email_domain committer_time parents author_is_bot"`},
+			`in.tsv:1: header is "sha author_id author_email_domain author_time committer_email_domain committer_time parents author_is_bot x", want "sha author_id author_email_domain author_time committer_email_domain committer_time parents author_is_bot author_name_id" (or its first 8 columns)`},
+		{"no header", good, `in.tsv:1: header is "5c61e168698a72b87437d58ed728bcdea6d5db42 ba84c125725b gmail.com 2026-08-22T15:01:09+03:00 haxx.se 2026-08-22T16:18:50+02:00 1 0", want "sha author_id author_email_domain author_time committer_email_domain committer_time parents author_is_bot author_name_id" (or its first 8 columns)`},
 		{"7 columns", tsvHeader + line(sha, id, dom, tm, dom, tm, "1"), "in.tsv:2: want 8 tab-separated columns, got 7"},
 		{"1 column", tsvHeader + "junk\n", "in.tsv:2: want 8 tab-separated columns, got 1"},
 		{"9 columns", tsvHeader + line(sha, id, dom, tm, dom, tm, "1", "0", "x"), "in.tsv:2: want 8 tab-separated columns, got 9"},
@@ -323,10 +336,12 @@ func TestReadTSVFile(t *testing.T) {
 	}
 }
 
-const dataDir = "../../shared/data"
+// dataDir holds real histories (pseudonymised; see its README.md), copied
+// from the shared data so that any clone runs these tests.
+const dataDir = "testdata/real"
 
-// TestReadTSVRealFiles reads the shared histories and checks invariants
-// that hold for any real history.
+// TestReadTSVRealFiles reads the real histories and checks invariants
+// that hold for any real history, in both the 8- and 9-column formats.
 func TestReadTSVRealFiles(t *testing.T) {
 	tests := []struct {
 		file string
@@ -334,14 +349,16 @@ func TestReadTSVRealFiles(t *testing.T) {
 	}{
 		{"curl__curl.commits.tsv.gz", 10000},
 		{"samba-team__samba.commits.tsv.gz", 100000},
+		{"axboe__fio.commits.tsv.gz", 8000},
+		{"intel__haxm.commits.tsv.gz", 400},
+		{"mozilla__DeepSpeech.commits.tsv.gz", 3000},
+		{"pmem__pmdk.commits.tsv.gz", 11000},
+		{"rethinkdb__rethinkdb.commits.tsv.gz", 30000},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(dataDir, tc.file)
 			raw, err := os.ReadFile(path)
-			if errors.Is(err, os.ErrNotExist) {
-				t.Skipf("%s is not here (the shared data sits next to the module)", path)
-			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -367,7 +384,7 @@ func TestReadTSVRealFiles(t *testing.T) {
 			lo := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 			hi := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 			seen := make(map[string]bool, len(cs))
-			var merges, bots, bad int
+			var merges, bots, bad, named int
 			report := func(format string, args ...any) {
 				if bad++; bad <= 10 {
 					t.Errorf(format, args...)
@@ -378,8 +395,16 @@ func TestReadTSVRealFiles(t *testing.T) {
 					report("commit %d: sha %q not a commit id or repeated", i, c.SHA)
 				}
 				seen[c.SHA] = true
-				if c.AuthorName == "" || !strings.HasPrefix(c.AuthorEmail, c.AuthorName+"@") || strings.HasSuffix(c.AuthorEmail, "@") {
-					report("commit %s: author key %q, email %q", c.SHA, c.AuthorName, c.AuthorEmail)
+				// author_id@domain; the name is author_name_id in the
+				// 9-column files, none in the 8-column ones.
+				if local, domain, _ := strings.Cut(c.AuthorEmail, "@"); !isHex12(local) || domain == "" {
+					report("commit %s: email %q is not author_id@domain", c.SHA, c.AuthorEmail)
+				}
+				if c.AuthorName != "" && !isHex12(c.AuthorName) {
+					report("commit %s: name %q is not an author_name_id", c.SHA, c.AuthorName)
+				}
+				if c.AuthorName != "" {
+					named++
 				}
 				if strings.HasSuffix(c.CommitterEmail, "@") {
 					report("commit %s: committer email %q", c.SHA, c.CommitterEmail)
@@ -404,7 +429,22 @@ func TestReadTSVRealFiles(t *testing.T) {
 			if merges == 0 {
 				t.Errorf("no merges in %d commits", len(cs))
 			}
+			if nine := !strings.HasPrefix(tc.file, "curl") && !strings.HasPrefix(tc.file, "samba"); nine != (named == len(cs)) {
+				t.Errorf("%d of %d commits named; the 9-column files name every author, the 8-column ones none", named, len(cs))
+			}
 			t.Logf("%d commits, %d merges, %d by bots", len(cs), merges, bots)
 		})
 	}
+}
+
+func isHex12(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
 }

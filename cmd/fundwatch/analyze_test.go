@@ -10,13 +10,13 @@ import (
 	"testing"
 )
 
-const curlLog = "../../../shared/data/curl__curl.commits.tsv.gz"
+// realData holds the real histories (history/testdata/real/README.md).
+const realData = "../../history/testdata/real/"
+
+const curlLog = realData + "curl__curl.commits.tsv.gz"
 
 func TestAnalyzeRealHistory(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat(curlLog); err != nil {
-		t.Skipf("%s not present: %v", curlLog, err)
-	}
 	out, err := exec.Command(binary, "analyze", "--log", curlLog, "--as-of", "2025-06-30", "--format", "json").Output()
 	if err != nil {
 		t.Fatalf("analyze: %v", err)
