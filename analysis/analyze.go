@@ -142,6 +142,7 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 		slices.SortStableFunc(commits, byTime)
 	}
 	cs := people.Classify(commits)
+	inferOrganisations(cs, at, p)
 
 	recent, year, baseline := time.Duration(p.Windows.Recent), time.Duration(p.Windows.Year), time.Duration(p.Windows.Baseline)
 	a := &Analysis{Repo: f.Repo, AsOf: at, Commits: len(cs)}
@@ -168,7 +169,7 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 	a.BusFactor, a.ElephantFactor, a.PaidRatio = yearW.BusFactor, yearW.ElephantFactor, yearW.PaidShare
 	a.PaidRatioBaseline = baseW.PaidShare
 	if a.AffiliationOK {
-		a.EmployerExits, a.ExitsAvailable = employerExits(cs, baseFrom, baseTo, at.Add(-recent), at, p)
+		a.EmployerExits, a.ExitsAvailable = employerExits(cs, at, p)
 	}
 	a.Handovers, a.HandoverAvailable = handovers(cs, baseFrom, baseTo, at.Add(-recent), at, p)
 
@@ -244,6 +245,21 @@ func lifecycle(meta *store.Repo, a *Analysis, prevYear int, p *Params) Lifecycle
 	}
 }
 
+// exitDetail says what an exit is, in a reason's words: who (an inferred
+// organisation said so, an acquired one by all its names), how much it did
+// then and now, and since when.
+func exitDetail(e EmployerExit, p *Params) string {
+	who := e.Employer
+	if len(e.Names) > 1 {
+		who += " (also " + strings.Join(slices.DeleteFunc(slices.Clone(e.Names), func(n string) bool { return n == e.Employer }), ", ") + ")"
+	}
+	if e.Inferred {
+		who += " (an organisation inferred from its people's e-mail domain)"
+	}
+	return fmt.Sprintf("%s did %s of human commits in the baseline year and %s recently; the people it paid left too (last active %s; exit seen since %s)",
+		who, pct(e.BaselineShare), pct(e.RecentShare), day(e.LastActive), day(e.Since))
+}
+
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -275,16 +291,26 @@ func risk(f Facts, a *Analysis, p *Params) Risk {
 		unavailable("employer_exit")
 	}
 	for _, e := range a.EmployerExits {
-		add("employer_exit", fmt.Sprintf("%s did %s of human commits in the baseline year and %s in the last 90 days; the people it paid left too (last active %s)",
-			e.Employer, pct(e.BaselineShare), pct(e.RecentShare), day(e.LastActive)))
+		add("employer_exit", exitDetail(e, p))
 	}
 	// volunteer_only
 	switch {
 	case !yearW.PaidShare.OK || human < p.VolunteerOnly.MinCommits:
 		unavailable("volunteer_only")
 	case yearW.PaidShare.V <= p.VolunteerOnly.MaxPaidShare:
-		add("volunteer_only", fmt.Sprintf("no known employer pays for the work: paid share %s of %d human commits in the last year",
-			pct(yearW.PaidShare.V), human))
+		// Unknown is not volunteer: say what is known, and weigh a
+		// reason that rests on not knowing less than one that rests on
+		// known volunteers.
+		volunteer := float64(yearW.ByClass[Volunteer].Commits) / float64(human)
+		unknown := float64(yearW.ByClass[Unknown].Commits) / float64(human)
+		if unknown > volunteer {
+			add("volunteer_only", fmt.Sprintf("no employer is known for the work: paid share %s of %d human commits in the last year; "+
+				"%s are by people whose affiliation is unknown, %s by known volunteers", pct(yearW.PaidShare.V), human, pct(unknown), pct(volunteer)))
+			r.Reasons[len(r.Reasons)-1].Weight *= p.VolunteerOnly.UnknownWeight
+		} else {
+			add("volunteer_only", fmt.Sprintf("known volunteers do the work: %s of %d human commits in the last year, paid share %s",
+				pct(volunteer), human, pct(yearW.PaidShare.V)))
+		}
 	}
 	// bus_factor_one
 	switch {

@@ -36,6 +36,22 @@ func humanShares(cs []Contribution) shares {
 	return s
 }
 
+// humanActorShares is humanShares by actor (see actorOf): the same name at
+// several addresses is one.
+func humanActorShares(cs []Contribution) shares {
+	s := shares{by: map[string]int{}}
+	for _, c := range cs {
+		if c.Class == Bot {
+			continue
+		}
+		s.total++
+		if a := actorOf(c); a != "" {
+			s.by[a]++
+		}
+	}
+	return s
+}
+
 func (s shares) of(person string) float64 {
 	if s.total == 0 {
 		return 0
@@ -67,15 +83,25 @@ func handovers(all []Contribution, baseFrom, baseTo, recentFrom, at time.Time, p
 	if prevShare < p.Handover.MinPreviousShare {
 		return nil, true
 	}
+	// Names only veto: a "newcomer" whose name was at work before is the
+	// same person at a new address (a new employer, a personal domain),
+	// and a previous maintainer whose name still does the work has not
+	// faded. Neither ever makes a handover.
 	first := map[string]time.Time{}
+	actor := map[string]string{} // person → actor (name, else person)
 	for _, c := range all {
 		if c.Class == Bot || c.Person == "" || c.Time.After(at) {
 			continue
 		}
-		if f, seen := first[c.Person]; !seen || c.Time.Before(f) {
-			first[c.Person] = c.Time
+		a := actorOf(c)
+		actor[c.Person] = a
+		for _, k := range []string{c.Person, a} {
+			if f, seen := first[k]; !seen || c.Time.Before(f) {
+				first[k] = c.Time
+			}
 		}
 	}
+	recentActors := humanActorShares(window(all, recentFrom, at))
 	var candidates []string
 	for person := range recent.by {
 		candidates = append(candidates, person)
@@ -89,6 +115,10 @@ func handovers(all []Contribution, baseFrom, baseTo, recentFrom, at time.Time, p
 			continue
 		}
 		if recent.of(prev) > prevShare*p.Handover.MaxPreviousRecentRatio {
+			continue
+		}
+		if actor[n] == actor[prev] || !first[actor[n]].After(baseFrom) ||
+			recentActors.of(actor[prev]) > prevShare*p.Handover.MaxPreviousRecentRatio {
 			continue
 		}
 		hs = append(hs, Handover{

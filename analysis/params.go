@@ -30,6 +30,10 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// ParseDuration reads a duration as the params do: Go syntax, or days
+// ("90d").
+func ParseDuration(s string) (time.Duration, error) { return parseDuration(s) }
+
 func parseDuration(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
@@ -55,12 +59,22 @@ type Params struct {
 	TopEmployers int `yaml:"top_employers"`
 	Affiliation  struct {
 		MinProfileCoverage float64 `yaml:"min_profile_coverage"`
+		// Organisations inferred from the history's own e-mail domains.
+		Infer struct {
+			MinPeople  int     `yaml:"min_people"`
+			MinCommits int     `yaml:"min_commits"`
+			MinShare   float64 `yaml:"min_share"`
+		} `yaml:"infer"`
 	} `yaml:"affiliation"`
 	EmployerExit struct {
 		MinBaselineShare   float64 `yaml:"min_baseline_share"`
 		MinBaselineCommits int     `yaml:"min_baseline_commits"`
 		MaxRecentShare     float64 `yaml:"max_recent_share"`
+		MaxRecentPace      float64 `yaml:"max_recent_pace"`
 		MaxRetainedShare   float64 `yaml:"max_retained_share"`
+		MinRetainedPace    float64 `yaml:"min_retained_pace"`
+		MinRecentCommits   int     `yaml:"min_recent_commits"`
+		ReturnPace         float64 `yaml:"return_pace"`
 	} `yaml:"employer_exit"`
 	Handover struct {
 		MinPreviousShare         float64 `yaml:"min_previous_share"`
@@ -70,8 +84,9 @@ type Params struct {
 		MinRecentCommits         int     `yaml:"min_recent_commits"`
 	} `yaml:"handover"`
 	VolunteerOnly struct {
-		MaxPaidShare float64 `yaml:"max_paid_share"`
-		MinCommits   int     `yaml:"min_commits"`
+		MaxPaidShare  float64 `yaml:"max_paid_share"`
+		MinCommits    int     `yaml:"min_commits"`
+		UnknownWeight float64 `yaml:"unknown_weight"`
 	} `yaml:"volunteer_only"`
 	Unresponsive struct {
 		MaxFirstResponse   Duration `yaml:"max_first_response"`

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +33,9 @@ func contributions(ws ...work) []Contribution {
 		span := time.Duration(w.fromDays-w.toDays) * dayD
 		for i := 0; i < w.n; i++ {
 			t := at.Add(-time.Duration(w.fromDays)*dayD + span/time.Duration(w.n+1)*time.Duration(i+1))
-			out = append(out, Contribution{Time: t, Person: w.person, Class: w.class, Employer: w.employer, WorkingHours: -1})
+			// "id|name" gives the person a name.
+			person, name, _ := strings.Cut(w.person, "|")
+			out = append(out, Contribution{Time: t, Person: person, Name: name, Class: w.class, Employer: w.employer, WorkingHours: -1})
 		}
 	}
 	sortContributions(out)
@@ -126,7 +129,7 @@ func TestWorkingHoursInTheAuthorsOwnOffset(t *testing.T) {
 func TestEmployerExits(t *testing.T) {
 	t.Parallel()
 	p := DefaultParams()
-	baseFrom, baseTo, recentFrom := at.Add(-730*dayD), at.Add(-365*dayD), at.Add(-90*dayD)
+	_ = dayD
 	cases := []struct {
 		name  string
 		cs    []Contribution
@@ -145,14 +148,33 @@ func TestEmployerExits(t *testing.T) {
 			contributions(work{"a", "acme", Paid, 100, 700, 0}, work{"v", "", Volunteer, 40, 700, 0}), nil, true, 0},
 		{"small employer leaves: below the share threshold",
 			contributions(work{"a", "acme", Paid, 21, 700, 300}, work{"v", "", Volunteer, 200, 700, 0}), nil, true, 0},
-		{"whole project stops: the employer's exit is still an exit",
-			contributions(work{"a", "acme", Paid, 60, 700, 200}, work{"v", "", Volunteer, 30, 700, 200}), []string{"acme"}, true, 200},
+		// A quiet spell is no exit: the recent window grows back (up to a
+		// year) until it holds enough work to judge, and there acme is
+		// still most of it. The lifecycle reports the quiet.
+		{"whole project pauses: no exit",
+			contributions(work{"a", "acme", Paid, 60, 700, 200}, work{"v", "", Volunteer, 30, 700, 200}), nil, true, 0},
+		{"a quiet year cannot be judged",
+			contributions(work{"a", "acme", Paid, 60, 730, 400}, work{"v", "", Volunteer, 30, 730, 400}), nil, false, 0},
+		// One leftover commit is more than max_recent_share of a project
+		// that slowed down with it; acme's pace fell far more than the
+		// rest's.
+		{"a trickle does not hide an exit",
+			contributions(work{"a", "acme", Paid, 200, 730, 100}, work{"a", "acme", Paid, 1, 50, 40},
+				work{"v", "", Volunteer, 60, 730, 0}, work{"w", "", Volunteer, 10, 80, 0}),
+			[]string{"acme"}, true, 40},
+		// A new address, a new employer, the same name: the work stayed.
+		{"the same name at a new employer is retained",
+			contributions(work{"a|ann", "acme", Paid, 100, 700, 300}, work{"a2|ann", "globex", Paid, 60, 300, 0}, work{"v", "", Volunteer, 40, 700, 0}),
+			nil, true, 0},
+		{"a different name at the new employer is not",
+			contributions(work{"a|ann", "acme", Paid, 100, 700, 300}, work{"b|bob", "globex", Paid, 60, 300, 0}, work{"v", "", Volunteer, 40, 700, 0}),
+			[]string{"acme"}, true, 300},
 		{"employer still has a share above max recent",
 			contributions(work{"a", "acme", Paid, 60, 700, 300}, work{"b", "acme", Paid, 5, 80, 0}, work{"v", "", Volunteer, 40, 700, 0}), nil, true, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, ok := employerExits(c.cs, baseFrom, baseTo, recentFrom, at, p)
+			got, ok := employerExits(c.cs, at, p)
 			if ok != c.ok {
 				t.Fatalf("available = %v, want %v", ok, c.ok)
 			}
@@ -168,8 +190,8 @@ func TestEmployerExits(t *testing.T) {
 				if d := at.Sub(e.LastActive) / dayD; int(d) < c.lastN || int(d) > c.lastN+10 {
 					t.Errorf("last active %d days ago, want ~%d", d, c.lastN)
 				}
-				if e.RecentShare > p.EmployerExit.MaxRecentShare || e.BaselineShare < p.EmployerExit.MinBaselineShare {
-					t.Errorf("shares %+v", e)
+				if e.BaselineShare < p.EmployerExit.MinBaselineShare || e.Since.IsZero() {
+					t.Errorf("exit %+v", e)
 				}
 			}
 		})

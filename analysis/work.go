@@ -33,6 +33,13 @@ type Contribution struct {
 	Class    Class
 	Employer string             // when Paid
 	Source   affiliation.Source // where the employer came from
+	// Name is the author's name as written on the commit, lower-cased
+	// with spaces collapsed ("" if none). It never merges people (two
+	// John Smiths are two); it only vetoes alarms: the same name under a
+	// new address is no newcomer, and work it keeps doing was retained.
+	Name string
+	// Domain is the author's e-mail domain, lower-cased.
+	Domain string
 	// WorkingHours is 1 when authored Mon–Fri 09:00–16:59 in the author's
 	// own UTC offset, 0 outside, -1 when the offset is unknown (REST data).
 	WorkingHours int8
@@ -101,7 +108,8 @@ func (p *People) Classify(commits []store.Commit) []Contribution {
 	}
 	for i, c := range commits {
 		person := persons[i]
-		ct := Contribution{Time: c.AuthorTime.UTC(), WorkingHours: workingHours(c), Class: Unknown}
+		ct := Contribution{Time: c.AuthorTime.UTC(), WorkingHours: workingHours(c), Class: Unknown,
+			Name: normalizeName(c.AuthorName), Domain: affiliation.Domain(c.AuthorEmail)}
 		if person == nil {
 			// No login and no e-mail: nothing to attribute.
 			out = append(out, ct)
@@ -147,6 +155,11 @@ func userType(u *store.User) string {
 		return ""
 	}
 	return u.Type
+}
+
+// normalizeName lower-cases a name and collapses its spaces.
+func normalizeName(n string) string {
+	return strings.Join(strings.Fields(strings.ToLower(n)), " ")
 }
 
 func personalAddress(email string) bool {

@@ -94,6 +94,55 @@ func fold(employer string, at time.Time) string {
 	return employer
 }
 
+// Lineage is the employer an employer's work ends up with through every
+// acquisition, whenever it happened: the identity of one continuous
+// employer across a takeover (github and microsoft are one lineage), so an
+// exit is not seen as one company leaving and another arriving.
+func Lineage(employer string) string {
+	return fold(employer, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// Inferable reports whether an e-mail domain nothing maps may be inferred
+// to be an organisation from the history that uses it: not personal mail,
+// not a foundation or built-in employer, not a placeholder, and not a
+// non-commercial domain (.org, .edu, .gov, .mil, .int, and academic
+// second-level domains like .ac.uk or .edu.au): community, project and
+// academic addresses are given to people whoever pays them (samba.org),
+// while a company's domain is given to its staff (rethinkdb.com). A
+// project's own domain follows the same rule: rethinkdb.com can be its
+// company, samba.org is its community's.
+func Inferable(domain string) bool {
+	d := strings.ToLower(strings.TrimSpace(domain))
+	if d == "" || !strings.Contains(d, ".") || IsGenericProvider(d) || IsFoundation(d) {
+		return false
+	}
+	// Placeholders (RFC 2606 and 6761 names) belong to nobody.
+	for _, suffix := range []string{".invalid", ".local", ".localdomain", ".localhost", ".test", ".example"} {
+		if strings.HasSuffix(d, suffix) {
+			return false
+		}
+	}
+	switch d {
+	case "example.com", "example.net", "example.org":
+		return false
+	}
+	if _, ok := lookupDomain(known.domains, d); ok {
+		return false
+	}
+	labels := strings.Split(d, ".")
+	switch labels[len(labels)-1] {
+	case "org", "edu", "gov", "mil", "int":
+		return false
+	}
+	if len(labels) >= 3 {
+		switch labels[len(labels)-2] {
+		case "ac", "edu", "gov", "org", "mil":
+			return false
+		}
+	}
+	return true
+}
+
 // Domain returns the lower-cased domain of an e-mail address, "" if none.
 func Domain(email string) string {
 	at := strings.LastIndexByte(email, '@')

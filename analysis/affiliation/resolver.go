@@ -26,6 +26,10 @@ const (
 	SourceLearnedDomain Source = "learned-domain"
 	SourceProfile       Source = "profile"
 	SourceOrg           Source = "org"
+	// SourceInferred is an organisation inferred by the analysis from a
+	// history's own e-mail domains (see Inferable); it is named by the
+	// domain. The resolver never answers with it.
+	SourceInferred Source = "inferred-domain"
 )
 
 // Answer is who pays, and why fundwatch thinks so.

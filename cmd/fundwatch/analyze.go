@@ -33,6 +33,9 @@ type analyzeCmd struct {
 	affiliations *string
 	mailmap      *string
 	format       *string
+	timeline     *bool
+	from, to     *string
+	every        *string
 }
 
 func newAnalyzeCmd(app *kingpin.Application) *analyzeCmd {
@@ -44,6 +47,10 @@ func newAnalyzeCmd(app *kingpin.Application) *analyzeCmd {
 	c.affiliations = c.cmd.Flag("affiliations", "Affiliation file (gitdm-like: email-or-domain  Employer  [< yyyy-mm-dd]).").String()
 	c.mailmap = c.cmd.Flag("mailmap", "A .mailmap file merging people's addresses (with --git, the repository's own .mailmap is used when present).").String()
 	c.format = c.cmd.Flag("format", "Output format.").Default("text").Enum("text", "json")
+	c.timeline = c.cmd.Flag("timeline", "Analyse the history at every step between --from and --to and print when each signal turned on and off (and when it could not be evaluated).").Bool()
+	c.from = c.cmd.Flag("from", "With --timeline: the first day (YYYY-MM-DD); default: two years after the first commit.").String()
+	c.to = c.cmd.Flag("to", "With --timeline: the last day (YYYY-MM-DD); default: --as-of, else the day of the newest commit.").String()
+	c.every = c.cmd.Flag("every", "With --timeline: the step, \"month\" (the first of each month) or a number of days (\"7d\").").Default("month").String()
 	return c
 }
 
@@ -107,13 +114,79 @@ func (c *analyzeCmd) runErr(w io.Writer) error {
 	}
 	people := analysis.NewPeople([][]store.Commit{commits}, nil, mm,
 		affiliation.NewResolver(affiliation.Options{File: file, Projects: []string{name}}))
-	a := analysis.Analyze(analysis.Facts{Repo: repo, Commits: commits}, people, at, analysis.DefaultParams())
+	facts := analysis.Facts{Repo: repo, Commits: commits}
+	if *c.timeline {
+		return c.writeTimeline(w, facts, people, at)
+	}
+	a := analysis.Analyze(facts, people, at, analysis.DefaultParams())
 	if *c.format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(a)
 	}
 	return writeReport(w, a, analysis.DefaultParams())
+}
+
+// writeTimeline analyses the history at every step and prints the spans
+// of each signal.
+func (c *analyzeCmd) writeTimeline(w io.Writer, facts analysis.Facts, people *analysis.People, at time.Time) error {
+	to := at
+	if *c.to != "" {
+		t, err := time.Parse(time.DateOnly, *c.to)
+		if err != nil {
+			return fmt.Errorf("--to %q: want YYYY-MM-DD", *c.to)
+		}
+		to = t
+	}
+	var from time.Time
+	if *c.from != "" {
+		t, err := time.Parse(time.DateOnly, *c.from)
+		if err != nil {
+			return fmt.Errorf("--from %q: want YYYY-MM-DD", *c.from)
+		}
+		from = t
+	} else {
+		for _, cm := range facts.Commits {
+			if from.IsZero() || cm.AuthorTime.Before(from) {
+				from = cm.AuthorTime
+			}
+		}
+		from = analysis.Monthly(from.UTC().AddDate(2, 0, 0))
+	}
+	if from.After(to) {
+		return fmt.Errorf("--from %s is after --to %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
+	}
+	step := analysis.Monthly
+	if *c.every != "month" {
+		d, err := analysis.ParseDuration(*c.every)
+		if err != nil || d < 24*time.Hour {
+			return fmt.Errorf("--every %q: want \"month\" or a number of days (\"7d\")", *c.every)
+		}
+		step = analysis.Every(d)
+	}
+	spans := analysis.Timeline(facts, people, from, to, step, analysis.DefaultParams())
+	if *c.format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Repo  string          `json:"repo"`
+			From  time.Time       `json:"from"`
+			To    time.Time       `json:"to"`
+			Every string          `json:"every"`
+			Spans []analysis.Span `json:"spans"`
+		}{facts.Repo, from, to, *c.every, spans})
+	}
+	fmt.Fprintf(w, "fundwatch timeline of %s, every %s from %s to %s\n", facts.Repo, *c.every, from.Format(time.DateOnly), to.Format(time.DateOnly))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  signal\tsubject\tstate\tfrom\tuntil")
+	for _, s := range spans {
+		until := "(still)"
+		if !s.To.IsZero() {
+			until = s.To.Format(time.DateOnly)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", s.Signal, s.Subject, s.State, s.From.Format(time.DateOnly), until)
+	}
+	return tw.Flush()
 }
 
 func (c *analyzeCmd) instant(commits []store.Commit) (time.Time, error) {
