@@ -44,5 +44,19 @@ func IsBot(login, email, name, accountType string) bool {
 		return true
 	}
 	local, _, _ := strings.Cut(email, "@")
-	return knownBots[local]
+	return knownBots[local] || botLocalPart(local)
+}
+
+// botLocalPart recognises automation by the local part of its address:
+// tensorflow-bot@, k8s-ci-robot@, release_bot@, copybara-worker@. A word
+// that only ends in "bot" (abbot@) is a person.
+func botLocalPart(local string) bool {
+	for _, sep := range []string{"-", "_", "."} {
+		for _, word := range []string{"bot", "robot", "bots"} {
+			if strings.HasSuffix(local, sep+word) || strings.HasPrefix(local, word+sep) {
+				return true
+			}
+		}
+	}
+	return local == "bot" || local == "robot" || strings.HasPrefix(local, "copybara-")
 }

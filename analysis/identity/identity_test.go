@@ -108,6 +108,14 @@ func TestIsBot(t *testing.T) {
 		{"alice", "alice@x.org", "Alice", "User", false},
 		{"robotframework-fan", "r@x.org", "Robot Fan", "", false},
 		{"abbot", "abbot@x.org", "Abbot", "", false},
+		// Automation recognised by its address alone.
+		{"", "tensorflow-bot@google.com", "TensorFlower Gardener", "", true},
+		{"", "k8s-ci-robot@example.io", "Kubernetes Prow Robot", "", true},
+		{"", "copybara-worker@google.com", "A. Googler", "", true},
+		{"", "release_bot@x.io", "Release", "", true},
+		{"", "bot@x.io", "Builder", "", true},
+		{"", "talbot@x.org", "Talbot", "", false},
+		{"", "robotics-lab@x.edu", "Lab", "", false},
 	}
 	for _, c := range cases {
 		if got := IsBot(c.login, c.email, c.name, c.typ); got != c.want {
