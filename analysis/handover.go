@@ -22,35 +22,23 @@ type shares struct {
 	by    map[string]int
 }
 
-func humanShares(cs []Contribution) shares {
+// humanShares counts human commits by the key of each (a person, or an
+// actor: see actorOf); commits without one count in the total only.
+func humanShares(cs []Contribution, key func(Contribution) string) shares {
 	s := shares{by: map[string]int{}}
 	for _, c := range cs {
 		if c.Class == Bot {
 			continue
 		}
 		s.total++
-		if c.Person != "" {
-			s.by[c.Person]++
+		if k := key(c); k != "" {
+			s.by[k]++
 		}
 	}
 	return s
 }
 
-// humanActorShares is humanShares by actor (see actorOf): the same name at
-// several addresses is one.
-func humanActorShares(cs []Contribution) shares {
-	s := shares{by: map[string]int{}}
-	for _, c := range cs {
-		if c.Class == Bot {
-			continue
-		}
-		s.total++
-		if a := actorOf(c); a != "" {
-			s.by[a]++
-		}
-	}
-	return s
-}
+func personOf(c Contribution) string { return c.Person }
 
 func (s shares) of(person string) float64 {
 	if s.total == 0 {
@@ -74,8 +62,8 @@ func (s shares) top() (string, float64) {
 // little in it, does most of it, and the previous person's share has at
 // least halved. ok is false when either window has too little work.
 func handovers(all []Contribution, baseFrom, baseTo, recentFrom, at time.Time, p *Params) (hs []Handover, ok bool) {
-	base := humanShares(window(all, baseFrom, baseTo))
-	recent := humanShares(window(all, recentFrom, at))
+	base := humanShares(window(all, baseFrom, baseTo), personOf)
+	recent := humanShares(window(all, recentFrom, at), personOf)
 	if base.total < p.Handover.MinRecentCommits || recent.total < p.Handover.MinRecentCommits {
 		return nil, false
 	}
@@ -101,7 +89,7 @@ func handovers(all []Contribution, baseFrom, baseTo, recentFrom, at time.Time, p
 			}
 		}
 	}
-	recentActors := humanActorShares(window(all, recentFrom, at))
+	recentActors := humanShares(window(all, recentFrom, at), actorOf)
 	var candidates []string
 	for person := range recent.by {
 		candidates = append(candidates, person)
