@@ -14,7 +14,7 @@
 // /stats endpoint: fundwatch avoids /stats (its 202 "still computing" can
 // last long on quiet repositories) and computes activity from commits.
 //
-// Shapes follow GitHub's OpenAPI description in ../shared/github-api/ (checked
+// Shapes follow GitHub's OpenAPI description in testdata/github-api/ (checked
 // by the conformance test) and what go-github v60 decodes.
 //
 // Commits are named by their real git object IDs (githistory.go), and the

@@ -1,5 +1,5 @@
 // Package schema holds GitHub's public GraphQL schema, embedded byte for byte
-// from ../shared/github-api/schema.graphql, and validates queries against
+// as published in octokit/graphql-schema, and validates queries against
 // it. fundwatch's collectors and githubfake both check every query with
 // Validate, so a query the real API would reject never passes a test.
 package schema
@@ -19,8 +19,9 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
-// SDL is GitHub's schema exactly as published (octokit/graphql-schema);
-// see ../shared/github-api/SOURCES.md for the commit.
+// SDL is GitHub's schema exactly as published in octokit/graphql-schema at
+// commit 82ff2d4780080e6929ebb95608cefa22dfa05ac7 (2026-07-22, MIT licence,
+// GitHub); the test pins its SHA-256.
 //
 //go:embed schema.graphql
 var SDL string
