@@ -46,13 +46,12 @@ type exitScanner struct {
 	// byLineage are the times of each employer's paid work, by lineage
 	// (acquired employers count as their buyer, from any date).
 	byLineage map[string][]time.Time
-	// byActor are the times of each actor's human work: an actor is a
-	// name where there is one, else the person. Used only to see who
-	// kept working (a veto), never to count people.
-	byActor  map[string][]time.Time
 	inferred map[string]bool // lineage → inferred organisation
 }
 
+// actorOf is who did a contribution for the vetoes: the name where there is
+// one, else the person. It only ever tells who kept working (no exit, no
+// newcomer), never how many people there are.
 func actorOf(c Contribution) string {
 	if c.Name != "" {
 		return "name:" + c.Name
@@ -64,15 +63,12 @@ func actorOf(c Contribution) string {
 }
 
 func newExitScanner(cs []Contribution, p *Params) *exitScanner {
-	s := &exitScanner{p: p, cs: cs, byLineage: map[string][]time.Time{}, byActor: map[string][]time.Time{}, inferred: map[string]bool{}}
+	s := &exitScanner{p: p, cs: cs, byLineage: map[string][]time.Time{}, inferred: map[string]bool{}}
 	for _, c := range cs {
 		if c.Class == Bot {
 			continue
 		}
 		s.human = append(s.human, c.Time)
-		if a := actorOf(c); a != "" {
-			s.byActor[a] = append(s.byActor[a], c.Time)
-		}
 		if c.Class == Paid {
 			l := affiliation.Lineage(c.Employer)
 			s.byLineage[l] = append(s.byLineage[l], c.Time)
