@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/analysis/affiliation"
+	"github.com/fundwatch/fundwatch/history"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -122,4 +123,25 @@ func BenchmarkAnalyzeRepo(b *testing.B) {
 	for b.Loop() {
 		Analyze(f, people, at, p)
 	}
+}
+
+// BenchmarkTimeline is `analyze --timeline` over a real history: rethinkdb
+// (33,538 commits), monthly over its five years around the shutdown. The
+// history is loaded once; every instant is a full analysis of what was
+// dated by then.
+func BenchmarkTimeline(b *testing.B) {
+	commits, err := history.ReadTSVFile("../history/testdata/real/rethinkdb__rethinkdb.commits.tsv.gz", "rethinkdb/rethinkdb")
+	if err != nil {
+		b.Fatal(err)
+	}
+	people := NewPeople([][]store.Commit{commits}, nil, nil, affiliation.NewResolver(affiliation.Options{Projects: []string{"rethinkdb"}}))
+	from, to := time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	instants := 0
+	for t := from; !t.After(to); t = Monthly(t) {
+		instants++
+	}
+	for b.Loop() {
+		Timeline(Facts{Repo: "rethinkdb/rethinkdb", Commits: commits}, people, from, to, Monthly, DefaultParams())
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*instants), "ms/instant")
 }

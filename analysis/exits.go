@@ -46,7 +46,7 @@ type exitScanner struct {
 	// byLineage are the times of each employer's paid work, by lineage
 	// (acquired employers count as their buyer, from any date).
 	byLineage map[string][]time.Time
-	inferred map[string]bool // lineage → inferred organisation
+	inferred  map[string]bool // lineage → inferred organisation
 }
 
 // actorOf is who did a contribution for the vetoes: the name where there is

@@ -1,8 +1,11 @@
 package analysis
 
 import (
+	"slices"
 	"sort"
 	"time"
+
+	"github.com/fundwatch/fundwatch/store"
 )
 
 // Span is a stretch of a history during which one signal was in one state:
@@ -37,6 +40,10 @@ func Timeline(f Facts, people *People, from, to time.Time, step func(time.Time) 
 	open := map[string]*Span{}
 	var done []Span
 	key := func(s Span) string { return s.Signal + "\x00" + s.Subject + "\x00" + s.State }
+	// Sorted once here rather than by every Analyze (a TSV history is
+	// newest first).
+	f.Commits = slices.Clone(f.Commits)
+	slices.SortStableFunc(f.Commits, func(a, b store.Commit) int { return a.AuthorTime.Compare(b.AuthorTime) })
 	for t := from; !t.After(to); t = step(t) {
 		a := Analyze(f, people, t, p)
 		now := map[string]Span{}

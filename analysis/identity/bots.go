@@ -51,12 +51,22 @@ func IsBot(login, email, name, accountType string) bool {
 // tensorflow-bot@, k8s-ci-robot@, release_bot@, copybara-worker@. A word
 // that only ends in "bot" (abbot@) is a person.
 func botLocalPart(local string) bool {
-	for _, sep := range []string{"-", "_", "."} {
-		for _, word := range []string{"bot", "robot", "bots"} {
-			if strings.HasSuffix(local, sep+word) || strings.HasPrefix(local, word+sep) {
-				return true
-			}
+	for _, w := range botWords {
+		if strings.HasSuffix(local, w.suffix) || strings.HasPrefix(local, w.prefix) {
+			return true
 		}
 	}
 	return local == "bot" || local == "robot" || strings.HasPrefix(local, "copybara-")
 }
+
+// botWords are "-bot", "bot-" and the like, made once: IsBot runs for
+// every commit of every analysis.
+var botWords = func() []struct{ suffix, prefix string } {
+	var out []struct{ suffix, prefix string }
+	for _, sep := range []string{"-", "_", "."} {
+		for _, word := range []string{"bot", "robot", "bots"} {
+			out = append(out, struct{ suffix, prefix string }{sep + word, word + sep})
+		}
+	}
+	return out
+}()
