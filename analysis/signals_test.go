@@ -217,6 +217,18 @@ func TestHandovers(t *testing.T) {
 			false, true},
 		{"previous maintainer still dominant",
 			contributions(work{"old", "", Volunteer, 200, 729, 0}, work{"new", "", Volunteer, 10, 90, 0}), false, true},
+		// Names veto: the "newcomer" is the previous maintainer at a new
+		// address, or someone whose name worked here long before.
+		{"the previous maintainer at a new address",
+			contributions(work{"old|ann", "", Volunteer, 100, 729, 200}, work{"new|ann", "", Volunteer, 80, 365, 0}, work{"x", "", Volunteer, 10, 700, 0}),
+			false, true},
+		{"a name with older history is not new",
+			contributions(work{"old|ann", "", Volunteer, 100, 729, 200}, work{"prev|bob", "", Volunteer, 3, 900, 800},
+				work{"new|bob", "", Volunteer, 80, 365, 0}, work{"x", "", Volunteer, 10, 700, 0}),
+			false, true},
+		{"the xz pattern with names",
+			contributions(work{"old|ann", "", Volunteer, 100, 729, 200}, work{"new|jia", "", Volunteer, 80, 365, 0}, work{"x|bob", "", Volunteer, 10, 700, 0}),
+			true, true},
 		{"no dominant maintainer before",
 			contributions(work{"a", "", Volunteer, 40, 729, 0}, work{"b", "", Volunteer, 40, 729, 0}, work{"c", "", Volunteer, 40, 729, 0}, work{"new", "", Volunteer, 100, 90, 0}),
 			false, true},

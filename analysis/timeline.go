@@ -31,8 +31,8 @@ const (
 	SpanUnavailable = "unavailable"
 )
 
-// Timeline analyses one history at every instant from from to to (each
-// next instant given by step) and returns when each signal turned on and
+// Timeline analyses one history at every instant from from up to to (each
+// next instant given by step), and at to itself, and returns when each signal turned on and
 // off, and when it was unavailable: what "since when?" asks, and what
 // shows a signal that flaps. The facts are loaded once; every instant sees
 // only what was dated by then.
@@ -44,7 +44,12 @@ func Timeline(f Facts, people *People, from, to time.Time, step func(time.Time) 
 	// newest first).
 	f.Commits = slices.Clone(f.Commits)
 	slices.SortStableFunc(f.Commits, func(a, b store.Commit) int { return a.AuthorTime.Compare(b.AuthorTime) })
-	for t := from; !t.After(to); t = step(t) {
+	var instants []time.Time
+	for t := from; t.Before(to); t = step(t) {
+		instants = append(instants, t)
+	}
+	instants = append(instants, to) // the end is always analysed
+	for _, t := range instants {
 		a := Analyze(f, people, t, p)
 		now := map[string]Span{}
 		for _, r := range a.Risk.Reasons {

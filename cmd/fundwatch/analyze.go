@@ -48,7 +48,7 @@ func newAnalyzeCmd(app *kingpin.Application) *analyzeCmd {
 	c.mailmap = c.cmd.Flag("mailmap", "A .mailmap file merging people's addresses (with --git, the repository's own .mailmap is used when present).").String()
 	c.format = c.cmd.Flag("format", "Output format.").Default("text").Enum("text", "json")
 	c.timeline = c.cmd.Flag("timeline", "Analyse the history at every step between --from and --to and print when each signal turned on and off (and when it could not be evaluated).").Bool()
-	c.from = c.cmd.Flag("from", "With --timeline: the first day (YYYY-MM-DD); default: two years after the first commit.").String()
+	c.from = c.cmd.Flag("from", "With --timeline: the first day (YYYY-MM-DD); default: two years after the first commit (or the last month, for a shorter history).").String()
 	c.to = c.cmd.Flag("to", "With --timeline: the last day (YYYY-MM-DD); default: --as-of, else the day of the newest commit.").String()
 	c.every = c.cmd.Flag("every", "With --timeline: the step, \"month\" (the first of each month) or a number of days (\"7d\").").Default("month").String()
 	return c
@@ -130,13 +130,22 @@ func (c *analyzeCmd) runErr(w io.Writer) error {
 // writeTimeline analyses the history at every step and prints the spans
 // of each signal.
 func (c *analyzeCmd) writeTimeline(w io.Writer, facts analysis.Facts, people *analysis.People, at time.Time) error {
+	step := analysis.Monthly
+	if *c.every != "month" {
+		d, err := analysis.ParseDuration(*c.every)
+		if err != nil || d < 24*time.Hour {
+			return fmt.Errorf("--every %q: want \"month\" or a number of days (\"7d\")", *c.every)
+		}
+		step = analysis.Every(d)
+	}
 	to := at
 	if *c.to != "" {
 		t, err := time.Parse(time.DateOnly, *c.to)
 		if err != nil {
 			return fmt.Errorf("--to %q: want YYYY-MM-DD", *c.to)
 		}
-		to = t
+		to = t.Add(24*time.Hour - time.Second) // the whole day, as --as-of
+
 	}
 	var from time.Time
 	if *c.from != "" {
@@ -151,18 +160,15 @@ func (c *analyzeCmd) writeTimeline(w io.Writer, facts analysis.Facts, people *an
 				from = cm.AuthorTime
 			}
 		}
+		// Signals need a baseline year and a last year; a shorter
+		// history starts at the last month.
 		from = analysis.Monthly(from.UTC().AddDate(2, 0, 0))
+		if from.After(to) {
+			from = time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+		}
 	}
 	if from.After(to) {
 		return fmt.Errorf("--from %s is after --to %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
-	}
-	step := analysis.Monthly
-	if *c.every != "month" {
-		d, err := analysis.ParseDuration(*c.every)
-		if err != nil || d < 24*time.Hour {
-			return fmt.Errorf("--every %q: want \"month\" or a number of days (\"7d\")", *c.every)
-		}
-		step = analysis.Every(d)
 	}
 	spans := analysis.Timeline(facts, people, from, to, step, analysis.DefaultParams())
 	if *c.format == "json" {

@@ -98,6 +98,10 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"bad as-of", []string{"analyze", "--log", smallLog, "--as-of", "2025-13-01"}, `--as-of "2025-13-01": want YYYY-MM-DD`},
 		{"bad affiliation file", []string{"analyze", "--log", smallLog, "--affiliations", badAff}, badAff + ":3:"},
 		{"bad format", []string{"analyze", "--log", smallLog, "--format", "xml"}, "xml"},
+		{"bad timeline start", []string{"analyze", "--log", smallLog, "--timeline", "--from", "2025-02-30"}, `--from "2025-02-30": want YYYY-MM-DD`},
+		{"bad timeline end", []string{"analyze", "--log", smallLog, "--timeline", "--to", "soon"}, `--to "soon": want YYYY-MM-DD`},
+		{"timeline backwards", []string{"analyze", "--log", smallLog, "--timeline", "--from", "2025-06-01", "--to", "2025-01-01"}, "--from 2025-06-01 is after --to 2025-01-01"},
+		{"bad timeline step", []string{"analyze", "--log", smallLog, "--timeline", "--every", "3h"}, `--every "3h": want "month" or a number of days`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := exec.Command(binary, tc.args...).CombinedOutput()
