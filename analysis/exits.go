@@ -165,6 +165,12 @@ func (s *exitScanner) at(t time.Time) (map[string]candidate, bool) {
 			if pace > p.EmployerExit.MaxRecentPace || pace > restPace/2 {
 				continue
 			}
+			// ... and it lost people: fewer of its people work for it now
+			// than in the same stretch a year before. A team that only
+			// slowed down is not leaving.
+			if s.people(l, recentFrom, t) >= s.people(l, recentFrom.Add(-year), t.Add(-year)) {
+				continue
+			}
 		}
 		retained := s.retained(l, baseFrom, baseTo, recentFrom, t)
 		if retained > p.EmployerExit.MaxRetainedShare {
@@ -179,6 +185,17 @@ func (s *exitScanner) at(t time.Time) (map[string]candidate, bool) {
 		out[l] = candidate{exit: e, basePace: basePace, baseHuman: baseHuman}
 	}
 	return out, true
+}
+
+// people counts the actors who did paid work for lineage l in (from, to].
+func (s *exitScanner) people(l string, from, to time.Time) int {
+	seen := map[string]bool{}
+	for _, c := range window(s.cs, from, to) {
+		if c.Class == Paid && affiliation.Lineage(c.Employer) == l {
+			seen[actorOf(c)] = true
+		}
+	}
+	return len(seen)
 }
 
 // retained is the share of lineage l's baseline work made by actors who

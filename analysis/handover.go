@@ -90,6 +90,9 @@ func handovers(all []Contribution, baseFrom, baseTo, recentFrom, at time.Time, p
 		}
 	}
 	recentActors := humanShares(window(all, recentFrom, at), actorOf)
+	// A single maintainer's quiet quarter is not fading: the previous
+	// person must have faded over the last year (baseTo, at] too.
+	yearActors := humanShares(window(all, baseTo, at), actorOf)
 	var candidates []string
 	for person := range recent.by {
 		candidates = append(candidates, person)
@@ -106,7 +109,8 @@ func handovers(all []Contribution, baseFrom, baseTo, recentFrom, at time.Time, p
 			continue
 		}
 		if actor[n] == actor[prev] || !first[actor[n]].After(baseFrom) ||
-			recentActors.of(actor[prev]) > prevShare*p.Handover.MaxPreviousRecentRatio {
+			recentActors.of(actor[prev]) > prevShare*p.Handover.MaxPreviousRecentRatio ||
+			yearActors.of(actor[prev]) > prevShare*p.Handover.MaxPreviousRecentRatio {
 			continue
 		}
 		hs = append(hs, Handover{

@@ -155,13 +155,19 @@ func TestEmployerExits(t *testing.T) {
 			contributions(work{"a", "acme", Paid, 60, 700, 200}, work{"v", "", Volunteer, 30, 700, 200}), nil, true, 0},
 		{"a quiet year cannot be judged",
 			contributions(work{"a", "acme", Paid, 60, 730, 400}, work{"v", "", Volunteer, 30, 730, 400}), nil, false, 0},
-		// One leftover commit is more than max_recent_share of a project
-		// that slowed down with it; acme's pace fell far more than the
-		// rest's.
+		// One leftover commit by acme's last person is more than
+		// max_recent_share of a project that slowed down with it; acme's
+		// pace fell far more than the rest's, and it lost people.
 		{"a trickle does not hide an exit",
-			contributions(work{"a", "acme", Paid, 200, 730, 100}, work{"a", "acme", Paid, 1, 50, 40},
+			contributions(work{"a", "acme", Paid, 100, 730, 100}, work{"b", "acme", Paid, 100, 730, 100}, work{"a", "acme", Paid, 1, 50, 40},
 				work{"v", "", Volunteer, 60, 730, 0}, work{"w", "", Volunteer, 10, 80, 0}),
 			[]string{"acme"}, true, 40},
+		// The same, with one person: a maintainer's quiet months are not
+		// their employer leaving.
+		{"one person slowing down is no exit",
+			contributions(work{"a", "acme", Paid, 200, 730, 100}, work{"a", "acme", Paid, 1, 50, 40},
+				work{"v", "", Volunteer, 60, 730, 0}, work{"w", "", Volunteer, 10, 80, 0}),
+			nil, true, 0},
 		// A new address, a new employer, the same name: the work stayed.
 		{"the same name at a new employer is retained",
 			contributions(work{"a|ann", "acme", Paid, 100, 700, 300}, work{"a2|ann", "globex", Paid, 60, 300, 0}, work{"v", "", Volunteer, 40, 700, 0}),
