@@ -88,6 +88,15 @@ func (r *Runner) Run(ctx context.Context, c Collector, repos []ghrepo.Name) (res
 	if res.Err != nil {
 		run.Error = firstLine(res.Err.Error())
 	}
+	if ctx.Err() != nil {
+		// Cancelled (a shutdown): what was stored stays, the rest is
+		// for the next run; say so rather than show a bare error.
+		run.OK = false
+		run.Error = "interrupted: " + run.Error
+		if res.Err == nil {
+			run.Error = "interrupted before it finished"
+		}
+	}
 	if err := r.Env.Store.RecordRun(context.WithoutCancel(ctx), run); err != nil {
 		r.Env.Log.Error("recording collector run", "collector", name, "err", err)
 	}

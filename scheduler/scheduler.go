@@ -29,6 +29,10 @@ type Scheduler struct {
 	cron    *cron.Cron
 	log     *slog.Logger
 	entries []Entry
+	// ctx is Start's: every scheduled run gets it, so cancelling it (a
+	// shutdown) cancels the runs under way instead of waiting them out.
+	// Set before the schedules start, read only by their jobs.
+	ctx context.Context
 }
 
 // New validates every schedule and returns a scheduler that has not started.
@@ -43,9 +47,10 @@ func New(runner *collectors.Runner, entries []Entry, repos func() []ghrepo.Name,
 		}
 		c := e.Collector
 		s.cron.Schedule(sched, cron.FuncJob(func() {
-			// Each tick gets its own background context: cron jobs
-			// outlive the call that scheduled them; Stop waits for them.
-			s.runner.Run(context.Background(), c, s.repos())
+			if s.ctx.Err() != nil {
+				return // shutting down: no new run
+			}
+			s.runner.Run(s.ctx, c, s.repos())
 		}))
 	}
 	return s, nil
@@ -53,8 +58,10 @@ func New(runner *collectors.Runner, entries []Entry, repos func() []ghrepo.Name,
 
 // Start runs one full pass of every collector (so a fresh start serves data
 // without waiting for the first tick), then starts the schedules. It
-// returns when the first pass is done or ctx is cancelled.
+// returns when the first pass is done or ctx is cancelled. Cancelling ctx
+// cancels the scheduled runs too; Stop then waits for them to wind down.
 func (s *Scheduler) Start(ctx context.Context) {
+	s.ctx = ctx
 	cs := make([]collectors.Collector, 0, len(s.entries))
 	for _, e := range s.entries {
 		cs = append(cs, e.Collector)

@@ -100,3 +100,64 @@ func TestBadScheduleIsRejected(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// blocker returns at once on its first run (the start-up pass) and, on
+// the next (a scheduled tick), says it started and waits for its context.
+type blocker struct {
+	runs      atomic.Int32
+	started   chan struct{}
+	cancelled chan struct{}
+}
+
+func (b *blocker) Name() string { return "blocker" }
+
+func (b *blocker) Collect(ctx context.Context, _ *collectors.Env, _ []ghrepo.Name) collectors.Result {
+	if b.runs.Add(1) == 1 {
+		return collectors.Result{}
+	}
+	close(b.started)
+	<-ctx.Done()
+	close(b.cancelled)
+	return collectors.Result{Err: ctx.Err()}
+}
+
+// Cancelling Start's context cancels a scheduled run under way, Stop waits
+// for it, and the run is recorded as interrupted: a shutdown does not wait
+// out a pass, nor lose its record.
+func TestCancelStopsTheRunUnderWay(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "fw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	runner := &collectors.Runner{Env: &collectors.Env{Store: st, Log: log}}
+	b := &blocker{started: make(chan struct{}), cancelled: make(chan struct{})}
+	s, err := scheduler.New(runner, []scheduler.Entry{{Collector: b, Spec: "@every 1s"}}, func() []ghrepo.Name { return nil }, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.Start(ctx)
+	<-b.started // a scheduled run is under way
+	cancel()
+	s.Stop()
+	select {
+	case <-b.cancelled:
+	default:
+		t.Fatal("Stop returned, but the run never saw its context cancelled")
+	}
+	runs, err := st.LastRuns(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last store.Run
+	for _, r := range runs {
+		if r.Collector == "blocker" && r.Finished.After(last.Finished) {
+			last = r
+		}
+	}
+	if last.OK || !strings.HasPrefix(last.Error, "interrupted") {
+		t.Errorf("last run recorded as %+v, want interrupted", last)
+	}
+}

@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -24,8 +26,8 @@ import (
 // collector, few enough for a kill loop in CI.
 var crashRepos = []string{"fastjson/fastjson", "mkessler/tinyyaml", "ptrenton/legacy-xml", "nsorensen/units"}
 
-// TestCrashSafety kills `fundwatch collect` with SIGKILL at random points of
-// a sync, many times, restarting it each time; after every kill SQLite's
+// TestCrashSafety kills `fundwatch collect` with SIGKILL at random requests
+// of a sync, many times, restarting it each time; after every kill SQLite's
 // integrity check passes, and once a run completes the store holds exactly
 // what a clean, uninterrupted collection holds: nothing lost, nothing
 // duplicated.
@@ -37,7 +39,23 @@ func TestCrashSafety(t *testing.T) {
 		t.Fatal(err)
 	}
 	fake := githubfake.New(world, githubfake.Options{Now: func() time.Time { return end }})
-	srv := httptest.NewServer(fake)
+	// Kills land at points of the sync the test observes, not after a
+	// guessed delay: the killAt-th request to the fake (REST, GraphQL or
+	// git) kills the running collect while that request is in flight.
+	var (
+		requests, killAt atomic.Int64 // killAt 0: never
+		fired            atomic.Bool
+		victim           atomic.Pointer[os.Process]
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := requests.Add(1)
+		if k := killAt.Load(); k > 0 && n >= k && fired.CompareAndSwap(false, true) {
+			if p := victim.Load(); p != nil {
+				_ = p.Signal(syscall.SIGKILL)
+			}
+		}
+		fake.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 	dir := t.TempDir()
 	const token = "ghp_crashtest0000000000000000000000000000"
@@ -76,13 +94,13 @@ func TestCrashSafety(t *testing.T) {
 		return b.String()
 	}
 
-	// The reference: one clean run, timed to place the kills.
+	// The reference: one clean run, counted to place the kills.
 	cleanCfg, cleanDB := config("clean")
-	start := time.Now()
+	requests.Store(0)
 	if out, err := collect(cleanCfg).CombinedOutput(); err != nil {
 		t.Fatalf("clean collect: %v\n%s", err, out)
 	}
-	full := time.Since(start)
+	full := requests.Load()
 	want := dump(cleanDB)
 
 	// Kill a sync at random points, many times. Each restart resumes from
@@ -91,25 +109,26 @@ func TestCrashSafety(t *testing.T) {
 	crashCfg, crashDB := config("crash")
 	rng := rand.New(rand.NewPCG(1, 2))
 	kills, completed := 0, 0
-	// A resumed sync has less left to do, so the delays shrink with the
-	// kills; keep going until 10 kills landed (or 30 attempts).
+	// A resumed sync makes fewer requests, so the kill points shrink with
+	// the kills; keep going until 10 kills landed (or 30 attempts).
 	for i := 0; kills < 10 && i < 30; i++ {
 		cmd := collect(crashCfg)
+		killAt.Store(0)
+		fired.Store(false)
+		requests.Store(0)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		delay := time.Duration(rng.Int64N(int64(full) / int64(2+kills/3)))
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-time.After(delay):
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-done
+		victim.Store(cmd.Process)
+		killAt.Store(1 + rng.Int64N(max(1, full/int64(2+kills/3))))
+		err := cmd.Wait()
+		victim.Store(nil)
+		switch {
+		case fired.Load():
 			kills++
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("run %d ended on its own with %v", i, err)
-			}
+		case err != nil:
+			t.Fatalf("run %d ended on its own with %v", i, err)
+		default:
 			completed++
 		}
 		// Between kills the database is consistent.
@@ -129,7 +148,7 @@ func TestCrashSafety(t *testing.T) {
 		t.Fatalf("final collect after %d kills: %v\n%s", kills, err, out)
 	}
 	got := dump(crashDB)
-	t.Logf("%d kills (at random points of a %s sync), %d runs finished before their kill; final store %d bytes of dump", kills, full.Round(time.Millisecond), completed, len(got))
+	t.Logf("%d kills (at random requests of a %d-request sync), %d runs finished before their kill; final store %d bytes of dump", kills, full, completed, len(got))
 	if kills < 8 {
 		t.Errorf("only %d kills landed; the test did not exercise crashes", kills)
 	}

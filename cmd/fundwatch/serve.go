@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -106,24 +107,35 @@ func (a *app) serve(ctx context.Context, listen []string, path string, wf *webFl
 	go func() {
 		srvErr <- web.ListenAndServe(srv, flags, a.log)
 	}()
-	go a.rewatch(ctx, rewatchInterval)
-	go func() {
-		sched.Start(ctx)
-		if firstPass != nil && ctx.Err() == nil {
+	// Collection runs under its own context, cancelled on shutdown or
+	// when the listener fails, and serve returns only once it has wound
+	// down: the caller closes the store after that, never under a run.
+	collectCtx, stopCollecting := context.WithCancel(ctx)
+	defer stopCollecting()
+	var background sync.WaitGroup
+	background.Go(func() { a.rewatch(collectCtx, rewatchInterval) })
+	background.Go(func() {
+		sched.Start(collectCtx)
+		if firstPass != nil && collectCtx.Err() == nil {
 			firstPass()
 		}
-	}()
+	})
+	stopAll := func() {
+		stopCollecting()
+		background.Wait()
+		sched.Stop()
+	}
 	select {
 	case err := <-srvErr:
-		sched.Stop()
+		stopAll()
 		return err
 	case <-ctx.Done():
 	}
-	a.log.Info("shutting down")
+	a.log.Info("shutting down: cancelling the collection under way")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)
-	sched.Stop()
+	stopAll()
 	if err := <-srvErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
