@@ -280,7 +280,9 @@ func TestParseBad(t *testing.T) {
 		{"api_url no scheme", "github:\n  api_url: api.github.com\n", nil, `fundwatch.yaml:2: github.api_url: "api.github.com" is not an http or https URL`},
 		{"api_url unparsable", "github:\n  api_url: 'http://[::1'\n", nil, "fundwatch.yaml:2: github.api_url: not a URL: missing ']' in host"},
 		{"api_url no host", "github:\n  api_url: https:///v3\n", nil, `fundwatch.yaml:2: github.api_url: "https:///v3" has no host`},
-		{"api_url query", "github:\n  api_url: https://x/?a=1\n", nil, `github.api_url: "https://x/?a=1" must not have a query or fragment`},
+		{"api_url query", "github:\n  api_url: https://x/?a=1\n", nil, `github.api_url: "https://x/" must not have a query or fragment (not shown`},
+		{"api_url token in the query", "github:\n  api_url: https://ghe.example/api/v3?access_token=ghp_QueryT0kenLeak99\n", nil, `github.api_url: "https://ghe.example/api/v3" must not have a query or fragment`},
+		{"api_url token in the fragment, bad scheme", "github:\n  api_url: ftp://x/#ghp_FragT0kenLeak99\n", nil, `github.api_url: "ftp://x/" is not an http or https URL`},
 		{"api_url credentials", "github:\n  api_url: https://me:hunter2@ghe.example/\n", nil, "fundwatch.yaml:2: github.api_url: must not contain a user name or password"},
 		{"api_url whitespace", "github:\n  api_url: 'https://x/ y'\n", nil, "github.api_url: must not contain whitespace"},
 		{"api_url wrong type", "github:\n  api_url: 5\n", nil, `fundwatch.yaml:2: github.api_url: must be a string, got the integer "5" (quote it to make it a string)`},
@@ -381,6 +383,9 @@ func TestParseBad(t *testing.T) {
 			}
 			if cfg != nil {
 				t.Errorf("Parse returned a Config with an error")
+			}
+			if strings.Contains(err.Error(), "T0kenLeak") {
+				t.Errorf("the error echoes a secret: %v", err)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tt.want)

@@ -430,15 +430,18 @@ func checkAPIURL(s string) (string, error) {
 		}
 		return "", fmt.Errorf("not a URL: %v", err)
 	}
+	// Messages show the URL without its query and fragment: a token
+	// pasted there must not be echoed into a log.
+	shown := quote((&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, Opaque: u.Opaque}).String())
 	switch {
 	case u.User != nil:
 		return "", errors.New("must not contain a user name or password; set the token with GITHUB_TOKEN or github.token_file")
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("%s is not an http or https URL", quote(s))
+		return "", fmt.Errorf("%s is not an http or https URL", shown)
 	case u.Host == "":
-		return "", fmt.Errorf("%s has no host", quote(s))
+		return "", fmt.Errorf("%s has no host", shown)
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return "", fmt.Errorf("%s must not have a query or fragment", quote(s))
+		return "", fmt.Errorf("%s must not have a query or fragment (not shown: it may hold a secret); set the token with GITHUB_TOKEN or github.token_file", shown)
 	}
 	if !strings.HasSuffix(s, "/") {
 		s += "/"

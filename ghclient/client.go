@@ -139,6 +139,7 @@ func newPool(opts Options, base string) (*Pool, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
+	rt = &guard{rt: rt}
 	creds := opts.Credentials
 	if opts.Token != "" {
 		creds = append([]Credential{{Name: "token", Token: opts.Token}}, creds...)
@@ -302,7 +303,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if t.obs != nil {
 				t.obs.Request(route, 0, took)
 			}
-			err = scrub(err, c.token)
 			if v != refused || !rewindable || attempt+1 >= attempts {
 				return nil, err
 			}
@@ -330,15 +330,6 @@ func (c *cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
-}
-
-// scrub keeps the token out of transport errors, which net/http may build
-// from request details.
-func scrub(err error, token string) error {
-	if token == "" || !strings.Contains(err.Error(), token) {
-		return err
-	}
-	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), token, "<redacted>"))
 }
 
 func rateHeaders(h http.Header) (limit, remaining int, reset time.Time, ok bool) {

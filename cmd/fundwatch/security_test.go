@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -156,7 +157,27 @@ func TestTokenNeverLeaks(t *testing.T) {
 	// JWTs are checked against it.
 	fake := githubfake.New(world, githubfake.Options{Limit: 40, InstallationLimit: 40, Window: time.Hour,
 		Apps: map[int64]githubfake.App{31: {PublicKey: &key.PublicKey, Installations: []int64{4159}}}})
-	srv := httptest.NewServer(fake)
+	// Some routes answer errors whose bodies echo the request's headers,
+	// Authorization included, as and URL-encoded.
+	echo := func(w http.ResponseWriter, r *http.Request, status int) {
+		var b strings.Builder
+		for k, v := range r.Header {
+			fmt.Fprintf(&b, "%s: %s; ", k, strings.Join(v, ","))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"message": %q, "documentation_url": "https://example.invalid/?h=%s"}`, b.String(), url.QueryEscape(r.Header.Get("Authorization")))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/repos/nobody/nothing"):
+			echo(w, r, http.StatusUnprocessableEntity)
+		case strings.HasSuffix(r.URL.Path, "/releases"):
+			echo(w, r, http.StatusInternalServerError)
+		default:
+			fake.ServeHTTP(w, r)
+		}
+	}))
 	defer srv.Close()
 	const token = "ghp_L3akCheckT0ken9f8e7d6c5b4a3928171605"
 	const token2 = "github_pat_11AAAAAAA0SecondT0kenLeakCheck777"
