@@ -324,7 +324,8 @@ func TestParseBad(t *testing.T) {
 		{"telemetry path pattern", "web:\n  telemetry_path: /{x}\n", nil, `web.telemetry_path: "/{x}" may hold only`},
 		{"telemetry path unclean", "web:\n  telemetry_path: /a//b\n", nil, `web.telemetry_path: "/a//b" is not a clean path ("/a/b")`},
 		{"telemetry path dots", "web:\n  telemetry_path: /a/../metrics\n", nil, `web.telemetry_path: "/a/../metrics" is not a clean path ("/metrics")`},
-		{"telemetry path reserved", "web:\n  telemetry_path: /-/healthy\n", nil, `web.telemetry_path: "/-/healthy" is reserved for health checks`},
+		{"telemetry path reserved", "web:\n  telemetry_path: /-/healthy\n", nil, `web.telemetry_path: "/-/healthy" is served by fundwatch already`},
+		{"telemetry path of the triage", "web:\n  telemetry_path: /triage\n", nil, `web.telemetry_path: "/triage" is served by fundwatch already`},
 		{"web unknown key", "web:\n  listen-address: ':1'\n", nil, "fundwatch.yaml:2: web.listen-address: unknown key (known: listen_address, telemetry_path); did you mean listen_address?"},
 
 		// collectors

@@ -36,9 +36,11 @@ var (
 	watchKeys      = []string{"repo", "org", "gomod", "npm", "sbom", "tier", "owner", "forks", "archived", "indirect"}
 )
 
-// reservedPaths are served by cmd/fundwatch beside the telemetry path;
-// registering the telemetry handler on one of them would panic at startup.
-var reservedPaths = []string{"/-/healthy", "/-/ready"}
+// ReservedPaths are served by fundwatch beside the telemetry path (health,
+// readiness, the grant triage in every format), so the telemetry path may
+// not be one of them. cmd/fundwatch's handler refuses a clash too, and a
+// test there keeps this list complete.
+var ReservedPaths = []string{"/-/healthy", "/-/ready", "/triage", "/triage.json", "/triage.csv", "/triage.txt"}
 
 const (
 	maxTokenFile = 64 << 10 // a token is ~100 bytes; more is the wrong file
@@ -655,7 +657,7 @@ func (p *parser) web(n *yaml.Node) {
 			}
 		case "telemetry_path":
 			if s, ok := p.str(v, kp); ok {
-				if err := checkTelemetryPath(s); err != nil {
+				if err := CheckTelemetryPath(s); err != nil {
 					p.fail(v, kp, err)
 				} else {
 					w.TelemetryPath = s
@@ -682,7 +684,9 @@ func checkListenAddress(s string) error {
 	return nil
 }
 
-func checkTelemetryPath(s string) error {
+// CheckTelemetryPath checks a path to serve metrics under: absolute, clean,
+// of URL-safe characters, and not one fundwatch serves already.
+func CheckTelemetryPath(s string) error {
 	if !strings.HasPrefix(s, "/") {
 		return fmt.Errorf("%s must start with /", quote(s))
 	}
@@ -698,8 +702,8 @@ func checkTelemetryPath(s string) error {
 	if clean != s {
 		return fmt.Errorf("%s is not a clean path (%s)", quote(s), quote(clean))
 	}
-	if slices.Contains(reservedPaths, s) {
-		return fmt.Errorf("%s is reserved for health checks", quote(s))
+	if slices.Contains(ReservedPaths, s) {
+		return fmt.Errorf("%s is served by fundwatch already (reserved: %s)", quote(s), strings.Join(ReservedPaths, ", "))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -289,35 +290,22 @@ func (a *app) snapshot() *analysis.Snapshot {
 	return a.last
 }
 
-// handler serves the telemetry path, a landing page and health endpoints.
+// handler serves the telemetry path, a landing page, health endpoints and
+// the grant triage. A telemetry path that clashes with one of the others
+// is an error (config.ReservedPaths lists them; a test keeps it complete),
+// never a panic of the mux.
 func (a *app) handler(telemetryPath string) (http.Handler, error) {
+	fixed := a.fixedRoutes()
+	if _, clash := fixed[telemetryPath]; clash {
+		return nil, fmt.Errorf("telemetry path %q is served by fundwatch already (reserved: %s)", telemetryPath, strings.Join(config.ReservedPaths, ", "))
+	}
 	mux := http.NewServeMux()
 	// The snapshot is served pre-encoded (metrics.Snapshot.Handler); only
 	// the live self-metrics are gathered per scrape.
 	mux.Handle(telemetryPath, promhttp.InstrumentMetricHandler(a.live,
 		a.snap.Handler(a.live, func(err error) { a.log.Error("serving metrics", "err", err) })))
-	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") })
-	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) {
-		if a.snapshot() == nil {
-			http.Error(w, "no snapshot yet", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "Ready")
-	})
-	// The grant triage of the latest snapshot, in every format.
-	for path, format := range map[string]string{"/triage": "html", "/triage.json": "json", "/triage.csv": "csv", "/triage.txt": "text"} {
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-			snap := a.snapshot()
-			if snap == nil {
-				http.Error(w, "no snapshot yet: the first collection is still running", http.StatusServiceUnavailable)
-				return
-			}
-			w.Header().Set("Content-Type", map[string]string{"html": "text/html; charset=utf-8", "json": "application/json",
-				"csv": "text/csv; charset=utf-8", "text": "text/plain; charset=utf-8"}[format])
-			if err := triage.Write(w, triage.Build(snap), format); err != nil {
-				a.log.Error("writing triage", "format", format, "err", err)
-			}
-		})
+	for path, h := range fixed {
+		mux.Handle(path, h)
 	}
 	if telemetryPath != "/" {
 		landing, err := web.NewLandingPage(web.LandingConfig{
@@ -337,6 +325,37 @@ func (a *app) handler(telemetryPath string) (http.Handler, error) {
 		mux.Handle("/", landing)
 	}
 	return mux, nil
+}
+
+// fixedRoutes are the routes served beside the telemetry path and the
+// landing page: health, readiness, and the grant triage of the latest
+// snapshot in every format.
+func (a *app) fixedRoutes() map[string]http.Handler {
+	routes := map[string]http.Handler{
+		"/-/healthy": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") }),
+		"/-/ready": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			if a.snapshot() == nil {
+				http.Error(w, "no snapshot yet", http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprintln(w, "Ready")
+		}),
+	}
+	for path, format := range map[string]string{"/triage": "html", "/triage.json": "json", "/triage.csv": "csv", "/triage.txt": "text"} {
+		routes[path] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			snap := a.snapshot()
+			if snap == nil {
+				http.Error(w, "no snapshot yet: the first collection is still running", http.StatusServiceUnavailable)
+				return
+			}
+			w.Header().Set("Content-Type", map[string]string{"html": "text/html; charset=utf-8", "json": "application/json",
+				"csv": "text/csv; charset=utf-8", "text": "text/plain; charset=utf-8"}[format])
+			if err := triage.Write(w, triage.Build(snap), format); err != nil {
+				a.log.Error("writing triage", "format", format, "err", err)
+			}
+		})
+	}
+	return routes
 }
 
 // sortedWatch returns the snapshot's repositories by name, for reports.

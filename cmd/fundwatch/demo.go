@@ -163,6 +163,9 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 }
 
 func (c *demoCmd) runErr(log *slog.Logger) error {
+	if err := c.web.check(); err != nil {
+		return err
+	}
 	d, err := startDemo(log, *c.scenario, *c.end, *c.fakeAddr, *c.storePath)
 	if err != nil {
 		return err

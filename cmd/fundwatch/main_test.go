@@ -8,10 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/internal/tooltest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
@@ -196,5 +198,71 @@ func TestBadConfigFailsWithAClearMessage(t *testing.T) {
 	out, err := exec.Command(binary, "collect", "--config", filepath.Join(dir, "missing.yaml")).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "missing.yaml") {
 		t.Errorf("missing config file: err=%v\n%s", err, out)
+	}
+}
+
+// A telemetry path that clashes with a route fundwatch serves, or is not a
+// path at all, is refused with a message naming it, by flag or in the
+// config, before anything starts: never a panic.
+func TestTelemetryPathClashes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		flag string // "" = set in the config instead
+		cfg  string
+		want string
+	}{
+		{"flag: triage", "/triage", "", `--web.telemetry-path: "/triage" is served by fundwatch already`},
+		{"flag: triage.json", "/triage.json", "", `"/triage.json" is served by fundwatch already`},
+		{"flag: healthy", "/-/healthy", "", `"/-/healthy" is served by fundwatch already`},
+		{"flag: relative", "metrics", "", `--web.telemetry-path: "metrics" must start with /`},
+		{"flag: empty", "", "", `--web.telemetry-path: "" must start with /`},
+		{"config: triage.csv", "-", "web:\n  telemetry_path: /triage.csv\n", `web.telemetry_path: "/triage.csv" is served by fundwatch already`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_", ":", "").Replace(tc.name)+".yaml")
+			os.WriteFile(cfg, []byte(tc.cfg+"watch: [a/b]\n"), 0o644)
+			args := []string{"serve", "--config", cfg, "--web.listen-address", freePort(t)}
+			if tc.flag != "-" {
+				args = append(args, "--web.telemetry-path="+tc.flag)
+			}
+			out, err := exec.Command(binary, args...).CombinedOutput()
+			if err == nil {
+				t.Fatalf("serve started:\n%s", out)
+			}
+			if !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "goroutine") {
+				t.Errorf("output %q, want it to contain %q (and no panic)", out, tc.want)
+			}
+		})
+	}
+}
+
+// Every route the handler serves beside the telemetry path is reserved in
+// the config, so a clash is caught when the config is read.
+func TestReservedPathsAreTheFixedRoutes(t *testing.T) {
+	t.Parallel()
+	var routes []string
+	for path := range (&app{}).fixedRoutes() {
+		routes = append(routes, path)
+	}
+	sort.Strings(routes)
+	reserved := append([]string(nil), config.ReservedPaths...)
+	sort.Strings(reserved)
+	if strings.Join(routes, " ") != strings.Join(reserved, " ") {
+		t.Errorf("fixed routes %v, config.ReservedPaths %v", routes, reserved)
+	}
+	if _, err := (&app{}).handler("/triage"); err == nil {
+		t.Error("the handler accepted a telemetry path that clashes")
+	}
+}
+
+// The server closes what a client holds too long: headers, requests and
+// idle keep-alive connections all have limits.
+func TestHTTPServerTimeouts(t *testing.T) {
+	t.Parallel()
+	s := newHTTPServer(http.NotFoundHandler())
+	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.IdleTimeout <= 0 || s.WriteTimeout <= 0 || s.MaxHeaderBytes <= 0 {
+		t.Errorf("unbounded server: %+v", s)
 	}
 }

@@ -40,6 +40,17 @@ func addWebFlags(cmd *kingpin.CmdClause) *webFlags {
 	return f
 }
 
+// check checks the flags before anything starts: a telemetry path given
+// by flag is held to the config's rules.
+func (f *webFlags) check() error {
+	if f.telemetrySet {
+		if err := config.CheckTelemetryPath(*f.telemetryPath); err != nil {
+			return fmt.Errorf("--web.telemetry-path: %w", err)
+		}
+	}
+	return nil
+}
+
 // resolve applies the config file's web settings where no flag overrides them.
 func (f *webFlags) resolve(cfg *config.Config) (listen []string, path string) {
 	listen, path = *f.listen, *f.telemetryPath
@@ -66,6 +77,10 @@ func newServeCmd(app *kingpin.Application) *serveCmd {
 }
 
 func (c *serveCmd) run(log *slog.Logger) int {
+	if err := c.web.check(); err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
 	a, err := c.cfg.open(log)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
@@ -101,7 +116,7 @@ func (a *app) serve(ctx context.Context, listen []string, path string, wf *webFl
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(h)
 	flags := &web.FlagConfig{WebListenAddresses: &listen, WebSystemdSocket: wf.systemd, WebConfigFile: wf.configFile}
 	srvErr := make(chan error, 1)
 	go func() {
@@ -140,6 +155,21 @@ func (a *app) serve(ctx context.Context, listen []string, path string, wf *webFl
 		return err
 	}
 	return nil
+}
+
+// newHTTPServer bounds what a client can hold: the headers and the whole
+// request must arrive in time, and an idle keep-alive connection is closed
+// (3,000 idle connections once stayed open for good). Writes get longer:
+// the exposition of 10,000 repositories is large and a scraper may be slow.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 func loadConfig(path string, log *slog.Logger) (*config.Config, error) {
