@@ -130,3 +130,16 @@ func TestWriteFormats(t *testing.T) {
 		t.Errorf("unknown format: %v", err)
 	}
 }
+
+// The text table is for terminals: what came from outside is escaped.
+func TestWriteTextEscapesControlCharacters(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	r := Report{Rows: []Row{{Rank: 1, Repo: "o/\x1b]0;pwned\x07", Available: true, Reasons: []string{"reason \x1b[2J"}}}}
+	if err := WriteText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(b.String(), "\x1b\x07") || !strings.Contains(b.String(), `o/\x1b]0;pwned\x07`) {
+		t.Errorf("not escaped:\n%q", b.String())
+	}
+}

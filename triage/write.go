@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/analysis"
+	"github.com/fundwatch/fundwatch/internal/textsafe"
 )
 
 // Formats the triage can be written in.
@@ -105,6 +106,11 @@ func fundingSeen(r Row) string {
 
 // WriteText writes a terminal table, then each project's reasons.
 func WriteText(w io.Writer, r Report) error {
+	// Names and reasons come from outside: escape what a terminal would
+	// obey (textsafe).
+	sw := textsafe.NewWriter(w)
+	defer sw.Flush()
+	w = sw
 	fmt.Fprintf(w, "Grant triage as of %s: watched projects ranked by funding gap (critical, drifting, little money seen)\n\n", date(r.AsOf))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tREPO\tTIER\tGAP\tRISK\tCRITICALITY\tPAID NOW\tPAID BASELINE\tBUS\tLAST RELEASE\tFIRST RESPONSE\tFUNDING SEEN")

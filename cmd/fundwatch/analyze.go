@@ -22,6 +22,7 @@ import (
 	"github.com/fundwatch/fundwatch/analysis/affiliation"
 	"github.com/fundwatch/fundwatch/analysis/identity"
 	"github.com/fundwatch/fundwatch/history"
+	"github.com/fundwatch/fundwatch/internal/textsafe"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -182,6 +183,9 @@ func (c *analyzeCmd) writeTimeline(w io.Writer, facts analysis.Facts, people *an
 			Spans []analysis.Span `json:"spans"`
 		}{facts.Repo, from, to, *c.every, spans})
 	}
+	sw := textsafe.NewWriter(w) // see writeReport
+	defer sw.Flush()
+	w = sw
 	fmt.Fprintf(w, "fundwatch timeline of %s, every %s from %s to %s\n", facts.Repo, *c.every, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  signal\tsubject\tstate\tfrom\tuntil")
@@ -228,6 +232,11 @@ func nameFromPath(p string) string {
 
 // writeReport is the text a foundation could paste into a grant review.
 func writeReport(w io.Writer, a *analysis.Analysis, p *analysis.Params) error {
+	// Names and reasons come from outside: escape what a terminal would
+	// obey (textsafe).
+	sw := textsafe.NewWriter(w)
+	defer sw.Flush()
+	w = sw
 	year, _ := a.Window("365d")
 	base, _ := a.Window("baseline")
 	recent, _ := a.Window("90d")

@@ -9,11 +9,17 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/analysis"
+	"github.com/fundwatch/fundwatch/internal/textsafe"
 )
 
 // printSummary writes one line per watched repository. notes, if given,
 // adds a column (the demo uses it for each repository's intended story).
 func printSummary(w io.Writer, s *analysis.Snapshot, notes map[string]string) error {
+	// Names and reasons come from outside: escape what a terminal would
+	// obey (textsafe).
+	sw := textsafe.NewWriter(w)
+	defer sw.Flush()
+	w = sw
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := "REPO\tTIER\tSTARS\tOPEN ISSUES\tARCHIVED\tCOMMITS 90D\tAUTHORS 90D\tCOMMITS 365D\tAUTHORS 365D\tLAST COMMIT\tPAID 365D\tBUS\tLIFECYCLE\tRISK"
 	if notes != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/fundwatch/fundwatch/internal/textsafe"
 	"github.com/fundwatch/fundwatch/watchlist"
 )
 
@@ -98,6 +99,11 @@ func writeWatchlistJSON(w io.Writer, l *watchlist.List) error {
 }
 
 func writeWatchlistText(w io.Writer, l *watchlist.List) error {
+	// Names and reasons come from outside: escape what a terminal would
+	// obey (textsafe).
+	sw := textsafe.NewWriter(w)
+	defer sw.Flush()
+	w = sw
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REPO\tTIER\tOWNER\tFROM")
 	dash := func(s string) string {

@@ -208,3 +208,29 @@ func TestAppExportsTheResolvedWatchList(t *testing.T) {
 		}
 	}
 }
+
+// A package name with terminal escapes (an npm manifest anyone can
+// publish) is printed escaped: the table cannot retitle or clear the
+// reader's terminal.
+func TestWatchlistEscapesControlCharacters(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pkg := filepath.Join(dir, "package.json")
+	if err := os.WriteFile(pkg, []byte(`{"dependencies": {"evil\u001b]0;pwned\u0007\u001b[2J": "1.0.0", "left-pad": "1.3.0"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "fw.yaml")
+	if err := os.WriteFile(cfg, []byte("store:\n  path: "+filepath.Join(dir, "fw.db")+"\nwatch:\n  - repo: a/b\n  - npm: "+pkg+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary, "watchlist", "--config", cfg, "--log.level", "error").Output()
+	if err != nil {
+		t.Fatalf("watchlist: %v\n%s", err, out)
+	}
+	if strings.ContainsAny(string(out), "\x1b\x07") {
+		t.Errorf("raw control characters in the output:\n%q", out)
+	}
+	if !strings.Contains(string(out), `evil\x1b]0;pwned\x07\x1b[2J`) {
+		t.Errorf("the package is not listed, escaped:\n%s", out)
+	}
+}
