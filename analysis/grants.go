@@ -2,13 +2,13 @@ package analysis
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/internal/userfile"
 )
 
 // LoadGrants reads a grants file:
@@ -23,7 +23,7 @@ import (
 // and returns the grants by lower-case owner/name. Errors name the file,
 // the line and the key.
 func LoadGrants(path string) (map[string][]Grant, error) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, 64<<20)
 	if err != nil {
 		return nil, err
 	}

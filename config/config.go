@@ -45,13 +45,12 @@ package config
 
 import (
 	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/internal/userfile"
 	"github.com/fundwatch/fundwatch/shard"
 )
 
@@ -279,16 +278,20 @@ func (c *Config) Repos() []ghrepo.Name {
 	return out
 }
 
+// maxConfigBytes caps the config file: a regular file of at most 16 MiB
+// (a watch list of 10,000 repositories is about 300 KiB).
+const maxConfigBytes = 16 << 20
+
 // Load reads and parses the config file at path. env looks up environment
 // variables (os.Getenv in production); nil means an empty environment.
 func Load(path string, env func(string) string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, maxConfigBytes)
 	if err != nil {
 		// "fundwatch.yaml: no such file or directory" rather than
-		// repeating the path inside an *fs.PathError.
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+		// repeating the path.
+		var ue *userfile.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
 		return nil, &Error{File: path, Err: err}
 	}

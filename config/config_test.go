@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -311,8 +312,8 @@ func TestParseBad(t *testing.T) {
 		{"collection bad duration", "collection:\n  max_skip: 1d\n", nil, `fundwatch.yaml:2: collection.max_skip: "1d" is not a duration (like 30s or 2m)`},
 		{"collection quiet shorter", "collection:\n  max_skip: 48h\n  max_skip_quiet: 24h\n", nil, "fundwatch.yaml:3: collection.max_skip_quiet: 24h0m0s is shorter than max_skip (48h0m0s): quiet repositories are refreshed at most as often as active ones"},
 		{"collection unknown key", "collection:\n  mirror: true\n", nil, "fundwatch.yaml:2: collection.mirror: unknown key (known: git, git_cache, probe, max_skip, max_skip_quiet)"},
-		{"analysis missing file", "analysis:\n  affiliations: /nonexistent/affiliations.txt\n", nil, "fundwatch.yaml:2: analysis.affiliations: open /nonexistent/affiliations.txt: no such file or directory"},
-		{"analysis directory", "analysis:\n  mailmap: /\n", nil, "fundwatch.yaml:2: analysis.mailmap: / is not a regular file"},
+		{"analysis missing file", "analysis:\n  affiliations: /nonexistent/affiliations.txt\n", nil, "fundwatch.yaml:2: analysis.affiliations: /nonexistent/affiliations.txt: no such file or directory"},
+		{"analysis directory", "analysis:\n  mailmap: /\n", nil, "fundwatch.yaml:2: analysis.mailmap: /: not a regular file (a directory)"},
 		{"analysis empty", "analysis:\n  params: ''\n", nil, "fundwatch.yaml:2: analysis.params: must not be empty; leave the key out instead"},
 		{"analysis unknown key", "analysis:\n  affiliation: /x\n", nil, "fundwatch.yaml:2: analysis.affiliation: unknown key (known: affiliations, mailmap, params, grants); did you mean affiliations?"},
 		{"listen address int", "web:\n  listen_address: 9864\n", nil, `fundwatch.yaml:2: web.listen_address: must be a string, got the integer "9864" (quote it to make it a string)`},
@@ -665,8 +666,8 @@ func TestParseWatchSourcesBad(t *testing.T) {
 		{"option not a bool", "watch:\n  - org: acme\n    archived: sometimes\n", `fundwatch.yaml:3: watch[0].archived: must be true or false, got "sometimes"`},
 		{"org not an account", "watch:\n  - org: kubernetes/kubernetes\n", `fundwatch.yaml:2: watch[0].org: "kubernetes/kubernetes" is not a GitHub organisation or user`},
 		{"org twice", "watch:\n  - org: Acme\n  - org: acme\n", "fundwatch.yaml:3: watch[1].org: acme is listed twice (first at line 2)"},
-		{"file missing", "watch:\n  - gomod: " + missing + "\n", "fundwatch.yaml:2: watch[0].gomod: open " + missing + ": no such file or directory"},
-		{"file is a directory", "watch:\n  - sbom: /\n", "fundwatch.yaml:2: watch[0].sbom: / is not a regular file"},
+		{"file missing", "watch:\n  - gomod: " + missing + "\n", "fundwatch.yaml:2: watch[0].gomod: " + missing + ": no such file or directory"},
+		{"file is a directory", "watch:\n  - sbom: /\n", "fundwatch.yaml:2: watch[0].sbom: /: not a regular file (a directory)"},
 		{"file empty name", "watch:\n  - npm: ''\n", "fundwatch.yaml:2: watch[0].npm: must not be empty"},
 		{"file twice", "watch:\n  - gomod: " + gomod + "\n  - gomod: " + gomod + "\n", "fundwatch.yaml:3: watch[1].gomod: " + gomod + " is listed twice (first at line 2)"},
 		{"source not a string", "watch:\n  - org: [a]\n", "fundwatch.yaml:2: watch[0].org: must be a string, got a list"},
@@ -679,5 +680,25 @@ func TestParseWatchSourcesBad(t *testing.T) {
 				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
 			}
 		})
+	}
+}
+
+// A FIFO (or a device) named as the config or as a file it points to is
+// refused without being opened: opening a FIFO nobody writes would hang
+// start-up past SIGTERM.
+func TestFIFOsAreRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(fifo, nil); err == nil || !strings.Contains(err.Error(), fifo+": not a regular file (a named pipe)") {
+		t.Errorf("Load(FIFO): %v", err)
+	}
+	for _, yaml := range []string{"watch:\n  - sbom: " + fifo + "\n", "analysis:\n  grants: " + fifo + "\nwatch: [a/b]\n", "github:\n  token_file: " + fifo + "\n"} {
+		if _, err := Parse("fundwatch.yaml", []byte(yaml), nil); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("%q: %v", yaml, err)
+		}
 	}
 }

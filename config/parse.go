@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/internal/userfile"
 )
 
 // Keys each section accepts, in the order example.yaml documents them.
@@ -625,21 +626,14 @@ func (p *parser) analysis(n *yaml.Node) {
 	})
 }
 
-// readable checks that path is a regular file fundwatch can open.
+// readable checks that path is a regular file fundwatch can open, without
+// opening anything else (opening a FIFO would block).
 func readable(path string) error {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file", path)
-	}
-	return nil
+	return f.Close()
 }
 
 func (p *parser) web(n *yaml.Node) {

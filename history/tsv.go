@@ -10,11 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/fundwatch/fundwatch/internal/userfile"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -27,7 +27,7 @@ const tsvOldColumns = 8
 
 // ReadTSVFile reads a TSV history file, gzip-compressed or plain.
 func ReadTSVFile(path, repo string) ([]store.Commit, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path) // a regular file: lines are capped, the count is not
 	if err != nil {
 		return nil, err
 	}

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/internal/userfile"
 )
 
 // npmRegistryReason is why a registry package maps to nothing: neither
@@ -107,7 +107,7 @@ func npmLockDeps(path, dir string, data []byte) ([]dep, error) {
 			if e.Name != "" {
 				name = e.Name // an alias installed under another name
 			}
-			out = append(out, npmEntry(name, e, filepath.Join(dir, filepath.FromSlash(k))))
+			out = append(out, npmEntry(name, e, dir, filepath.Join(dir, filepath.FromSlash(k))))
 		}
 	default:
 		// v1: nested dependencies, installed at node_modules/name (or
@@ -129,7 +129,7 @@ func npmLockDeps(path, dir string, data []byte) ([]dep, error) {
 			for _, n := range names {
 				e := m[n]
 				at := filepath.Join(prefix, "node_modules", filepath.FromSlash(n))
-				out = append(out, npmEntry(n, e, at))
+				out = append(out, npmEntry(n, e, dir, at))
 				if err := walk(at, e.Dependencies); err != nil {
 					return err
 				}
@@ -143,8 +143,9 @@ func npmLockDeps(path, dir string, data []byte) ([]dep, error) {
 	return out, nil
 }
 
-// npmEntry maps one lockfile entry installed (or to be installed) at dir.
-func npmEntry(name string, e lockEntry, dir string) dep {
+// npmEntry maps one lockfile entry installed (or to be installed) at dir,
+// in the tree of root.
+func npmEntry(name string, e lockEntry, root, dir string) dep {
 	for _, s := range []string{e.Resolved, e.Version} {
 		if n, ok := ghrepo.FromURL(s); ok {
 			return dep{name: name, repo: n}
@@ -159,20 +160,34 @@ func npmEntry(name string, e lockEntry, dir string) dep {
 		}
 		return dep{name: name, reason: fmt.Sprintf("its repository %q is not on GitHub", e.Repository.URL)}
 	}
-	return installed(name, dir)
+	return installed(name, root, dir)
 }
 
+// maxInstalledPackageJSON caps an installed package.json (a few KiB each).
+const maxInstalledPackageJSON = 1 << 20
+
 // installed maps a package by the repository field of its installed
-// package.json at dir.
-func installed(name, dir string) dep {
-	data, err := os.ReadFile(filepath.Join(dir, "package.json"))
+// package.json at dir, which must lie in root's node_modules: a lockfile
+// key like "node_modules/../../outside/pkg", or a symlink out of the tree,
+// would make fundwatch read and watch what lies elsewhere.
+func installed(name, root, dir string) dep {
+	file := filepath.Join(dir, "package.json")
+	if !inside(filepath.Join(root, "node_modules"), dir) {
+		return dep{name: name, reason: fmt.Sprintf("its install path %s leaves %s; not read", file, filepath.Join(root, "node_modules"))}
+	}
+	if real, err := filepath.EvalSymlinks(file); err == nil {
+		if realRoot, err := filepath.EvalSymlinks(root); err == nil && !inside(realRoot, real) {
+			return dep{name: name, reason: fmt.Sprintf("its installed package.json %s links out of %s; not read", file, root)}
+		}
+	}
+	data, err := userfile.Read(file, maxInstalledPackageJSON)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return dep{name: name, reason: fmt.Sprintf(npmRegistryReason, name)}
 		}
 		return dep{name: name, reason: "reading its installed package.json: " + err.Error()}
 	}
-	if err := checkUTF8(filepath.Join(dir, "package.json"), data); err != nil {
+	if err := checkUTF8(file, data); err != nil {
 		return dep{name: name, reason: "its installed package.json: " + err.Error()}
 	}
 	var pj struct {
@@ -239,7 +254,7 @@ func npmManifestDeps(path, dir string, data []byte) ([]dep, error) {
 			if i := strings.LastIndex(real, "@"); i > 0 {
 				real = real[:i]
 			}
-			out = append(out, installed(real, filepath.Join(dir, "node_modules", filepath.FromSlash(name))))
+			out = append(out, installed(real, dir, filepath.Join(dir, "node_modules", filepath.FromSlash(name))))
 			continue
 		}
 		if n, ok := npmRepo(spec); ok {
@@ -250,7 +265,7 @@ func npmManifestDeps(path, dir string, data []byte) ([]dep, error) {
 			out = append(out, dep{name: name, reason: fmt.Sprintf("its source %q is not on GitHub", spec)})
 			continue
 		}
-		out = append(out, installed(name, filepath.Join(dir, "node_modules", filepath.FromSlash(name))))
+		out = append(out, installed(name, dir, filepath.Join(dir, "node_modules", filepath.FromSlash(name))))
 	}
 	return out, nil
 }
@@ -307,4 +322,10 @@ func jsonKind(t reflect.Type) string {
 		return "a number"
 	}
 	return t.String()
+}
+
+// inside reports whether path lies within dir (both cleaned; no "..").
+func inside(dir, path string) bool {
+	rel, err := filepath.Rel(filepath.Clean(dir), filepath.Clean(path))
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }

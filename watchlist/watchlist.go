@@ -32,7 +32,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -41,6 +40,7 @@ import (
 
 	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/internal/userfile"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -132,6 +132,10 @@ type ListingStore interface {
 	AccountListingOf(ctx context.Context, account string) (store.AccountListing, bool, error)
 }
 
+// MaxSourceBytes caps a go.mod, manifest, lockfile or SBOM: large
+// monorepo lockfiles reach tens of MiB.
+const MaxSourceBytes = 256 << 20
+
 // dep is one dependency a file lists and where it may live.
 type dep struct {
 	name   string      // as the file names it: module path, package name, purl
@@ -170,12 +174,8 @@ func (r *Resolver) Resolve(ctx context.Context, items []config.WatchItem) (*List
 		default:
 			return nil, r.itemError(it, kind, fmt.Errorf("unknown kind %q (known: %s)", kind, strings.Join(config.WatchKinds, ", ")))
 		}
-		data, err := os.ReadFile(it.Path)
+		data, err := userfile.Read(it.Path, MaxSourceBytes)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = fmt.Errorf("%s: %w", it.Path, pe.Err)
-			}
 			return nil, r.itemError(it, kind, err)
 		}
 		if err := checkUTF8(it.Path, data); err != nil {

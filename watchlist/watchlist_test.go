@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -537,5 +538,70 @@ func TestOrgFallsBackToItsLastListing(t *testing.T) {
 	defer empty.Close()
 	if _, err := (&Resolver{GH: gh, Config: "fundwatch.yaml", Listings: empty}).Resolve(ctx, items); err == nil {
 		t.Error("no kept listing and GitHub failing: resolved anyway")
+	}
+}
+
+// A user's tree can hold traps: an installed package.json that is a
+// symlink to /dev/zero or a FIFO, a lockfile key that climbs out of
+// node_modules, a link out of the tree, a go.mod that is a FIFO. None is
+// read (no hang, no out-of-memory); each is reported with its reason.
+func TestHostileTree(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	outside := t.TempDir()
+	os.MkdirAll(filepath.Join(outside, "pkg"), 0o755)
+	write(t, filepath.Join(outside, "pkg", "package.json"), `{"repository": "github:evil/outside"}`)
+	nm := filepath.Join(root, "node_modules")
+	for _, d := range []string{"zero", "fifo", "linked"} {
+		if err := os.MkdirAll(filepath.Join(nm, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(nm, "zero", "package.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(nm, "fifo", "package.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "pkg", "package.json"), filepath.Join(nm, "linked", "package.json")); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(root, "package-lock.json")
+	write(t, lock, `{"lockfileVersion": 3, "packages": {
+  "": {"name": "app"},
+  "node_modules/zero": {"version": "1.0.0"},
+  "node_modules/fifo": {"version": "1.0.0"},
+  "node_modules/linked": {"version": "1.0.0"},
+  "node_modules/../../`+filepath.Base(outside)+`/pkg": {"version": "1.0.0"}
+}}`)
+	l, err := (&Resolver{Config: "fundwatch.yaml"}).Resolve(context.Background(), []config.WatchItem{{Kind: "npm", Path: lock, Key: "watch[0]", Line: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 0 {
+		t.Errorf("watched %v: something outside the tree, or from a device, was read", l.Repos())
+	}
+	reasons := map[string]string{}
+	for _, u := range l.Unmapped {
+		reasons[u.Dependency] = u.Reason
+	}
+	for dep, want := range map[string]string{
+		"zero":   "links out of", // to /dev/zero
+		"fifo":   "not a regular file (a named pipe)",
+		"linked": "links out of",
+		"../../" + filepath.Base(outside) + "/pkg": "leaves " + nm,
+	} {
+		if !strings.Contains(reasons[dep], want) {
+			t.Errorf("%s: reason %q, want it to contain %q", dep, reasons[dep], want)
+		}
+	}
+
+	fifoMod := filepath.Join(root, "go.mod")
+	if err := syscall.Mkfifo(fifoMod, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&Resolver{Config: "fundwatch.yaml"}).Resolve(context.Background(), []config.WatchItem{{Kind: "gomod", Path: fifoMod, Key: "watch[0]", Line: 1}})
+	if err == nil || !strings.Contains(err.Error(), fifoMod+": not a regular file (a named pipe)") {
+		t.Errorf("go.mod FIFO: %v", err)
 	}
 }

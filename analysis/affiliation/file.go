@@ -2,10 +2,11 @@ package affiliation
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/fundwatch/fundwatch/internal/userfile"
 )
 
 // File is a user's affiliation file, in the spirit of gitdm's email-map:
@@ -34,9 +35,13 @@ type period struct {
 	line        int
 }
 
-// LoadFile reads and parses an affiliation file.
+// MaxFileBytes caps an affiliation file: gitdm's largest are a few MiB.
+const MaxFileBytes = 64 << 20
+
+// LoadFile reads and parses an affiliation file (a regular file of at most
+// MaxFileBytes).
 func LoadFile(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}

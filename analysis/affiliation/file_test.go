@@ -196,13 +196,18 @@ func TestLoadFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing.txt")
+	device := filepath.Join(dir, "zero.txt")
+	if err := os.Symlink("/dev/zero", device); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, path string
 		wantErr    string // "" = success
 	}{
 		{"good", good, ""},
 		{"bad content names path and line", bad, bad + `:2: a@acme.com: end date "soon": want YYYY-MM-DD`},
-		{"missing file names the path", missing, "open " + missing + ": no such file or directory"},
+		{"missing file names the path", missing, missing + ": no such file or directory"},
+		{"a device is refused, not read", device, device + ": not a regular file (a character device)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"os"
-
 	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/analysis/affiliation"
 	"github.com/fundwatch/fundwatch/analysis/identity"
 	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/internal/userfile"
 )
 
 // analysisOptions reads the user's analysis inputs named in the config.
@@ -21,7 +20,7 @@ func analysisOptions(cfg *config.Config) (analysis.Options, error) {
 		o.Affiliations = f
 	}
 	if p := cfg.Analysis.Mailmap; p != "" {
-		data, err := os.ReadFile(p)
+		data, err := userfile.Read(p, maxSmallFile)
 		if err != nil {
 			return o, err
 		}
@@ -30,7 +29,7 @@ func analysisOptions(cfg *config.Config) (analysis.Options, error) {
 		}
 	}
 	if p := cfg.Analysis.Params; p != "" {
-		data, err := os.ReadFile(p)
+		data, err := userfile.Read(p, maxSmallFile)
 		if err != nil {
 			return o, err
 		}
@@ -47,3 +46,6 @@ func analysisOptions(cfg *config.Config) (analysis.Options, error) {
 	}
 	return o, nil
 }
+
+// maxSmallFile caps a mailmap or a params file read from the user's tree.
+const maxSmallFile = 64 << 20

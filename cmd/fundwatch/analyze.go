@@ -23,6 +23,7 @@ import (
 	"github.com/fundwatch/fundwatch/analysis/identity"
 	"github.com/fundwatch/fundwatch/history"
 	"github.com/fundwatch/fundwatch/internal/textsafe"
+	"github.com/fundwatch/fundwatch/internal/userfile"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -90,7 +91,7 @@ func (c *analyzeCmd) runErr(w io.Writer) error {
 		return err
 	}
 	if *c.mailmap != "" {
-		data, err := os.ReadFile(*c.mailmap)
+		data, err := userfile.Read(*c.mailmap, maxSmallFile)
 		if err != nil {
 			return err
 		}
