@@ -32,9 +32,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 
@@ -124,6 +127,72 @@ type Resolver struct {
 	mu    sync.Mutex
 	pages map[string]page // by account listing URL and page number
 	kinds map[string]string
+	files map[fileKey]fileDeps
+}
+
+// fileKey is what makes a parsed file reusable: the same file, read the
+// same way, unchanged in size and modification time (and, for npm, its
+// node_modules folder unchanged too).
+type fileKey struct {
+	path, kind string
+	indirect   bool
+}
+
+type fileDeps struct {
+	size             int64
+	mtime, nodeMtime time.Time
+	deps             []dep
+}
+
+// fileDeps parses a go.mod, npm or SBOM file, or returns what the last
+// parse of it gave when it has not changed since: serve re-resolves the
+// watch list every hour, and a 200 MB lockfile took minutes and a GiB
+// each time.
+func (r *Resolver) fileDeps(it config.WatchItem, kind string) ([]dep, error) {
+	key := fileKey{path: it.Path, kind: kind, indirect: !it.ExcludeIndirect}
+	st, statErr := os.Stat(it.Path)
+	var nodeMtime time.Time
+	if kind == config.KindNPM {
+		if nst, err := os.Stat(filepath.Join(filepath.Dir(it.Path), "node_modules")); err == nil {
+			nodeMtime = nst.ModTime()
+		}
+	}
+	if statErr == nil {
+		r.mu.Lock()
+		c, ok := r.files[key]
+		r.mu.Unlock()
+		if ok && c.size == st.Size() && c.mtime.Equal(st.ModTime()) && c.nodeMtime.Equal(nodeMtime) {
+			return c.deps, nil
+		}
+	}
+	data, err := userfile.Read(it.Path, MaxSourceBytes)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUTF8(it.Path, data); err != nil {
+		return nil, err
+	}
+	var deps []dep
+	switch kind {
+	case config.KindGoMod:
+		deps, err = goModDeps(it.Path, data, !it.ExcludeIndirect)
+	case config.KindNPM:
+		deps, err = npmDeps(it.Path, data)
+	case config.KindSBOM:
+		deps, err = sbomDeps(it.Path, data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if statErr == nil {
+		r.mu.Lock()
+		if r.files == nil {
+			r.files = map[fileKey]fileDeps{}
+		}
+		r.files[key] = fileDeps{size: st.Size(), mtime: st.ModTime(), nodeMtime: nodeMtime, deps: deps}
+		r.mu.Unlock()
+	}
+	return deps, nil
 }
 
 // ListingStore keeps account listings; *store.Store is one.
@@ -174,22 +243,7 @@ func (r *Resolver) Resolve(ctx context.Context, items []config.WatchItem) (*List
 		default:
 			return nil, r.itemError(it, kind, fmt.Errorf("unknown kind %q (known: %s)", kind, strings.Join(config.WatchKinds, ", ")))
 		}
-		data, err := userfile.Read(it.Path, MaxSourceBytes)
-		if err != nil {
-			return nil, r.itemError(it, kind, err)
-		}
-		if err := checkUTF8(it.Path, data); err != nil {
-			return nil, r.itemError(it, kind, err)
-		}
-		var deps []dep
-		switch kind {
-		case config.KindGoMod:
-			deps, err = goModDeps(it.Path, data, !it.ExcludeIndirect)
-		case config.KindNPM:
-			deps, err = npmDeps(it.Path, data)
-		case config.KindSBOM:
-			deps, err = sbomDeps(it.Path, data)
-		}
+		deps, err := r.fileDeps(it, kind)
 		if err != nil {
 			return nil, r.itemError(it, kind, err)
 		}

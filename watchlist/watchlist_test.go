@@ -605,3 +605,39 @@ func TestHostileTree(t *testing.T) {
 		t.Errorf("go.mod FIFO: %v", err)
 	}
 }
+
+// A file that did not change (size and modification time) is not parsed
+// again when the watch list is re-resolved; one that changed is.
+func TestUnchangedFilesAreNotParsedAgain(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gomod := filepath.Join(dir, "go.mod")
+	good := "module m\n\nrequire github.com/a/b v1.0.0\n"
+	write(t, gomod, good)
+	st, err := os.Stat(gomod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Resolver{Config: "fundwatch.yaml"}
+	items := []config.WatchItem{{Kind: "gomod", Path: gomod, Key: "watch[0]", Line: 1}}
+	if _, err := r.Resolve(context.Background(), items); err != nil {
+		t.Fatal(err)
+	}
+	// Same size, same time, content that would not parse: the last parse
+	// stands.
+	write(t, gomod, strings.Replace(good, "require", "requirX", 1))
+	if err := os.Chtimes(gomod, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	l, err := r.Resolve(context.Background(), items)
+	if err != nil || len(l.Entries) != 1 {
+		t.Fatalf("unchanged file parsed again: %v, %v", l, err)
+	}
+	// A new modification time: parsed, and the error shows.
+	if err := os.Chtimes(gomod, st.ModTime().Add(time.Second), st.ModTime().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Resolve(context.Background(), items); err == nil || !strings.Contains(err.Error(), gomod+":3") {
+		t.Errorf("changed file: %v, want its parse error", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // legalSuffixes are dropped from company names: "Google LLC" is Google.
@@ -173,6 +174,9 @@ func nameLabels(d string) []string {
 // employ in fundwatch's sense. Ids have only lower-case letters and digits,
 // and NormalizeCompany(id) == id.
 func NormalizeCompany(s string) string {
+	// A company is a few words; a profile field of 300 KB must not become
+	// a 300 KB employer label (nor a 300 KB key of the cache below).
+	s = truncate(s, maxCompanyBytes)
 	// Profiles repeat the same few company strings across thousands of
 	// commits; normalising is pure, so remember the answers.
 	if v, ok := normalized.Load(s); ok {
@@ -184,6 +188,21 @@ func NormalizeCompany(s string) string {
 }
 
 var normalized sync.Map // company text -> NormalizeCompany's answer
+
+// maxCompanyBytes bounds the company text looked at (GitHub's profile
+// form takes 255 characters; the API has been seen to return more).
+const maxCompanyBytes = 256
+
+// truncate cuts s to at most n bytes at a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
 
 func normalizeCompany(s string) string {
 	s = strings.TrimSpace(s)

@@ -1,6 +1,10 @@
 package affiliation
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestNormalizeCompany(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -209,5 +213,18 @@ func TestDomainAndLabels(t *testing.T) {
 				t.Errorf("IsFoundation(%q) = %v, want %v", d, got, tc.foundation)
 			}
 		})
+	}
+}
+
+// A huge profile field becomes a bounded name.
+func TestNormalizeCompanyBoundsHugeInput(t *testing.T) {
+	t.Parallel()
+	huge := "Acme " + strings.Repeat("Widgets ", 300_000/8)
+	got := NormalizeCompany(huge)
+	if got == "" || len(got) > maxCompanyBytes || !strings.HasPrefix(got, "acme") {
+		t.Errorf("NormalizeCompany(300 KB) = %.40q (%d bytes)", got, len(got))
+	}
+	if got := NormalizeCompany(strings.Repeat("é", 200)); !utf8.ValidString(got) {
+		t.Errorf("cut inside a rune: %q", got)
 	}
 }
