@@ -94,8 +94,28 @@ func (c *reqCtx) pageURL(page int) string {
 	if !replaced {
 		parts = append(parts, "page="+strconv.Itoa(page))
 	}
+	return c.web + c.linkPath() + "?" + strings.Join(parts, "&")
+}
+
+// linkPath is the path Link headers name: GitHub's lead to a repository's
+// lists through /repositories/{id}/..., whichever path was asked (as
+// recorded from api.github.com: internal/replay, paginate-issues).
+func (c *reqCtx) linkPath() string {
 	path := c.r.URL.EscapedPath()
-	return c.web + path + "?" + strings.Join(parts, "&")
+	owner, name := c.params["owner"], c.params["repo"]
+	ri := c.idx.repoByName[strings.ToLower(owner+"/"+name)]
+	if ri == nil {
+		return path
+	}
+	i := strings.Index(path, "/repos/")
+	if i < 0 {
+		return path // already /repositories/{id}/...
+	}
+	segs := strings.SplitN(path[i+len("/repos/"):], "/", 3)
+	if len(segs) < 3 {
+		return path
+	}
+	return path[:i] + "/repositories/" + itoa(ri.repo.ID) + "/" + segs[2]
 }
 
 // span is a contiguous run of a precomputed, ascending slice, served either

@@ -1,17 +1,28 @@
 package githubfake
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/fundwatch/fundwatch/internal/replay"
 )
 
 func TestLinkHeader(t *testing.T) {
 	t.Parallel()
 	_, srv := newTestServer(t, Options{})
-	u := srv.URL + "/repos/acme/widget/commits"
+	asked := srv.URL + "/repos/acme/widget/commits"
+	// As GitHub does, links lead through /repositories/{id}.
+	_, body := get(t, srv.URL+"/repos/acme/widget")
+	var repo struct{ ID int64 }
+	if err := json.Unmarshal(body, &repo); err != nil || repo.ID == 0 {
+		t.Fatalf("repository: %v %s", err, body)
+	}
+	u := fmt.Sprintf("%s/repositories/%d/commits", srv.URL, repo.ID)
 	tests := []struct {
 		query string
 		want  string
@@ -30,7 +41,7 @@ func TestLinkHeader(t *testing.T) {
 		{"per_page=100&until=2020-01-02T00:00:00Z", ""},
 	}
 	for _, tt := range tests {
-		resp, body := get(t, u+"?"+tt.query)
+		resp, body := get(t, asked+"?"+tt.query)
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d %s", tt.query, resp.StatusCode, body)
 		}
@@ -119,6 +130,38 @@ func TestWalkAllPages(t *testing.T) {
 					t.Errorf("%d pages, want %d", pages, wantPages)
 				}
 			})
+		}
+	}
+}
+
+// The fake's Link headers have the shape of those recorded from
+// api.github.com (internal/replay, paginate-issues): the same rels in the
+// same order, through /repositories/{id}, the query kept in order.
+func TestLinkHeaderLikeGitHub(t *testing.T) {
+	t.Parallel()
+	xs, err := replay.Scenario("paginate-issues")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := regexp.MustCompile(`/repositories/\d+/`)
+	page := regexp.MustCompile(`page=\d+`)
+	shape := func(link, origin string) string {
+		link = strings.ReplaceAll(link, origin, "ORIGIN")
+		return page.ReplaceAllString(id.ReplaceAllString(link, "/repositories/{id}/"), "page=N")
+	}
+	_, srv := newTestServer(t, Options{})
+	for i, x := range xs[:2] { // the first page, and one in the middle
+		want := shape(fmt.Sprint(x.Headers["link"]), "https://api.github.com")
+		q := "per_page=3"
+		if i == 1 {
+			q += "&page=2"
+		}
+		resp, body := get(t, srv.URL+"/repos/acme/widget/issues?"+q)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		if got := shape(resp.Header.Get("Link"), srv.URL); got != want {
+			t.Errorf("page %d:\n fake   %s\n GitHub %s", i+1, got, want)
 		}
 	}
 }
