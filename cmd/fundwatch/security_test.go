@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -216,7 +217,9 @@ watch:
 	select {
 	case <-done:
 	case <-time.After(8 * time.Second):
-		col.Process.Kill()
+		// SIGTERM, not SIGKILL: collect cancels its git runs and waits
+		// for them, so none still writes into the test's directory.
+		col.Process.Signal(syscall.SIGTERM)
 		<-done
 	}
 	outputs = append(outputs, colOut.String())
@@ -229,7 +232,7 @@ watch:
 	if err := srvCmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { srvCmd.Process.Kill(); srvCmd.Wait() }()
+	defer func() { srvCmd.Process.Signal(syscall.SIGTERM); srvCmd.Wait() }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := http.Get("http://" + addr + "/-/ready")
@@ -254,7 +257,7 @@ watch:
 		resp.Body.Close()
 		outputs = append(outputs, string(b))
 	}
-	srvCmd.Process.Kill()
+	srvCmd.Process.Signal(syscall.SIGTERM)
 	srvCmd.Wait()
 	outputs = append(outputs, srvOut.String())
 	for _, f := range []string{db, db + "-wal"} {
