@@ -189,6 +189,7 @@ var routes = func() []route {
 		{template: "/users/{username}/repos", handle: handleUserRepos},
 		{template: "/orgs/{org}", handle: handleOrg},
 		{template: "/orgs/{org}/repos", handle: handleOrgRepos},
+		{template: "/search/commits", handle: handleSearchCommits},
 	}
 	// GitHub serves every repository path under /repositories/{id} too:
 	// that is where the redirect of a renamed repository points.

@@ -1,0 +1,124 @@
+package githubfake
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// The same world can be measured by OpenSSF criticality_score: the fake
+// answers the GraphQL queries it sends (internal/collector/github/
+// queries.go, legacy/releases.go, the user batch of legacy/contributors.go)
+// and the REST routes it reads (contributors, issues, issue comments,
+// commits, /search/commits), with the totals and Link headers it counts
+// from.
+func TestPeerQueries(t *testing.T) {
+	t.Parallel()
+	_, srv := newGraphQLServer(t, Options{})
+	const basic = `query($repositoryOwner: String!, $repositoryName: String!, $legacyCommitLookback: GitTimestamp!) {
+  repository(owner: $repositoryOwner, name: $repositoryName) {
+    name url mirrorUrl owner { login } licenseInfo { name } primaryLanguage { name } createdAt updatedAt
+    defaultBranchRef { target { ... on Commit { authoredDate recentcommits: history(since: $legacyCommitLookback) { totalCount } } } }
+    stargazerCount hasIssuesEnabled isArchived isDisabled isEmpty isMirror watchers { totalCount }
+    tags: refs(refPrefix: "refs/tags/") { totalCount }
+  }
+}`
+	resp, body := postGraphQL(t, srv.URL, "bearer t", basic, map[string]any{
+		"repositoryOwner": "acme", "repositoryName": "widget", "legacyCommitLookback": "2000-01-01T00:00:00Z"})
+	var basicData struct {
+		Data struct {
+			Repository struct {
+				Name, URL        string
+				Owner            struct{ Login string }
+				DefaultBranchRef struct {
+					Target struct {
+						AuthoredDate  string
+						RecentCommits struct{ TotalCount int } `json:"recentcommits"`
+					}
+				}
+				StargazerCount int
+				Tags           struct{ TotalCount int }
+			}
+		}
+		Errors []any
+	}
+	if err := json.Unmarshal(body, &basicData); err != nil || resp.StatusCode != 200 || len(basicData.Errors) > 0 {
+		t.Fatalf("basic repo data: %d %v %s", resp.StatusCode, err, body)
+	}
+	r := basicData.Data.Repository
+	if r.Name != "widget" || !strings.HasSuffix(r.URL, "/acme/widget") || r.Owner.Login != "acme" ||
+		r.DefaultBranchRef.Target.AuthoredDate == "" || r.DefaultBranchRef.Target.RecentCommits.TotalCount == 0 {
+		t.Errorf("basic repo data: %s", body)
+	}
+
+	const releases = `query($perPage: Int!, $endCursor: String, $repositoryOwner: String!, $repositoryName: String!) {
+  repository(owner: $repositoryOwner, name: $repositoryName) {
+    releases(orderBy: {direction: DESC, field: CREATED_AT}, first: $perPage, after: $endCursor) {
+      nodes { ... on Release { createdAt } } pageInfo { endCursor hasNextPage } totalCount
+    }
+  }
+}`
+	var cursor any
+	seen, total := 0, -1
+	for range 100 {
+		_, body := postGraphQL(t, srv.URL, "bearer t", releases, map[string]any{
+			"perPage": 1, "endCursor": cursor, "repositoryOwner": "acme", "repositoryName": "widget"})
+		var page struct {
+			Data struct {
+				Repository struct {
+					Releases struct {
+						Nodes    []struct{ CreatedAt string }
+						PageInfo struct {
+							EndCursor   string
+							HasNextPage bool
+						}
+						TotalCount int
+					}
+				}
+			}
+			Errors []any
+		}
+		if err := json.Unmarshal(body, &page); err != nil || len(page.Errors) > 0 {
+			t.Fatalf("releases: %v %s", err, body)
+		}
+		rel := page.Data.Repository.Releases
+		seen += len(rel.Nodes)
+		total = rel.TotalCount
+		if !rel.PageInfo.HasNextPage {
+			break
+		}
+		cursor = rel.PageInfo.EndCursor
+	}
+	if total <= 0 || seen != total {
+		t.Errorf("releases paged: saw %d of %d", seen, total)
+	}
+
+	const users = `{ q0: user(login: "alice") { company } }`
+	if _, body := postGraphQL(t, srv.URL, "bearer t", users, nil); strings.Contains(string(body), `"errors"`) {
+		t.Errorf("user batch: %s", body)
+	}
+
+	// REST, as go-github v47 asks in criticality_score's legacy package:
+	// one item a page, the total read from the Link header's last page.
+	for _, path := range []string{
+		"/repos/acme/widget/contributors?anon=1&per_page=1",
+		"/repos/acme/widget/contributors?per_page=100",
+		"/repos/acme/widget/issues?per_page=1&since=2000-01-01T00%3A00%3A00Z&state=closed",
+		"/repos/acme/widget/issues?per_page=1&since=2000-01-01T00%3A00%3A00Z&state=all",
+		"/repos/acme/widget/issues/comments?per_page=1&since=2000-01-01T00%3A00%3A00Z",
+		"/repos/acme/widget/commits?per_page=1&until=2030-01-01T00%3A00%3A00Z",
+	} {
+		resp, body := get(t, srv.URL+path)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+	resp, body = get(t, srv.URL+`/search/commits?q=%22acme%2Fwidget%22&per_page=1`)
+	var found github.CommitsSearchResult
+	if err := json.Unmarshal(body, &found); err != nil || resp.StatusCode != http.StatusOK || found.Total == nil {
+		t.Errorf("/search/commits: %d %v %s", resp.StatusCode, err, body)
+	}
+}
