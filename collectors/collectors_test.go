@@ -3,143 +3,26 @@ package collectors_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/fundwatch/fundwatch/collectors"
-	"github.com/fundwatch/fundwatch/ghclient"
-	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/collectors/collectortest"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
 	"github.com/fundwatch/fundwatch/store"
 )
 
-var end = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+var end = collectortest.End
 
-// testWorld is small but needs several pages of every list.
-func testWorld() *scenario.World {
-	w := &scenario.World{Name: "test", End: end, Users: map[string]*scenario.User{}}
-	addUser := func(login, typ, company string, orgs ...string) {
-		w.Users[login] = &scenario.User{Login: login, ID: int64(len(w.Users) + 1), Type: typ, Company: company, Orgs: orgs,
-			CreatedAt: end.AddDate(-5, 0, 0)}
-	}
-	addUser("acme", "Organization", "")
-	addUser("alice", "User", "@acme", "acme")
-	addUser("bob", "User", "")
-	addUser("carol", "User", "Initech")
-	addUser("dependabot[bot]", "Bot", "")
-	people := []string{"alice", "bob", "carol", "dependabot[bot]"}
-	for ri, name := range []string{"acme/widget", "bob/tool"} {
-		owner, repo := "acme", "widget"
-		if ri == 1 {
-			owner, repo = "bob", "tool"
-		}
-		_ = name
-		r := &scenario.Repo{Owner: owner, Name: repo, ID: int64(100 + ri), DefaultBranch: "main", HasIssues: true,
-			CreatedAt: end.AddDate(-3, 0, 0), Stars: 10 * (ri + 1), Forks: ri + 1, License: "MIT"}
-		if ri == 0 {
-			r.FundingYML = "github: [alice]\nopen_collective: widget\n"
-		}
-		n := 230 + 40*ri
-		for i := 0; i < n; i++ {
-			who := people[i%len(people)]
-			at := end.Add(-time.Duration(n-i) * 36 * time.Hour)
-			r.Commits = append(r.Commits, scenario.Commit{
-				SHA: fmt.Sprintf("%040x", ri*100000+i+1), Message: fmt.Sprintf("change %d\n\ndetails", i),
-				AuthorName: who, AuthorEmail: who + "@example.org", AuthorLogin: who, AuthorDate: at,
-				CommitterName: who, CommitterEmail: who + "@example.org", CommitterLogin: who, CommitterDate: at,
-			})
-		}
-		var cid int64 = int64(ri) * 1000000
-		for i := 1; i <= 130; i++ {
-			at := end.Add(-time.Duration(140-i) * 96 * time.Hour)
-			is := scenario.Issue{Number: i, Title: fmt.Sprintf("issue %d", i), User: people[i%3], CreatedAt: at, IsPull: i%4 == 0}
-			if i%3 == 0 {
-				is.ClosedAt = at.Add(48 * time.Hour)
-				if is.IsPull {
-					is.MergedAt = is.ClosedAt
-				}
-			}
-			r.Issues = append(r.Issues, is)
-			cid++
-			r.Comments = append(r.Comments, scenario.Comment{ID: cid, IssueNumber: i, User: people[(i+1)%3],
-				CreatedAt: at.Add(5 * time.Hour), UpdatedAt: at.Add(5 * time.Hour), Body: "thanks"})
-		}
-		for i := 0; i < 12; i++ {
-			at := end.AddDate(0, -12+i, 0)
-			r.Releases = append(r.Releases, scenario.Release{ID: int64(ri*1000 + i + 1), TagName: fmt.Sprintf("v1.%d.0", i),
-				Author: "alice", CreatedAt: at, PublishedAt: at})
-		}
-		w.Repos = append(w.Repos, r)
-	}
-	return w
-}
+func testWorld() *scenario.World { return collectortest.World() }
 
-type harness struct {
-	fake   *githubfake.Server
-	store  *store.Store
-	path   string
-	env    *collectors.Env
-	runner *collectors.Runner
-	repos  []ghrepo.Name
-	server *httptest.Server
-}
+type harness = collectortest.Harness
 
 func newHarness(t *testing.T, w *scenario.World, opts githubfake.Options, repos ...string) *harness {
 	t.Helper()
-	h := &harness{fake: githubfake.New(w, opts), path: filepath.Join(t.TempDir(), "fw.db")}
-	h.server = httptest.NewServer(h.fake)
-	t.Cleanup(h.server.Close)
-	if len(repos) == 0 {
-		for _, r := range w.Repos {
-			repos = append(repos, r.FullName())
-		}
-	}
-	for _, r := range repos {
-		h.repos = append(h.repos, ghrepo.MustParse(r))
-	}
-	h.open(t)
-	return h
-}
-
-func (h *harness) open(t testing.TB) {
-	t.Helper()
-	st, err := store.Open(h.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	gh, err := ghclient.New(ghclient.Options{BaseURL: h.server.URL, Token: "test-token"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.store = st
-	h.env = &collectors.Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return end }, Concurrency: 2}
-	h.runner = &collectors.Runner{Env: h.env}
-}
-
-func (h *harness) syncAll(t *testing.T) {
-	t.Helper()
-	var all []collectors.Collector
-	for _, n := range collectors.Names() {
-		c, _ := collectors.Get(n)
-		all = append(all, c)
-	}
-	for _, c := range all {
-		res, ran := h.runner.Run(context.Background(), c, h.repos)
-		if !ran {
-			t.Fatalf("%s did not run", c.Name())
-		}
-		if res.Err != nil {
-			t.Fatalf("%s: %v", c.Name(), res.Err)
-		}
-	}
+	return collectortest.New(t, w, opts, repos...)
 }
 
 // countsOf returns the number of stored facts per table; run bookkeeping
@@ -170,17 +53,17 @@ func TestFirstSyncStoresTheWholeWorld(t *testing.T) {
 	t.Parallel()
 	w := testWorld()
 	h := newHarness(t, w, githubfake.Options{})
-	h.syncAll(t)
+	h.SyncAll(t)
 	ctx := context.Background()
 	for _, r := range w.Repos {
-		cs, err := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		cs, err := h.Store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(cs) != len(r.Commits) {
 			t.Errorf("%s: stored %d commits, world has %d", r.FullName(), len(cs), len(r.Commits))
 		}
-		is, _ := h.store.Issues(ctx, r.FullName())
+		is, _ := h.Store.Issues(ctx, r.FullName())
 		if len(is) != len(r.Issues) {
 			t.Errorf("%s: stored %d issues, world has %d", r.FullName(), len(is), len(r.Issues))
 		}
@@ -193,7 +76,7 @@ func TestFirstSyncStoresTheWholeWorld(t *testing.T) {
 		if merged == 0 {
 			t.Errorf("%s: no merged pull requests stored", r.FullName())
 		}
-		cm, _ := h.store.Comments(ctx, r.FullName())
+		cm, _ := h.Store.Comments(ctx, r.FullName())
 		if len(cm) != len(r.Comments) {
 			t.Errorf("%s: stored %d comments, world has %d", r.FullName(), len(cm), len(r.Comments))
 		}
@@ -202,20 +85,20 @@ func TestFirstSyncStoresTheWholeWorld(t *testing.T) {
 				t.Fatalf("%s: comment %d without issue number", r.FullName(), c.ID)
 			}
 		}
-		rs, _ := h.store.Releases(ctx, r.FullName())
+		rs, _ := h.Store.Releases(ctx, r.FullName())
 		if len(rs) != len(r.Releases) {
 			t.Errorf("%s: stored %d releases, world has %d", r.FullName(), len(rs), len(r.Releases))
 		}
-		meta, ok, _ := h.store.Repo(ctx, r.FullName())
+		meta, ok, _ := h.Store.Repo(ctx, r.FullName())
 		if !ok || meta.Stars != r.Stars || meta.HasFundingYML != (r.FundingYML != "") || meta.FundingYML != r.FundingYML {
 			t.Errorf("%s: stored metadata %+v", r.FullName(), meta)
 		}
 	}
-	u, ok, _ := h.store.User(ctx, "alice")
+	u, ok, _ := h.Store.User(ctx, "alice")
 	if !ok || u.Company != "@acme" || len(u.Orgs) != 1 || u.Orgs[0] != "acme" {
 		t.Errorf("alice stored as %+v", u)
 	}
-	if b, ok, _ := h.store.User(ctx, "dependabot[bot]"); !ok || b.Type != "Bot" {
+	if b, ok, _ := h.Store.User(ctx, "dependabot[bot]"); !ok || b.Type != "Bot" {
 		t.Errorf("dependabot stored as %+v", b)
 	}
 }
@@ -228,7 +111,7 @@ func TestFirstSyncRequestBudget(t *testing.T) {
 	t.Parallel()
 	w := testWorld()
 	h := newHarness(t, w, githubfake.Options{})
-	h.syncAll(t)
+	h.SyncAll(t)
 	pages := func(n int) int { return (n + 99) / 100 }
 	// A list that fit on one page keeps its cursor; a longer one moves
 	// it and primes the moved request's ETag.
@@ -256,22 +139,22 @@ func TestFirstSyncRequestBudget(t *testing.T) {
 	// first, in one GraphQL query. On a first sync nothing was refreshed
 	// before, so the probe spares nothing: the REST budget above is unchanged.
 	want += 5
-	if got := h.fake.Total(); got != want {
-		t.Errorf("first sync made %d requests, budget is %d:\n%v", got, want, h.fake.Requests())
+	if got := h.Fake.Total(); got != want {
+		t.Errorf("first sync made %d requests, budget is %d:\n%v", got, want, h.Fake.Requests())
 	}
 }
 
 func TestSecondSyncWithNothingChangedIsAllNotModified(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testWorld(), githubfake.Options{})
-	h.syncAll(t)
-	before := countsOf(t, h.store)
-	h.fake.ResetCounts()
-	h.syncAll(t)
-	if h.fake.Total() == 0 {
+	h.SyncAll(t)
+	before := countsOf(t, h.Store)
+	h.Fake.ResetCounts()
+	h.SyncAll(t)
+	if h.Fake.Total() == 0 {
 		t.Fatal("second sync made no requests at all")
 	}
-	for _, rc := range h.fake.Requests() {
+	for _, rc := range h.Fake.Requests() {
 		// GraphQL has no conditional requests: the sponsors batch is
 		// asked again (1 point), and each of the 5 repository collectors
 		// probes the watch list first (1 query each); the probe shows
@@ -284,7 +167,7 @@ func TestSecondSyncWithNothingChangedIsAllNotModified(t *testing.T) {
 			t.Errorf("second sync: %d × %s answered %d, want only 304", rc.Count, rc.Route, rc.Status)
 		}
 	}
-	if after := countsOf(t, h.store); fmt.Sprint(after) != fmt.Sprint(before) {
+	if after := countsOf(t, h.Store); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("store changed on an unchanged sync: %v → %v", before, after)
 	}
 }
@@ -293,18 +176,18 @@ func TestIncrementalSyncFetchesOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
 	w := testWorld()
 	h := newHarness(t, w, githubfake.Options{})
-	h.fake.SetHorizon(end.AddDate(0, 0, -20))
-	h.syncAll(t)
-	h.fake.SetHorizon(end)
-	h.fake.ResetCounts()
-	h.syncAll(t)
+	h.Fake.SetHorizon(end.AddDate(0, 0, -20))
+	h.SyncAll(t)
+	h.Fake.SetHorizon(end)
+	h.Fake.ResetCounts()
+	h.SyncAll(t)
 	ctx := context.Background()
 	for _, r := range w.Repos {
-		cs, _ := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		cs, _ := h.Store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
 		if len(cs) != len(r.Commits) {
 			t.Errorf("%s: %d commits after catching up, want %d", r.FullName(), len(cs), len(r.Commits))
 		}
-		is, _ := h.store.Issues(ctx, r.FullName())
+		is, _ := h.Store.Issues(ctx, r.FullName())
 		closed := 0
 		for _, i := range is {
 			if i.State == "closed" {
@@ -322,7 +205,7 @@ func TestIncrementalSyncFetchesOnlyWhatChanged(t *testing.T) {
 		}
 	}
 	// 20 days of changes fit on one page per list: no list is re-read.
-	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n > 2*len(w.Repos) {
+	if n := h.Fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n > 2*len(w.Repos) {
 		t.Errorf("catching up on 20 days read %d commit pages; want at most 2 per repo", n)
 	}
 }
@@ -330,20 +213,20 @@ func TestIncrementalSyncFetchesOnlyWhatChanged(t *testing.T) {
 func TestRestartKeepsEverythingCollected(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testWorld(), githubfake.Options{})
-	h.syncAll(t)
-	before := countsOf(t, h.store)
-	if err := h.store.Close(); err != nil {
+	h.SyncAll(t)
+	before := countsOf(t, h.Store)
+	if err := h.Store.Close(); err != nil {
 		t.Fatal(err)
 	}
-	h.open(t)
-	if after := countsOf(t, h.store); fmt.Sprint(after) != fmt.Sprint(before) {
+	h.Open(t)
+	if after := countsOf(t, h.Store); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Fatalf("after restart the store holds %v, before %v", after, before)
 	}
 	// The validators survived too: nothing is downloaded again.
-	h.fake.ResetCounts()
-	h.syncAll(t)
+	h.Fake.ResetCounts()
+	h.SyncAll(t)
 	// GraphQL (the sponsors batch) has no conditional requests.
-	if n := withStatus(h.fake, http.StatusOK) - h.fake.Count(githubfake.GraphQLRoute, http.StatusOK); n != 0 {
+	if n := withStatus(h.Fake, http.StatusOK) - h.Fake.Count(githubfake.GraphQLRoute, http.StatusOK); n != 0 {
 		t.Errorf("after restart %d REST requests were answered 200; want all 304", n)
 	}
 }
@@ -355,19 +238,19 @@ func TestExhaustedRateLimitPausesUntilReset(t *testing.T) {
 	// A low limit, so that it is hit however slowly the machine runs.
 	h := newHarness(t, w, githubfake.Options{Limit: 3, Window: window}, "acme/widget")
 	start := time.Now()
-	h.syncAll(t) // fails the test on any error
+	h.SyncAll(t) // fails the test on any error
 	took := time.Since(start)
 	// The sync needed several windows' worth of requests. go-github
 	// remembers a response with no requests left and refuses the next
 	// call itself until the reset, so the fake may see no 403 at all;
 	// either way the collector must wait, not fail.
-	if n := h.fake.Total(); n <= 2*3 {
+	if n := h.Fake.Total(); n <= 2*3 {
 		t.Fatalf("only %d requests: the limit of 3 per window was not exhausted; the test proves nothing", n)
 	}
 	if took < window {
 		t.Errorf("sync finished in %s, before the %s window could reset", took, window)
 	}
-	cs, _ := h.store.Commits(context.Background(), "acme/widget", time.Time{}, time.Time{})
+	cs, _ := h.Store.Commits(context.Background(), "acme/widget", time.Time{}, time.Time{})
 	if len(cs) != len(w.Repos[0].Commits) {
 		t.Errorf("stored %d commits, want %d", len(cs), len(w.Repos[0].Commits))
 	}
@@ -378,18 +261,18 @@ func TestOneBadRepositoryNeverStopsTheOthers(t *testing.T) {
 	w := testWorld()
 	h := newHarness(t, w, githubfake.Options{}, "acme/widget", "nobody/missing", "bob/tool")
 	c, _ := collectors.Get("commits")
-	res, _ := h.runner.Run(context.Background(), c, h.repos)
+	res, _ := h.Runner.Run(context.Background(), c, h.Repos)
 	if res.Failed != 1 || res.Repos != 3 || res.Err == nil {
 		t.Fatalf("result %+v, want 1 of 3 failed", res)
 	}
 	ctx := context.Background()
 	for _, r := range w.Repos {
-		cs, _ := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		cs, _ := h.Store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
 		if len(cs) != len(r.Commits) {
 			t.Errorf("%s: %d commits, want %d", r.FullName(), len(cs), len(r.Commits))
 		}
 	}
-	sts, err := h.store.RepoStatuses(ctx)
+	sts, err := h.Store.RepoStatuses(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,10 +24,10 @@ func withGit(t *testing.T, h *harness) {
 	if err := gitmirror.Available(); err != nil {
 		t.Skip(err)
 	}
-	t.Cleanup(func() { h.fake.Close() })
-	h.env.Git = &gitmirror.Cache{Dir: t.TempDir()}
-	url := h.server.URL
-	h.env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(url, n.String()) }
+	t.Cleanup(func() { h.Fake.Close() })
+	h.Env.Git = &gitmirror.Cache{Dir: t.TempDir()}
+	url := h.Server.URL
+	h.Env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(url, n.String()) }
 }
 
 // newGitHarness serves w, reads history over git, runs the commits
@@ -37,8 +37,8 @@ func newGitHarness(t *testing.T, w *scenario.World) (*harness, collectors.Collec
 	t.Helper()
 	h := newHarness(t, w, githubfake.Options{})
 	withGit(t, h)
-	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
-	h.runner.NoProbe = true
+	h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.Runner.NoProbe = true
 	commits, _ := collectors.Get("commits")
 	return h, commits
 }
@@ -57,26 +57,26 @@ func TestCommitsOverGit(t *testing.T) {
 	h, commits := newGitHarness(t, w)
 	// One repository at a time, so that the second finds the emails the
 	// first asked about (at once, both would ask: harmless, not exact).
-	h.env.Concurrency = 1
-	if res, _ := h.runner.Run(context.Background(), commits, h.repos); res.Err != nil {
+	h.Env.Concurrency = 1
+	if res, _ := h.Runner.Run(context.Background(), commits, h.Repos); res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n != 0 {
+	if n := h.Fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n != 0 {
 		t.Errorf("%d REST commit pages read; git should have read them all", n)
 	}
-	if n := h.fake.Count(githubfake.GitUploadPackRoute, http.StatusOK); n == 0 {
+	if n := h.Fake.Count(githubfake.GitUploadPackRoute, http.StatusOK); n == 0 {
 		t.Fatal("no git fetch: the test proves nothing")
 	}
 	ctx := context.Background()
 	for _, r := range w.Repos {
-		got, err := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		got, err := h.Store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(got) != len(r.Commits) {
 			t.Fatalf("%s: %d commits stored, world has %d", r.FullName(), len(got), len(r.Commits))
 		}
-		served := h.fake.Commits(r.FullName()) // named by their git object IDs
+		served := h.Fake.Commits(r.FullName()) // named by their git object IDs
 		bySHA := map[string]int{}
 		for i, c := range served {
 			bySHA[c.SHA] = i
@@ -107,20 +107,20 @@ func TestCommitsOverGit(t *testing.T) {
 	}
 	// Both repositories have the same four authors: the first asks about
 	// them, the second already knows.
-	if q := h.fake.Count(githubfake.GraphQLRoute, http.StatusOK); q != 1 {
+	if q := h.Fake.Count(githubfake.GraphQLRoute, http.StatusOK); q != 1 {
 		t.Errorf("%d login queries, want 1 (each email once, whatever the repository)", q)
 	}
 
 	// Nothing changed: the mirror is fetched again, nothing is read, no
 	// login is asked.
-	h.fake.ResetCounts()
-	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
+	h.Fake.ResetCounts()
+	if res, _ := h.Runner.Run(ctx, commits, h.Repos); res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	if n := h.fake.Count(githubfake.GraphQLRoute, http.StatusOK); n != 0 {
+	if n := h.Fake.Count(githubfake.GraphQLRoute, http.StatusOK); n != 0 {
 		t.Errorf("%d GraphQL queries on an unchanged history", n)
 	}
-	for _, rc := range h.fake.Requests() {
+	for _, rc := range h.Fake.Requests() {
 		if strings.HasPrefix(rc.Route, "/repos/") {
 			t.Errorf("REST request on an unchanged history: %+v", rc)
 		}
@@ -137,24 +137,24 @@ func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 	h, commits := newGitHarness(t, w)
 	ctx := context.Background()
 	stored := func(repo string) int {
-		cs, err := h.store.Commits(ctx, repo, time.Time{}, time.Time{})
+		cs, err := h.Store.Commits(ctx, repo, time.Time{}, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return len(cs)
 	}
-	restPages := func() int { return h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK) }
+	restPages := func() int { return h.Fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK) }
 	syncs := &syncCounter{}
-	h.env.Git.Observe = syncs.GitSync
+	h.Env.Git.Observe = syncs.GitSync
 
 	// bob/tool cannot be cloned: it fails, acme/widget does not.
-	h.fake.SetHorizon(end.AddDate(0, -2, 0))
-	h.fake.SetFaults(githubfake.MustParseFaults("502@/bob/tool.git/*"))
-	res, _ := h.runner.Run(ctx, commits, h.repos)
+	h.Fake.SetHorizon(end.AddDate(0, -2, 0))
+	h.Fake.SetFaults(githubfake.MustParseFaults("502@/bob/tool.git/*"))
+	res, _ := h.Runner.Run(ctx, commits, h.Repos)
 	if res.Failed != 1 || !strings.Contains(res.Err.Error(), "bob/tool") {
 		t.Fatalf("with bob/tool's git failing: %+v, want it (alone) failed", res)
 	}
-	if n := h.fake.Count(githubfake.GitUploadPackRoute, http.StatusBadGateway); n == 0 {
+	if n := h.Fake.Count(githubfake.GitUploadPackRoute, http.StatusBadGateway); n == 0 {
 		t.Fatal("no git fault struck: the test proves nothing")
 	}
 	before := stored("acme/widget")
@@ -164,9 +164,9 @@ func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 	}
 
 	// Later acme/widget's fetch fails: its history stays as it was.
-	h.fake.SetHorizon(end)
-	h.fake.SetFaults(githubfake.MustParseFaults("502@/acme/widget.git/*"))
-	res, _ = h.runner.Run(ctx, commits, h.repos)
+	h.Fake.SetHorizon(end)
+	h.Fake.SetFaults(githubfake.MustParseFaults("502@/acme/widget.git/*"))
+	res, _ = h.Runner.Run(ctx, commits, h.Repos)
 	if res.Failed != 1 || !strings.Contains(res.Err.Error(), "acme/widget") {
 		t.Fatalf("with acme/widget's git failing: %+v, want it (alone) failed", res)
 	}
@@ -174,8 +174,8 @@ func TestCommitsOverGitIncrementalAndFailure(t *testing.T) {
 		t.Errorf("acme/widget: %d commits after the failed fetch (want the %d stored before), %d REST pages (want 0)", n, before, restPages())
 	}
 
-	h.fake.SetFaults(nil)
-	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
+	h.Fake.SetFaults(nil)
+	if res, _ := h.Runner.Run(ctx, commits, h.Repos); res.Err != nil {
 		t.Fatal(res.Err)
 	}
 	for _, r := range w.Repos {
@@ -214,24 +214,24 @@ func TestFailedLoginLookupIsRetried(t *testing.T) {
 	w := testWorld()
 	h, commits := newGitHarness(t, w)
 	ctx := context.Background()
-	h.fake.SetFaults(githubfake.MustParseFaults("502@" + githubfake.GraphQLRoute))
-	res, _ := h.runner.Run(ctx, commits, h.repos)
-	if res.Failed != len(h.repos) {
+	h.Fake.SetFaults(githubfake.MustParseFaults("502@" + githubfake.GraphQLRoute))
+	res, _ := h.Runner.Run(ctx, commits, h.Repos)
+	if res.Failed != len(h.Repos) {
 		t.Fatalf("with GraphQL down: %+v, want every repository failed", res)
 	}
-	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n != 0 {
+	if n := h.Fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n != 0 {
 		t.Errorf("a failed login lookup fell back to %d REST commit pages", n)
 	}
-	cs, _ := h.store.Commits(ctx, "acme/widget", time.Time{}, time.Time{})
+	cs, _ := h.Store.Commits(ctx, "acme/widget", time.Time{}, time.Time{})
 	if len(cs) != len(w.Repos[0].Commits) {
 		t.Fatalf("%d commits kept after the failed lookup, want %d", len(cs), len(w.Repos[0].Commits))
 	}
 
-	h.fake.SetFaults(nil)
-	if res, _ := h.runner.Run(ctx, commits, h.repos); res.Err != nil {
+	h.Fake.SetFaults(nil)
+	if res, _ := h.Runner.Run(ctx, commits, h.Repos); res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	cs, _ = h.store.Commits(ctx, "acme/widget", time.Time{}, time.Time{})
+	cs, _ = h.Store.Commits(ctx, "acme/widget", time.Time{}, time.Time{})
 	for _, c := range cs {
 		if c.AuthorLogin == "" && !strings.Contains(c.AuthorEmail, "dependabot") {
 			t.Fatalf("commit %s by %s still has no login", c.SHA[:8], c.AuthorEmail)

@@ -21,18 +21,18 @@ func BenchmarkDailyRefresh(b *testing.B) {
 		b.StopTimer()
 		w := manyReposWorld(n, every)
 		h, rr := newManyHarness(b, w)
-		h.fake.SetHorizon(end.Add(-probeQuiet))
+		h.Fake.SetHorizon(end.Add(-probeQuiet))
 		b.StartTimer()
 		runRepoCollectors(b, h)
-		firstREST, firstPoints := restRequests(h.fake), h.fake.GraphQLPoints()
-		firstCounted := countedREST(h.fake)
+		firstREST, firstPoints := restRequests(h.Fake), h.Fake.GraphQLPoints()
+		firstCounted := countedREST(h.Fake)
 
-		h.fake.SetHorizon(end)
-		h.fake.ResetCounts()
+		h.Fake.SetHorizon(end)
+		h.Fake.ResetCounts()
 		rr.reset()
 		res := runRepoCollectors(b, h)
-		rest, points := restRequests(h.fake), h.fake.GraphQLPoints()-firstPoints
-		counted := countedREST(h.fake)
+		rest, points := restRequests(h.Fake), h.Fake.GraphQLPoints()-firstPoints
+		counted := countedREST(h.Fake)
 		b.StopTimer()
 		if u := res["commits"].Unchanged; u != n-n/every {
 			b.Fatalf("refresh spared %d repositories, want %d", u, n-n/every)

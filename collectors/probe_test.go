@@ -135,15 +135,15 @@ func newManyHarness(t testing.TB, w *scenario.World) (*harness, *repoRequests) {
 	t.Helper()
 	rr := &repoRequests{}
 	rr.reset()
-	h := &harness{fake: githubfake.New(w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30}),
-		path: filepath.Join(t.TempDir(), "fw.db")}
-	h.server = httptest.NewServer(rr.wrap(h.fake))
-	t.Cleanup(h.server.Close)
+	h := &harness{Fake: githubfake.New(w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30}),
+		Path: filepath.Join(t.TempDir(), "fw.db")}
+	h.Server = httptest.NewServer(rr.wrap(h.Fake))
+	t.Cleanup(h.Server.Close)
 	for _, r := range w.Repos {
-		h.repos = append(h.repos, ghrepo.MustParse(r.FullName()))
+		h.Repos = append(h.Repos, ghrepo.MustParse(r.FullName()))
 	}
-	h.open(t)
-	h.env.Concurrency = 8
+	h.Open(t)
+	h.Env.Concurrency = 8
 	return h, rr
 }
 
@@ -163,7 +163,7 @@ func repoCollectors() []collectors.Collector {
 // error; it returns each collector's result.
 func runRepoCollectors(t testing.TB, h *harness) map[string]collectors.Result {
 	t.Helper()
-	out := h.runner.RunAll(context.Background(), repoCollectors(), h.repos)
+	out := h.Runner.RunAll(context.Background(), repoCollectors(), h.Repos)
 	if len(out) != len(repoCollectors()) {
 		t.Fatalf("%d collectors ran, want %d", len(out), len(repoCollectors()))
 	}
@@ -223,7 +223,7 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 		withGit(t, h)
 		lists = 3
 	}
-	h.fake.SetHorizon(end.Add(-probeQuiet))
+	h.Fake.SetHorizon(end.Add(-probeQuiet))
 	first := runRepoCollectors(t, h)
 	for name, res := range first {
 		if res.Unchanged != 0 {
@@ -231,7 +231,7 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 		}
 	}
 	batches := (n + collectors.ProbeBatch - 1) / collectors.ProbeBatch
-	firstREST := restRequests(h.fake)
+	firstREST := restRequests(h.Fake)
 	// A first sync costs, per repository: metadata, and one page of each
 	// list: 5 REST requests (4 over git). No FUNDING.yml request: the
 	// probe saw there is none. No priming: each list fit on one page.
@@ -246,13 +246,13 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 		t.Errorf("first sync over git: %d GraphQL queries, want at least %d", rr.graphql, batches+20)
 	}
 
-	h.fake.SetHorizon(end)
-	h.fake.ResetCounts()
+	h.Fake.SetHorizon(end)
+	h.Fake.ResetCounts()
 	rr.reset()
-	points = h.fake.GraphQLPoints()
+	points = h.Fake.GraphQLPoints()
 	res := runRepoCollectors(t, h)
-	points = h.fake.GraphQLPoints() - points
-	counted = countedREST(h.fake)
+	points = h.Fake.GraphQLPoints() - points
+	counted = countedREST(h.Fake)
 
 	changed := map[string]bool{}
 	for i, r := range w.Repos {
@@ -293,10 +293,10 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 		perChanged, countedPerChanged = 3, 2
 	}
 	if rest != perChanged*len(changed) {
-		t.Errorf("refresh: %d REST requests, want %d (%d per changed repository): %v", rest, perChanged*len(changed), perChanged, h.fake.Requests())
+		t.Errorf("refresh: %d REST requests, want %d (%d per changed repository): %v", rest, perChanged*len(changed), perChanged, h.Fake.Requests())
 	}
 	if counted != countedPerChanged*len(changed) {
-		t.Errorf("refresh: %d counted REST requests, want %d (%d per changed repository): %v", counted, countedPerChanged*len(changed), countedPerChanged, h.fake.Requests())
+		t.Errorf("refresh: %d counted REST requests, want %d (%d per changed repository): %v", counted, countedPerChanged*len(changed), countedPerChanged, h.Fake.Requests())
 	}
 	if rr.graphql != batches || points != 3*batches {
 		t.Errorf("refresh: %d GraphQL queries costing %d points, want %d and %d", rr.graphql, points, batches, 3*batches)
@@ -306,14 +306,14 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 
 	ctx := context.Background()
 	for _, r := range w.Repos {
-		cs, _ := h.store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
-		is, _ := h.store.Issues(ctx, r.FullName())
+		cs, _ := h.Store.Commits(ctx, r.FullName(), time.Time{}, time.Time{})
+		is, _ := h.Store.Issues(ctx, r.FullName())
 		if len(cs) != len(r.Commits) || len(is) != len(r.Issues) {
 			t.Fatalf("%s: %d commits and %d issues stored, world has %d and %d", r.FullName(), len(cs), len(is), len(r.Commits), len(r.Issues))
 		}
 	}
 	// Unchanged repositories were verified fresh: their last success moved.
-	sts, err := h.store.RepoStatuses(ctx)
+	sts, err := h.Store.RepoStatuses(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,21 +330,21 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 func TestFailedProbeRefreshesEverything(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testWorld(), githubfake.Options{})
-	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
 	runRepoCollectors(t, h)
-	h.fake.SetFaults(githubfake.MustParseFaults("502@" + githubfake.GraphQLRoute))
-	h.fake.ResetCounts()
+	h.Fake.SetFaults(githubfake.MustParseFaults("502@" + githubfake.GraphQLRoute))
+	h.Fake.ResetCounts()
 	for name, res := range runRepoCollectors(t, h) {
 		if res.Unchanged != 0 {
 			t.Errorf("%s skipped %d repositories on a failed probe", name, res.Unchanged)
 		}
 	}
-	if n := h.fake.Count(githubfake.GraphQLRoute, http.StatusBadGateway); n == 0 {
+	if n := h.Fake.Count(githubfake.GraphQLRoute, http.StatusBadGateway); n == 0 {
 		t.Fatal("the probe never failed; the test proves nothing")
 	}
 	// Every list of every repository was asked again (all unchanged: 304).
-	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusNotModified); n != len(h.repos) {
-		t.Errorf("%d commit lists asked, want %d", n, len(h.repos))
+	if n := h.Fake.Count("/repos/{owner}/{repo}/commits", http.StatusNotModified); n != len(h.Repos) {
+		t.Errorf("%d commit lists asked, want %d", n, len(h.Repos))
 	}
 }
 
@@ -353,25 +353,25 @@ func TestFailedProbeRefreshesEverything(t *testing.T) {
 func TestFailedRefreshIsRetriedDespiteProbe(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testWorld(), githubfake.Options{})
-	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
 	runRepoCollectors(t, h)
 	releases, _ := collectors.Get("releases")
-	h.fake.SetFaults(githubfake.MustParseFaults("502@/repos/bob/tool/releases"))
+	h.Fake.SetFaults(githubfake.MustParseFaults("502@/repos/bob/tool/releases"))
 	// Nothing changed, so the probe spares both repositories: the fault
 	// is never reached. Forget bob/tool's last refresh the way a failure
 	// does, by failing it once without the probe.
-	h.runner.NoProbe = true
-	if res, _ := h.runner.Run(context.Background(), releases, h.repos); res.Failed != 1 {
+	h.Runner.NoProbe = true
+	if res, _ := h.Runner.Run(context.Background(), releases, h.Repos); res.Failed != 1 {
 		t.Fatalf("releases without probe: %+v, want bob/tool failed", res)
 	}
-	h.runner.NoProbe = false
-	h.fake.SetFaults(nil)
-	h.fake.ResetCounts()
-	res, _ := h.runner.Run(context.Background(), releases, h.repos)
+	h.Runner.NoProbe = false
+	h.Fake.SetFaults(nil)
+	h.Fake.ResetCounts()
+	res, _ := h.Runner.Run(context.Background(), releases, h.Repos)
 	if res.Err != nil || res.Unchanged != 1 {
 		t.Errorf("releases: %+v, want acme/widget spared and bob/tool refreshed", res)
 	}
-	if n := h.fake.Count("/repos/{owner}/{repo}/releases", http.StatusOK) + h.fake.Count("/repos/{owner}/{repo}/releases", http.StatusNotModified); n != 1 {
+	if n := h.Fake.Count("/repos/{owner}/{repo}/releases", http.StatusOK) + h.Fake.Count("/repos/{owner}/{repo}/releases", http.StatusNotModified); n != 1 {
 		t.Errorf("%d release lists asked, want 1 (bob/tool's)", n)
 	}
 }
@@ -383,7 +383,7 @@ func TestMaxSkipForcesRefresh(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testWorld(), githubfake.Options{})
 	runRepoCollectors(t, h)
-	h.runner.MaxSkip, h.runner.MaxSkipQuiet = time.Nanosecond, time.Nanosecond
+	h.Runner.MaxSkip, h.Runner.MaxSkipQuiet = time.Nanosecond, time.Nanosecond
 	for name, res := range runRepoCollectors(t, h) {
 		if res.Unchanged != 0 {
 			t.Errorf("%s spared %d repositories refreshed longer than MaxSkip ago", name, res.Unchanged)
@@ -402,17 +402,17 @@ func TestQuietRepositoriesAreRefreshedLessOften(t *testing.T) {
 	active := end.Add(-24 * time.Hour)
 	// The data's now is just after the active repository's last push, so
 	// it has been quiet for under 4·MaxSkip.
-	h.env.Now = func() time.Time { return active.Add(100 * time.Millisecond) }
-	h.runner.MaxSkip, h.runner.MaxSkipQuiet = 30*time.Millisecond, time.Hour
+	h.Env.Now = func() time.Time { return active.Add(100 * time.Millisecond) }
+	h.Runner.MaxSkip, h.Runner.MaxSkipQuiet = 30*time.Millisecond, time.Hour
 	runRepoCollectors(t, h)
 	time.Sleep(40 * time.Millisecond) // both refreshes are now older than MaxSkip
-	h.fake.ResetCounts()
+	h.Fake.ResetCounts()
 	res := runRepoCollectors(t, h)
 	if u := res["commits"].Unchanged; u != 1 {
 		t.Fatalf("commits spared %d repositories, want 1 (the quiet one)", u)
 	}
-	if n := h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusNotModified); n != 1 {
-		t.Errorf("%d commit lists asked again, want 1 (the active repository's, a free 304): %v", n, h.fake.Requests())
+	if n := h.Fake.Count("/repos/{owner}/{repo}/commits", http.StatusNotModified); n != 1 {
+		t.Errorf("%d commit lists asked again, want 1 (the active repository's, a free 304): %v", n, h.Fake.Requests())
 	}
 }
 
@@ -440,13 +440,13 @@ func checkFundingFileReads(t *testing.T, git bool) {
 	repoC, _ := collectors.Get("repo")
 	run := func(h *harness) {
 		t.Helper()
-		if res, _ := h.runner.Run(context.Background(), repoC, h.repos); res.Err != nil {
+		if res, _ := h.Runner.Run(context.Background(), repoC, h.Repos); res.Err != nil {
 			t.Fatal(res.Err)
 		}
 	}
 	// Reads of the file: contents requests, or over git (no request:
 	// counted by the syncs reading it).
-	contents := func(h *harness) int { return h.fake.Count("/repos/{owner}/{repo}/contents/{path}", http.StatusOK) }
+	contents := func(h *harness) int { return h.Fake.Count("/repos/{owner}/{repo}/contents/{path}", http.StatusOK) }
 	wantReads := func(h *harness, syncs *syncCounter, n int, what string) {
 		t.Helper()
 		got := contents(h)
@@ -457,44 +457,44 @@ func checkFundingFileReads(t *testing.T, git bool) {
 			got, syncs.ok = syncs.ok, 0
 		}
 		if got != n {
-			t.Fatalf("%s: FUNDING.yml read %d times, want %d: %v", what, got, n, h.fake.Requests())
+			t.Fatalf("%s: FUNDING.yml read %d times, want %d: %v", what, got, n, h.Fake.Requests())
 		}
 	}
 	h, _ := newManyHarness(t, world("github: [ant]\n"))
 	syncs := &syncCounter{}
 	if git {
 		withGit(t, h)
-		h.env.Git.Observe = syncs.GitSync
+		h.Env.Git.Observe = syncs.GitSync
 	}
-	h.fake.SetHorizon(end.Add(-probeQuiet))
+	h.Fake.SetHorizon(end.Add(-probeQuiet))
 	run(h)
 	wantReads(h, syncs, 2, "first sync (the repositories that have one)")
 
 	// The same repositories after a push each; only the first changed its
 	// FUNDING.yml. Served by a new fake (the file is not versioned by the
 	// horizon), collected into the same store.
-	h.fake = githubfake.New(world("github: [ant, cat]\n"), githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30})
-	h.server = httptest.NewServer(h.fake)
-	t.Cleanup(h.server.Close)
-	cache := h.env.Git
-	h.open(t)
+	h.Fake = githubfake.New(world("github: [ant, cat]\n"), githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30})
+	h.Server = httptest.NewServer(h.Fake)
+	t.Cleanup(h.Server.Close)
+	cache := h.Env.Git
+	h.Open(t)
 	if git {
 		// The same mirrors, fetched from the new fake.
-		t.Cleanup(func() { h.fake.Close() })
-		h.env.Git = cache
-		url := h.server.URL
-		h.env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(url, n.String()) }
+		t.Cleanup(func() { h.Fake.Close() })
+		h.Env.Git = cache
+		url := h.Server.URL
+		h.Env.CloneURL = func(n ghrepo.Name) string { return githubfake.CloneURL(url, n.String()) }
 	}
 	run(h)
-	if n := h.fake.Count("/repos/{owner}/{repo}", http.StatusOK); n != 3 {
-		t.Fatalf("metadata read %d times after the pushes, want 3: %v", n, h.fake.Requests())
+	if n := h.Fake.Count("/repos/{owner}/{repo}", http.StatusOK); n != 3 {
+		t.Fatalf("metadata read %d times after the pushes, want 3: %v", n, h.Fake.Requests())
 	}
 	wantReads(h, syncs, 1, "after the pushes (the one that changed)")
 	ctx := context.Background()
 	for i, want := range []string{"github: [ant, cat]\n", "github: [bee]\n", ""} {
-		r, ok, err := h.store.Repo(ctx, h.repos[i].String())
+		r, ok, err := h.Store.Repo(ctx, h.Repos[i].String())
 		if err != nil || !ok || r.FundingYML != want || r.HasFundingYML != (want != "") {
-			t.Errorf("%s: FUNDING.yml stored as %q (has=%v, %v), want %q", h.repos[i], r.FundingYML, r.HasFundingYML, err, want)
+			t.Errorf("%s: FUNDING.yml stored as %q (has=%v, %v), want %q", h.Repos[i], r.FundingYML, r.HasFundingYML, err, want)
 		}
 	}
 }

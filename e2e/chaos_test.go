@@ -1,4 +1,4 @@
-package collectors_test
+package e2e
 
 import (
 	"bytes"
@@ -30,8 +30,8 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-// demoEnd pins the demo scenario's "now", as `fundwatch demo --demo.end`.
-var demoEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+// chaosEnd pins the demo scenario's "now", as `fundwatch demo --demo.end`.
+var chaosEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
 // chaosFaults are injected into every route, GraphQL included: together
 // about one request in seven goes wrong, in every way the fake knows.
@@ -250,7 +250,7 @@ func TestChaosConvergesToTheFaultFreeResult(t *testing.T) {
 		t.Skip("chaos collection takes several seconds")
 	}
 	t.Parallel()
-	w, err := scenario.Demo(demoEnd)
+	w, err := scenario.Demo(chaosEnd)
 	if err != nil {
 		t.Fatal(err)
 	}

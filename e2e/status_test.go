@@ -1,4 +1,4 @@
-package collectors_test
+package e2e
 
 import (
 	"context"
@@ -10,33 +10,35 @@ import (
 
 	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/collectors/collectortest"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/store"
 )
 
 // runAll runs every collector once and returns the failures by collector.
-func (h *harness) runAll(t *testing.T) map[string]collectors.Result {
+func runAll(t *testing.T, h *collectortest.Harness) map[string]collectors.Result {
 	t.Helper()
 	out := map[string]collectors.Result{}
 	for _, n := range collectors.Names() {
 		c, _ := collectors.Get(n)
-		res, _ := h.runner.Run(context.Background(), c, h.repos)
+		res, _ := h.Runner.Run(context.Background(), c, h.Repos)
 		out[n] = res
 	}
 	return out
 }
 
-func (h *harness) targets() []analysis.Target {
+func targets(h *collectortest.Harness) []analysis.Target {
 	var ts []analysis.Target
-	for _, r := range h.repos {
+	for _, r := range h.Repos {
 		ts = append(ts, analysis.Target{Repo: r.String()})
 	}
 	return ts
 }
 
-func (h *harness) snapshot(t *testing.T, at time.Time) *analysis.Snapshot {
+// snapshotAt analyses what h stored, as of at.
+func snapshotAt(t *testing.T, h *collectortest.Harness, at time.Time) *analysis.Snapshot {
 	t.Helper()
-	snap, err := analysis.Compute(context.Background(), h.store, h.targets(), at, analysis.Options{})
+	snap, err := analysis.Compute(context.Background(), h.Store, targets(h), at, analysis.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,27 +72,27 @@ func repoOf(snap *analysis.Snapshot, repo string) analysis.Repo {
 // collected from the new name and reported under the watched one.
 func TestRenamedRepositoryIsFollowed(t *testing.T) {
 	t.Parallel()
-	w := testWorld()
-	h := newHarness(t, w, githubfake.Options{RepoStates: map[string]githubfake.RepoState{
+	w := collectortest.World()
+	h := collectortest.New(t, w, githubfake.Options{RepoStates: map[string]githubfake.RepoState{
 		"acme/old-widget": {Condition: githubfake.RepoRenamed, To: "acme/widget"},
 	}}, "acme/old-widget", "bob/tool")
-	h.syncAll(t)
+	h.SyncAll(t)
 	ctx := context.Background()
-	cs, _ := h.store.Commits(ctx, "acme/old-widget", time.Time{}, time.Time{})
+	cs, _ := h.Store.Commits(ctx, "acme/old-widget", time.Time{}, time.Time{})
 	if len(cs) != len(w.Repos[0].Commits) {
 		t.Errorf("%d commits stored under the watched name, want %d", len(cs), len(w.Repos[0].Commits))
 	}
-	if cs, _ := h.store.Commits(ctx, "acme/widget", time.Time{}, time.Time{}); len(cs) != 0 {
+	if cs, _ := h.Store.Commits(ctx, "acme/widget", time.Time{}, time.Time{}); len(cs) != 0 {
 		t.Errorf("%d commits stored under the new name; everything belongs to the watched one", len(cs))
 	}
-	st, _ := h.store.RepoStateOf(ctx, "acme/old-widget")
+	st, _ := h.Store.RepoStateOf(ctx, "acme/old-widget")
 	if st.RenamedTo != "acme/widget" || st.Gone != "" {
 		t.Errorf("state %+v, want renamed to acme/widget", st)
 	}
-	if meta, ok, _ := h.store.Repo(ctx, "acme/old-widget"); !ok || meta.Stars != w.Repos[0].Stars {
+	if meta, ok, _ := h.Store.Repo(ctx, "acme/old-widget"); !ok || meta.Stars != w.Repos[0].Stars {
 		t.Errorf("metadata under the watched name: %+v", meta)
 	}
-	got := series(t, h.snapshot(t, end))
+	got := series(t, snapshotAt(t, h, collectortest.End))
 	if got[`fundwatch_repo_renamed_info{new_name="acme/widget",repo="acme/old-widget"}`] != "1" {
 		t.Errorf("no renamed_info series; got %v", got)
 	}
@@ -99,9 +101,9 @@ func TestRenamedRepositoryIsFollowed(t *testing.T) {
 	}
 	// Once the new name is known, lists go there directly: only the
 	// metadata request still asks the old name (to notice another move).
-	h.fake.ResetCounts()
-	h.syncAll(t)
-	for _, rc := range h.fake.Requests() {
+	h.Fake.ResetCounts()
+	h.SyncAll(t)
+	for _, rc := range h.Fake.Requests() {
 		if rc.Status == http.StatusMovedPermanently && rc.Route != "/repos/{owner}/{repo}" {
 			t.Errorf("%d × %s still redirected after the rename was recorded", rc.Count, rc.Route)
 		}
@@ -119,17 +121,17 @@ func TestGoneRepositoryKeepsItsSignals(t *testing.T) {
 	}{{githubfake.RepoDeleted, store.GoneNotFound}, {githubfake.RepoBlocked, store.GoneBlocked}} {
 		t.Run(string(tt.cond), func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, testWorld(), githubfake.Options{})
-			h.env.Sleep = func(context.Context, time.Duration) error { return nil }
-			h.syncAll(t)
-			before := series(t, h.snapshot(t, end))
+			h := collectortest.New(t, collectortest.World(), githubfake.Options{})
+			h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
+			h.SyncAll(t)
+			before := series(t, snapshotAt(t, h, collectortest.End))
 			key := `{reason="` + tt.reason + `",repo="bob/tool"}`
 			if before["fundwatch_repo_gone"+key] != "0" {
 				t.Fatalf("before: gone = %q, want 0", before["fundwatch_repo_gone"+key])
 			}
 
-			h.fake.SetRepoState("bob/tool", githubfake.RepoState{Condition: tt.cond})
-			for name, res := range h.runAll(t) {
+			h.Fake.SetRepoState("bob/tool", githubfake.RepoState{Condition: tt.cond})
+			for name, res := range runAll(t, h) {
 				if name == "users" || name == "sponsors" {
 					continue
 				}
@@ -138,11 +140,11 @@ func TestGoneRepositoryKeepsItsSignals(t *testing.T) {
 				}
 			}
 			ctx := context.Background()
-			st, _ := h.store.RepoStateOf(ctx, "bob/tool")
-			if st.Gone != tt.reason || !st.GoneSince.Equal(end) {
-				t.Errorf("state %+v, want gone %s since %s", st, tt.reason, end)
+			st, _ := h.Store.RepoStateOf(ctx, "bob/tool")
+			if st.Gone != tt.reason || !st.GoneSince.Equal(collectortest.End) {
+				t.Errorf("state %+v, want gone %s since %s", st, tt.reason, collectortest.End)
 			}
-			snap := h.snapshot(t, end)
+			snap := snapshotAt(t, h, collectortest.End)
 			after := series(t, snap)
 			if after["fundwatch_repo_gone"+key] != "1" {
 				t.Errorf("after: gone = %q, want 1", after["fundwatch_repo_gone"+key])
@@ -168,20 +170,20 @@ func TestGoneRepositoryKeepsItsSignals(t *testing.T) {
 			}
 			// Time passing does not age a gone repository into
 			// "abandoned": it is analysed as of when it went.
-			later := repoOf(h.snapshot(t, end.AddDate(2, 0, 0)), "bob/tool")
+			later := repoOf(snapshotAt(t, h, collectortest.End.AddDate(2, 0, 0)), "bob/tool")
 			if now := repoOf(snap, "bob/tool"); !reflect.DeepEqual(later.Analysis, now.Analysis) {
 				t.Errorf("two years on, the gone repository's lifecycle is %s (was %s)", later.Analysis.Lifecycle, now.Analysis.Lifecycle)
 			}
-			if widget := repoOf(h.snapshot(t, end.AddDate(2, 0, 0)), "acme/widget"); widget.Analysis.Lifecycle == repoOf(snap, "acme/widget").Analysis.Lifecycle {
+			if widget := repoOf(snapshotAt(t, h, collectortest.End.AddDate(2, 0, 0)), "acme/widget"); widget.Analysis.Lifecycle == repoOf(snap, "acme/widget").Analysis.Lifecycle {
 				t.Logf("note: acme/widget's lifecycle did not change in two years either (%s)", widget.Analysis.Lifecycle)
 			}
 
-			h.fake.SetRepoState("bob/tool", githubfake.RepoState{})
-			h.syncAll(t)
-			if st, _ := h.store.RepoStateOf(ctx, "bob/tool"); st.Gone != "" {
+			h.Fake.SetRepoState("bob/tool", githubfake.RepoState{})
+			h.SyncAll(t)
+			if st, _ := h.Store.RepoStateOf(ctx, "bob/tool"); st.Gone != "" {
 				t.Errorf("served again, state %+v", st)
 			}
-			if got := series(t, h.snapshot(t, end))["fundwatch_repo_gone"+key]; got != "0" {
+			if got := series(t, snapshotAt(t, h, collectortest.End))["fundwatch_repo_gone"+key]; got != "0" {
 				t.Errorf("served again: gone = %s, want 0", got)
 			}
 		})
@@ -192,22 +194,22 @@ func TestGoneRepositoryKeepsItsSignals(t *testing.T) {
 // history, completely collected, not an error.
 func TestEmptyRepositoryHasNoCommits(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, testWorld(), githubfake.Options{RepoStates: map[string]githubfake.RepoState{
+	h := collectortest.New(t, collectortest.World(), githubfake.Options{RepoStates: map[string]githubfake.RepoState{
 		"bob/tool": {Condition: githubfake.RepoEmpty},
 	}})
-	h.syncAll(t) // fails on any error
-	if h.fake.Count("/repos/{owner}/{repo}/commits", http.StatusConflict) == 0 {
+	h.SyncAll(t) // fails on any error
+	if h.Fake.Count("/repos/{owner}/{repo}/commits", http.StatusConflict) == 0 {
 		t.Fatal("the fake never answered 409; the test proves nothing")
 	}
 	ctx := context.Background()
-	if cs, _ := h.store.Commits(ctx, "bob/tool", time.Time{}, time.Time{}); len(cs) != 0 {
+	if cs, _ := h.Store.Commits(ctx, "bob/tool", time.Time{}, time.Time{}); len(cs) != 0 {
 		t.Errorf("%d commits stored for an empty repository", len(cs))
 	}
-	r := repoOf(h.snapshot(t, end), "bob/tool")
+	r := repoOf(snapshotAt(t, h, collectortest.End), "bob/tool")
 	if !r.CommitsCollected || r.Analysis == nil {
 		t.Errorf("an empty repository's history counts as collected: %+v", r)
 	}
-	if got := series(t, h.snapshot(t, end))[`fundwatch_repo_commits_available{repo="bob/tool"}`]; got != "1" {
+	if got := series(t, snapshotAt(t, h, collectortest.End))[`fundwatch_repo_commits_available{repo="bob/tool"}`]; got != "1" {
 		t.Errorf("commits_available = %q, want 1", got)
 	}
 }
@@ -217,15 +219,15 @@ func TestEmptyRepositoryHasNoCommits(t *testing.T) {
 // attempts say 0, and their last success does not move.
 func TestFailedCollectionNeverZeroesMetrics(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, testWorld(), githubfake.Options{})
-	h.env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h := collectortest.New(t, collectortest.World(), githubfake.Options{})
+	h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
 	// Nothing changes in this world between runs, so the change probe
 	// would spare every repository and the faulted REST requests would
 	// never be made: this test is about failures of the detailed refresh,
 	// so every run refreshes in full.
-	h.runner.NoProbe = true
-	h.syncAll(t)
-	before := series(t, h.snapshot(t, end))
+	h.Runner.NoProbe = true
+	h.SyncAll(t)
+	before := series(t, snapshotAt(t, h, collectortest.End))
 
 	for _, spec := range []string{
 		// Midway: metadata and commits succeed, the rest breaks in
@@ -234,10 +236,10 @@ func TestFailedCollectionNeverZeroesMetrics(t *testing.T) {
 		// Then nothing gets through at all.
 		"reset",
 	} {
-		h.fake.SetFaults(githubfake.MustParseFaults(spec))
-		results := h.runAll(t)
+		h.Fake.SetFaults(githubfake.MustParseFaults(spec))
+		results := runAll(t, h)
 		failed := map[string]bool{} // "repo collector"
-		sts, _ := h.store.RepoStatuses(context.Background())
+		sts, _ := h.Store.RepoStatuses(context.Background())
 		for _, s := range sts {
 			if s.LastError != "" {
 				failed[s.Repo+" "+s.Collector] = true
@@ -246,7 +248,7 @@ func TestFailedCollectionNeverZeroesMetrics(t *testing.T) {
 		if len(failed) == 0 {
 			t.Fatalf("%s: nothing failed (%v); the test proves nothing", spec, results)
 		}
-		after := series(t, h.snapshot(t, end))
+		after := series(t, snapshotAt(t, h, collectortest.End))
 		for k, v := range before {
 			a, ok := after[k]
 			if !ok {
