@@ -116,6 +116,16 @@ type Analysis struct {
 	Quarters []Quarter `json:"quarters,omitempty"`
 }
 
+// Window names, by role: the label values of every windowed metric. The
+// durations behind them are params (windows.recent, windows.year,
+// windows.baseline); the names stay when those are tuned, so dashboards,
+// alerts and the labels of one series never disagree with another's.
+const (
+	WindowRecent   = "recent"   // the last windows.recent (90 days by default)
+	WindowYear     = "year"     // the last windows.year (365 days)
+	WindowBaseline = "baseline" // the windows.baseline before the year
+)
+
 // Window returns the named window's stats.
 func (a *Analysis) Window(name string) (WindowStats, bool) {
 	for _, w := range a.Windows {
@@ -152,9 +162,9 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 	baseTo := at.Add(-year)
 	baseFrom := baseTo.Add(-baseline)
 	a.Windows = []WindowStats{
-		windowStats("90d", cs, at.Add(-recent), at, p.TopEmployers),
-		windowStats("365d", cs, at.Add(-year), at, p.TopEmployers),
-		windowStats("baseline", cs, baseFrom, baseTo, p.TopEmployers),
+		windowStats(WindowRecent, cs, at.Add(-recent), at, p.TopEmployers),
+		windowStats(WindowYear, cs, at.Add(-year), at, p.TopEmployers),
+		windowStats(WindowBaseline, cs, baseFrom, baseTo, p.TopEmployers),
 	}
 	a.ProfileCoverage = profileCoverage(commits, people, baseFrom, at)
 	a.AffiliationOK = !a.ProfileCoverage.OK || a.ProfileCoverage.V >= p.Affiliation.MinProfileCoverage
@@ -226,8 +236,8 @@ func (p *People) isBotLogin(login string) bool {
 func commitsIn(cs []Contribution, from, to time.Time) int { return len(window(cs, from, to)) }
 
 func lifecycle(meta *store.Repo, a *Analysis, prevYear int, p *Params) Lifecycle {
-	w90, _ := a.Window("90d")
-	w365, _ := a.Window("365d")
+	w90, _ := a.Window(WindowRecent)
+	w365, _ := a.Window(WindowYear)
 	switch {
 	case meta != nil && meta.Archived:
 		return Archived
@@ -283,7 +293,7 @@ func risk(f Facts, a *Analysis, p *Params) Risk {
 		r.Reasons = append(r.Reasons, Reason{ID: id, Title: p.Signals[id].Title, Detail: detail, Weight: p.Weights[id]})
 	}
 	unavailable := func(id string) { r.Unavailable = append(r.Unavailable, id) }
-	yearW, _ := a.Window("365d")
+	yearW, _ := a.Window(WindowYear)
 	human := yearW.Commits - yearW.ByClass[Bot].Commits
 
 	// employer_exit
@@ -356,7 +366,7 @@ func risk(f Facts, a *Analysis, p *Params) Risk {
 		}
 		add("abandoned", detail)
 	case Declining:
-		base, _ := a.Window("baseline")
+		base, _ := a.Window(WindowBaseline)
 		add("declining", fmt.Sprintf("commits fell from %d in the year before to %d in the last year", base.Commits, yearW.Commits))
 	}
 	// backlog_growth

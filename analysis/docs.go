@@ -13,7 +13,7 @@ func SignalsMarkdown() string {
 	var b strings.Builder
 	b.WriteString("# Signals\n\n")
 	b.WriteString("Generated from `analysis/defaults.yaml` by `go test ./analysis -update`; do not edit by hand.\n\n")
-	b.WriteString("Every signal is computed as of an instant, over three windows: the last 90 days (`90d`), the last year (`365d`), ")
+	b.WriteString("Every signal is computed as of an instant, over three windows, named by role in labels (durations are params): the last 90 days (`recent`), the last year (`year`), ")
 	b.WriteString("and the year before the last year (`baseline`). Bots are never people: their commits are counted in class `bot` ")
 	b.WriteString("and left out of every human figure. A signal that cannot be computed is reported unavailable — never as zero — ")
 	b.WriteString("and never raises the risk score.\n\n")

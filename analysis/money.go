@@ -99,7 +99,7 @@ func criticalityInputs(f Facts, cs []Contribution, a *Analysis, at time.Time) ma
 		}
 		in["contributor_count"] = float64(len(people))
 	}
-	if year, ok := a.Window("365d"); ok {
+	if year, ok := a.Window(WindowYear); ok {
 		in["commit_frequency"] = float64(year.Commits) / 52
 		if year.Affiliated {
 			orgs := map[string]bool{}
@@ -262,7 +262,7 @@ func fundingOf(f Facts, a *Analysis, at time.Time, p *Params, maintainers []stri
 	// Visible funding: employers paying for the recent work, sponsors,
 	// grants. Each is a share of "one maintainer funded"; the strongest
 	// counts (they are not additive evidence of the same thing).
-	recent, _ := a.Window("90d")
+	recent, _ := a.Window(WindowRecent)
 	fu.PaidShareRecent = recent.PaidShare
 	level, known := 0.0, false
 	if recent.PaidShare.OK {

@@ -73,15 +73,15 @@ func TestBusAndElephantFactor(t *testing.T) {
 
 func TestWindowStatsEdgeCases(t *testing.T) {
 	t.Parallel()
-	empty := windowStats("90d", nil, at.Add(-90*dayD), at, 5)
+	empty := windowStats("recent", nil, at.Add(-90*dayD), at, 5)
 	if empty.PaidShare.OK || empty.BusFactor.OK || empty.ElephantFactor.OK || empty.WorkingHoursShare.OK {
 		t.Errorf("empty window reports values: %+v", empty)
 	}
-	bots := windowStats("90d", contributions(work{"bot", "", Bot, 10, 50, 0}), at.Add(-90*dayD), at, 5)
+	bots := windowStats("recent", contributions(work{"bot", "", Bot, 10, 50, 0}), at.Add(-90*dayD), at, 5)
 	if bots.Commits != 10 || bots.Authors != 0 || bots.PaidShare.OK || bots.BusFactor.OK {
 		t.Errorf("all-bot window: %+v", bots)
 	}
-	mixed := windowStats("90d", contributions(
+	mixed := windowStats("recent", contributions(
 		work{"a", "acme", Paid, 30, 50, 0}, work{"b", "globex", Paid, 10, 50, 0}, work{"c", "initech", Paid, 5, 50, 0},
 		work{"d", "", Volunteer, 5, 50, 0}, work{"e", "old", Paid, 7, 200, 100}), at.Add(-90*dayD), at, 2)
 	if mixed.Commits != 50 || mixed.PaidShare.V != 0.9 {
@@ -259,7 +259,7 @@ func TestLifecycle(t *testing.T) {
 	t.Parallel()
 	p := DefaultParams()
 	mk := func(c90, c365 int, unanswered Value) *Analysis {
-		a := &Analysis{Windows: []WindowStats{{Window: "90d", Commits: c90}, {Window: "365d", Commits: c365}}}
+		a := &Analysis{Windows: []WindowStats{{Window: "recent", Commits: c90}, {Window: "year", Commits: c365}}}
 		if unanswered.OK || unanswered.V != 0 {
 			a.ResponsivenessYear = &responsiveness.Stats{UnansweredRatio: responsiveness.Value(unanswered)}
 		}
@@ -290,7 +290,7 @@ func TestLifecycle(t *testing.T) {
 
 func TestRiskNeverRaisedByUnavailableSignals(t *testing.T) {
 	t.Parallel()
-	a := &Analysis{AsOf: at, Windows: []WindowStats{{Window: "90d"}, {Window: "365d"}, {Window: "baseline"}}, Lifecycle: Inert}
+	a := &Analysis{AsOf: at, Windows: []WindowStats{{Window: "recent"}, {Window: "year"}, {Window: "baseline"}}, Lifecycle: Inert}
 	r := risk(Facts{}, a, DefaultParams())
 	if r.Score != 0 || len(r.Reasons) != 0 {
 		t.Errorf("nothing known, yet risk %+v", r)
@@ -309,8 +309,8 @@ func TestRiskNeverRaisedByUnavailableSignals(t *testing.T) {
 func TestRiskIsNoisyOrOfDistinctReasons(t *testing.T) {
 	t.Parallel()
 	p := DefaultParams()
-	year := WindowStats{Window: "365d", Commits: 100, PaidShare: some(0), BusFactor: some(1), ByClass: map[Class]ClassStats{}}
-	a := &Analysis{AsOf: at, Windows: []WindowStats{{Window: "90d"}, year, {Window: "baseline"}}, Lifecycle: Active,
+	year := WindowStats{Window: "year", Commits: 100, PaidShare: some(0), BusFactor: some(1), ByClass: map[Class]ClassStats{}}
+	a := &Analysis{AsOf: at, Windows: []WindowStats{{Window: "recent"}, year, {Window: "baseline"}}, Lifecycle: Active,
 		ExitsAvailable: true, HandoverAvailable: true,
 		EmployerExits: []EmployerExit{{Employer: "a", LastActive: at}, {Employer: "b", LastActive: at}}}
 	r := risk(Facts{}, a, p)

@@ -65,7 +65,7 @@ func TestComputeWindowsAndAvailability(t *testing.T) {
 		commits, authors int
 		bots             int
 	}{
-		{"90d", 3, 1, 1}, {"365d", 5, 2, 1}, {"baseline", 1, 1, 0},
+		{"recent", 3, 1, 1}, {"year", 5, 2, 1}, {"baseline", 1, 1, 0},
 	} {
 		ws, ok := a.Window(w.name)
 		if !ok || ws.Commits != w.commits || ws.Authors != w.authors || ws.ByClass[Bot].Commits != w.bots {

@@ -46,6 +46,23 @@ type Env struct {
 	// API. CloneURL gives a repository's git URL; both or neither.
 	Git      *gitmirror.Cache
 	CloneURL func(ghrepo.Name) string
+	// ActiveWindow is how far back a person's commits make their profile
+	// and sponsors worth fetching: the analysis's year window
+	// (windows.year), so that collection and analysis agree on who is
+	// active. DefaultActiveWindow when zero.
+	ActiveWindow time.Duration
+}
+
+// DefaultActiveWindow is the analysis's default year window.
+const DefaultActiveWindow = 365 * 24 * time.Hour
+
+// activeSince is where the active window starts.
+func (e *Env) activeSince() time.Time {
+	w := e.ActiveWindow
+	if w <= 0 {
+		w = DefaultActiveWindow
+	}
+	return e.now().Add(-w)
 }
 
 func (e *Env) now() time.Time {

@@ -289,3 +289,33 @@ func TestOneBadRepositoryNeverStopsTheOthers(t *testing.T) {
 		t.Error("no status recorded for the failing repository")
 	}
 }
+
+// The users collector fetches the profiles of people active in the
+// analysis's year window (Env.ActiveWindow), not a window of its own.
+func TestUsersFollowTheActiveWindow(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		window time.Duration
+		some   bool
+	}{
+		{"default year", 0, true},
+		{"an hour", time.Hour, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, testWorld(), githubfake.Options{})
+			h.Env.ActiveWindow = tt.window
+			for _, name := range []string{"commits", "users"} {
+				c, _ := collectors.Get(name)
+				if res, _ := h.Runner.Run(context.Background(), c, h.Repos); res.Err != nil {
+					t.Fatal(res.Err)
+				}
+			}
+			n := h.Fake.Count("/users/{username}", http.StatusOK)
+			if (n > 0) != tt.some {
+				t.Errorf("%d profiles fetched with an active window of %v", n, tt.window)
+			}
+		})
+	}
+}

@@ -128,7 +128,7 @@ func (sp sponsors) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) R
 // people who authored a commit in the active window, lower-cased, sorted
 // and without bots (GitHub Apps cannot be sponsored).
 func sponsorLogins(ctx context.Context, env *Env, repos []ghrepo.Name) ([]string, error) {
-	authors, err := env.Store.CommitAuthorLogins(ctx, env.now().Add(-activeWindow))
+	authors, err := env.Store.CommitAuthorLogins(ctx, env.activeSince())
 	if err != nil {
 		return nil, err
 	}

@@ -18,10 +18,9 @@ import (
 
 func init() { register(users{}) }
 
-// activeWindow is how far back a person's activity makes their profile
-// worth fetching: affiliation matters for current work, and looking up
-// everyone who ever committed would cost a request per person per run.
-const activeWindow = 365 * 24 * time.Hour
+// Only people active in the analysis's year window (Env.ActiveWindow) get
+// their profile fetched: affiliation matters for current work, and looking
+// up everyone who ever committed would cost a request per person per run.
 
 // users refreshes the GitHub profiles (company, account type) and public
 // organisation memberships of recently active people. Every GET is
@@ -31,7 +30,7 @@ type users struct{}
 func (users) Name() string { return "users" }
 
 func (users) Collect(ctx context.Context, env *Env, _ []ghrepo.Name) Result {
-	logins, err := env.Store.ActiveLogins(ctx, env.now().Add(-activeWindow))
+	logins, err := env.Store.ActiveLogins(ctx, env.activeSince())
 	if err != nil {
 		return Result{Err: err}
 	}

@@ -30,10 +30,10 @@ func overview() *dashboard.DashboardBuilder {
 	d.WithPanel(statPanel("Bus factor 1 (last year)",
 		"Repositories where a single person made at least half of the last 365 days' human commits (CHAOSS contributor absence factor of 1).",
 		"short", 4, 5,
-		instantQ("A", `count(fundwatch_repo_bus_factor{window="365d"} == 1) or vector(0)`, "repositories")).
+		instantQ("A", `count(fundwatch_repo_bus_factor{window="year"} == 1) or vector(0)`, "repositories")).
 		Thresholds(countThresholds()).ColorMode(common.BigValueColorModeBackground))
 	d.WithPanel(statPanel("Ecosystem paid share",
-		"Share of all watched repositories' human commits whose author has a known employer, per window: last 90 days, last 365 days, and the baseline year before that. Falling from baseline to 90d means paid work is leaving the ecosystem.",
+		"Share of all watched repositories' human commits whose author has a known employer, per window: recent (the last 90 days by default), the last year, and the baseline year before that. Falling from baseline to recent means paid work is leaving the ecosystem.",
 		"percentunit", 8, 5,
 		instantQ("A", `fundwatch:paid_ratio:ecosystem`, "{{window}}")).
 		Thresholds(paidThresholds()).Min(0).Max(1).TextMode(common.BigValueTextModeValueAndName))
@@ -58,9 +58,9 @@ func overview() *dashboard.DashboardBuilder {
 	d.WithPanel(stacked(timeseriesPanel("Commits by class of author (trailing 90 days)",
 		"Commits on the default branches of all watched repositories in the trailing 90 days, by class of author: paid (employer known), volunteer, unknown (no affiliation found) and bot. Each point is a 90-day sum, so the curve is smooth; a shrinking paid band means companies are pulling out.",
 		"short", 16, 10,
-		rangeQ("A", `fundwatch:class_commits:sum{window="90d"}`, "{{class}}"))))
+		rangeQ("A", `fundwatch:class_commits:sum{window="recent"}`, "{{class}}"))))
 	d.WithPanel(timeseriesPanel("Ecosystem paid share over time",
-		"Share of human commits across all watched repositories whose author has a known employer, per window. The 90d line reacts first; when it falls below the baseline line, paid maintenance is shrinking.",
+		"Share of human commits across all watched repositories whose author has a known employer, per window. The recent line reacts first; when it falls below the baseline line, paid maintenance is shrinking.",
 		"percentunit", 8, 10,
 		rangeQ("A", `fundwatch:paid_ratio:ecosystem`, "{{window}}")).
 		Min(0).Max(1))

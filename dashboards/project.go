@@ -46,14 +46,14 @@ func project() *dashboard.DashboardBuilder {
 	d.WithPanel(stacked(timeseriesPanel("Commits by class of author (trailing 90 days)",
 		"Commits on the default branch in the trailing 90 days by class of author: paid (employer known), volunteer, unknown (no affiliation found) and bot. A shrinking paid band with a growing volunteer band is drift toward volunteer-only maintenance.",
 		"short", 12, 9,
-		rangeQ("A", `fundwatch_repo_class_commits{repo="$repo", window="90d"}`, "{{class}}"))))
+		rangeQ("A", `fundwatch_repo_class_commits{repo="$repo", window="recent"}`, "{{class}}"))))
 	d.WithPanel(stacked(timeseriesPanel("Employer share of human commits (trailing 365 days)",
 		"Share of the last year's human commits paid by each employer (the top employers; the rest as \"other\"). The gap to 100% is volunteer and unknown work. A band that thins out to nothing is an employer leaving.",
 		"percentunit", 12, 9,
-		rangeQ("A", `fundwatch_repo_employer_share_ratio{repo="$repo", window="365d"}`, "{{employer}}"))).
+		rangeQ("A", `fundwatch_repo_employer_share_ratio{repo="$repo", window="year"}`, "{{employer}}"))).
 		Min(0).Max(1))
 	d.WithPanel(timeseriesPanel("Paid share by window",
-		"Share of human commits whose author has a known employer, over the trailing 90 and 365 days and the baseline year before the last one. 90d below baseline means paid work is shrinking.",
+		"Share of human commits whose author has a known employer, over the recent window (90 days by default), the last year and the baseline year before it. Recent below baseline means paid work is shrinking.",
 		"percentunit", 8, 8,
 		rangeQ("A", `fundwatch_repo_paid_ratio{repo="$repo"}`, "{{window}}")).
 		Min(0).Max(1))
@@ -65,8 +65,8 @@ func project() *dashboard.DashboardBuilder {
 	d.WithPanel(timeseriesPanel("Bus factor and elephant factor",
 		"Bus factor (CHAOSS contributor absence factor): fewest people covering half of the window's human commits. Elephant factor: fewest organisations doing so (a person without employer counts as their own). 1 means one person or one company carries the project.",
 		"short", 8, 8,
-		rangeQ("A", `fundwatch_repo_bus_factor{repo="$repo", window=~"365d|90d"}`, "bus factor {{window}}"),
-		rangeQ("B", `fundwatch_repo_elephant_factor{repo="$repo", window=~"365d|90d"}`, "elephant factor {{window}}")).
+		rangeQ("A", `fundwatch_repo_bus_factor{repo="$repo", window=~"year|recent"}`, "bus factor {{window}}"),
+		rangeQ("B", `fundwatch_repo_elephant_factor{repo="$repo", window=~"year|recent"}`, "elephant factor {{window}}")).
 		Min(0).Decimals(0))
 
 	d.WithRow(row("Employer exits and handover"))
@@ -84,7 +84,7 @@ func project() *dashboard.DashboardBuilder {
 		[]column{
 			{field: "employer", name: "Employer"},
 			{field: "Value #A", name: "Baseline share", unit: "percentunit"},
-			{field: "Value #B", name: "Share last 90d", unit: "percentunit"},
+			{field: "Value #B", name: "Share, recent", unit: "percentunit"},
 			{field: "Value #C", name: "Last active", unit: "dateTimeFromNow"},
 		}))
 	d.WithPanel(statPanel("Maintainer handover",
@@ -100,7 +100,7 @@ func project() *dashboard.DashboardBuilder {
 	d.WithPanel(timeseriesPanel("First response by kind (median, issues and pulls opened in 90 days)",
 		"Median time until someone other than the author (and not a bot) first responds, on issues and on pull requests opened in the trailing 90 days. A lower bound when most are unanswered. Over two weeks on issues is a drift reason.",
 		"s", 8, 8,
-		rangeQ("A", `fundwatch_repo_first_response_seconds{repo="$repo", window="90d"}`, "{{kind}}")).
+		rangeQ("A", `fundwatch_repo_first_response_seconds{repo="$repo", window="recent"}`, "{{kind}}")).
 		Min(0))
 	d.WithPanel(timeseriesPanel("Unanswered issues",
 		"Share of issues opened in the window (and older than a grace period) that nobody but the author has answered yet. Over half is a drift reason.",
@@ -126,7 +126,7 @@ func project() *dashboard.DashboardBuilder {
 	d.WithPanel(statPanel("Releases in the last year",
 		"Releases published in the last 365 days (drafts excluded). None for a long time is a drift reason (release drought) unless the project is finished.",
 		"short", 6, 6,
-		instantQ("A", `fundwatch_repo_releases{repo="$repo", window="365d"}`, "releases")).
+		instantQ("A", `fundwatch_repo_releases{repo="$repo", window="year"}`, "releases")).
 		Thresholds(thresholds("red", 1, "green")))
 	d.WithPanel(statPanel("Last release",
 		"When the newest release was published.",

@@ -13,11 +13,11 @@ const (
 	triageRisk      = `max by (repo, tier, owner) (fundwatch:repo_drift_risk_score:with_info)`
 	triageReasons   = `sum by (repo) (fundwatch_repo_drift_reason)`
 	triageLifecycle = `max by (repo, state) (fundwatch_repo_lifecycle == 1)`
-	triagePaid      = `max by (repo) (fundwatch_repo_paid_ratio{window="365d"})`
+	triagePaid      = `max by (repo) (fundwatch_repo_paid_ratio{window="year"})`
 	triagePaidBase  = `max by (repo) (fundwatch_repo_paid_ratio{window="baseline"})`
-	triageBus       = `max by (repo) (fundwatch_repo_bus_factor{window="365d"})`
+	triageBus       = `max by (repo) (fundwatch_repo_bus_factor{window="year"})`
 	triageExits     = `max by (repo) (fundwatch_repo_employer_exits)`
-	triageResponse  = `max by (repo) (fundwatch_repo_first_response_seconds{kind="issue", window="90d"})`
+	triageResponse  = `max by (repo) (fundwatch_repo_first_response_seconds{kind="issue", window="recent"})`
 	triageRelease   = `max by (repo) (fundwatch_repo_last_release_timestamp_seconds) * 1000`
 	triageGap       = `max by (repo) (fundwatch_repo_funding_gap_score)`
 	triageCrit      = `max by (repo) (fundwatch_repo_criticality_score)`
@@ -70,11 +70,11 @@ func triage() *dashboard.DashboardBuilder {
 			{field: "tier", name: "Tier"},
 			{field: "owner", name: "Owner"},
 			{field: "state", name: "Lifecycle"},
-			{field: "Value #D", name: "Paid share 365d", unit: "percentunit", props: colorCells(paidThresholds())},
+			{field: "Value #D", name: "Paid share, last year", unit: "percentunit", props: colorCells(paidThresholds())},
 			{field: "Value #E", name: "Paid share baseline", unit: "percentunit", props: colorCells(paidThresholds())},
-			{field: "Value #F", name: "Bus factor 365d", unit: "short", props: colorCells(busFactorThresholds())},
+			{field: "Value #F", name: "Bus factor, last year", unit: "short", props: colorCells(busFactorThresholds())},
 			{field: "Value #G", name: "Employer exits", unit: "short", props: colorCells(countThresholds())},
-			{field: "Value #H", name: "First response (issues, 90d)", unit: "s", props: colorCells(thresholds("green", 7*86400, "orange", 14*86400, "red"))},
+			{field: "Value #H", name: "First response (issues, recent)", unit: "s", props: colorCells(thresholds("green", 7*86400, "orange", 14*86400, "red"))},
 			{field: "Value #I", name: "Last release", unit: "dateTimeFromNow"},
 		},
 		"Value #C"))

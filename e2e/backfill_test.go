@@ -65,11 +65,11 @@ func TestBackfillImportsIntoPrometheus(t *testing.T) {
 		return r[0].float(), true
 	}
 	const fastjson = `repo="fastjson/fastjson"`
-	paidThen, ok := value(`fundwatch_repo_paid_ratio{`+fastjson+`,window="365d"}`, past)
+	paidThen, ok := value(`fundwatch_repo_paid_ratio{`+fastjson+`,window="year"}`, past)
 	if !ok {
 		t.Fatalf("no paid ratio for fastjson at %s in the imported history", past.Format(time.DateOnly))
 	}
-	paidNow, _ := value(`fundwatch_repo_paid_ratio{`+fastjson+`,window="90d"}`, last)
+	paidNow, _ := value(`fundwatch_repo_paid_ratio{`+fastjson+`,window="recent"}`, last)
 	if paidThen < 0.5 || paidNow > paidThen-0.2 {
 		t.Errorf("fastjson paid share %.2f at %s, %.2f at the end: want the employer's exit visible in history", paidThen, past.Format(time.DateOnly), paidNow)
 	}
@@ -81,7 +81,7 @@ func TestBackfillImportsIntoPrometheus(t *testing.T) {
 	}
 	// Every sample is on the step grid: a query between two samples
 	// (beyond the 5m lookback) finds nothing.
-	if _, ok := value(`fundwatch_repo_paid_ratio{`+fastjson+`,window="365d"}`, past.Add(time.Hour)); ok {
+	if _, ok := value(`fundwatch_repo_paid_ratio{`+fastjson+`,window="year"}`, past.Add(time.Hour)); ok {
 		t.Error("a sample off the step grid")
 	}
 	// How many instants: from 2024-11-25 to the end every 4 weeks.

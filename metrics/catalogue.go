@@ -73,7 +73,7 @@ var (
 	repoLastCommit = Family{Name: "fundwatch_repo_last_commit_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectWork,
 		Labels: []string{"repo"}, Help: "Author time of the newest commit on the default branch. Absent until history is collected or when the repository has no commits."}
 	repoCommits = Family{Name: "fundwatch_repo_commits", Type: prometheus.GaugeValue, Subject: SubjectWork,
-		Labels: []string{"repo", "window"}, Help: "Commits on the default branch authored in the window, bots included (90d, 365d: trailing; baseline: the year before the last year)."}
+		Labels: []string{"repo", "window"}, Help: "Commits on the default branch authored in the window, bots included (recent, year: trailing windows.recent and windows.year, 90 and 365 days by default; baseline: the windows.baseline before the year)."}
 	repoAuthors = Family{Name: "fundwatch_repo_authors", Type: prometheus.GaugeValue, Subject: SubjectWork,
 		Labels: []string{"repo", "window"}, Help: "Distinct human commit authors in the window, after merging each person's e-mails and logins."}
 	classCommits = Family{Name: "fundwatch_repo_class_commits", Type: prometheus.GaugeValue, Subject: SubjectPeople,

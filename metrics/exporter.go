@@ -375,7 +375,7 @@ func renderAnalysis(repo string, a *analysis.Analysis, emit emitFunc) {
 		for _, e := range w.Employers {
 			add(employerShare, e.Share, w.Window, e.Employer)
 		}
-		if w.Window == "365d" {
+		if w.Window == analysis.WindowYear {
 			avail["paid_ratio"] = w.PaidShare.OK
 			avail["bus_factor"] = w.BusFactor.OK
 			avail["elephant_factor"] = w.ElephantFactor.OK
@@ -400,11 +400,14 @@ func renderAnalysis(repo string, a *analysis.Analysis, emit emitFunc) {
 		}
 	}
 	avail["responsiveness"] = a.Responsiveness != nil
-	for _, rs := range []*responsiveness.Stats{a.Responsiveness, a.ResponsivenessYear} {
+	for _, win := range []struct {
+		name string
+		rs   *responsiveness.Stats
+	}{{analysis.WindowRecent, a.Responsiveness}, {analysis.WindowYear, a.ResponsivenessYear}} {
+		w, rs := win.name, win.rs
 		if rs == nil {
 			continue
 		}
-		w := windowName(rs.Window)
 		opt(firstResponse, analysis.Value(rs.FirstResponseMedianSeconds), w, "issue")
 		opt(firstResponse, analysis.Value(rs.FirstResponsePullsMedianSeconds), w, "pull")
 		opt(unanswered, analysis.Value(rs.UnansweredRatio), w)
@@ -461,7 +464,7 @@ func renderAnalysis(repo string, a *analysis.Analysis, emit emitFunc) {
 	for _, pl := range fu.Platforms {
 		add(fundingPlatform, 1, pl)
 	}
-	add(grantsUSD, fu.GrantsYearUSD, "365d")
+	add(grantsUSD, fu.GrantsYearUSD, analysis.WindowYear)
 	for _, sig := range sortedSignals(avail) {
 		add(signalAvailable, b2f(avail[sig]), sig)
 	}
@@ -484,9 +487,6 @@ func b2f(b bool) float64 {
 }
 
 // windowName names a responsiveness window the way work windows are named.
-func windowName(d time.Duration) string {
-	return strconv.Itoa(int(d.Hours()/24)) + "d"
-}
 
 func sortedSignals(m map[string]bool) []string {
 	out := make([]string, 0, len(m))

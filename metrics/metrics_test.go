@@ -72,7 +72,7 @@ func testSnapshot() *analysis.Snapshot {
 				CommitsCollected: true,
 				Analysis: &analysis.Analysis{
 					LastCommit: at.Add(-2 * time.Hour),
-					Windows:    []analysis.WindowStats{{Window: "90d", Commits: 40, Authors: 5}, {Window: "365d", Commits: 200, Authors: 9}},
+					Windows:    []analysis.WindowStats{{Window: "recent", Commits: 40, Authors: 5}, {Window: "year", Commits: 200, Authors: 9}},
 					Lifecycle:  analysis.Active,
 				},
 				Status: []store.RepoStatus{
@@ -91,10 +91,10 @@ func TestSnapshotExposition(t *testing.T) {
 	s := NewSnapshot()
 	s.Update(testSnapshot())
 	want := `
-# HELP fundwatch_repo_commits Commits on the default branch authored in the window, bots included (90d, 365d: trailing; baseline: the year before the last year).
+# HELP fundwatch_repo_commits Commits on the default branch authored in the window, bots included (recent, year: trailing windows.recent and windows.year, 90 and 365 days by default; baseline: the windows.baseline before the year).
 # TYPE fundwatch_repo_commits gauge
-fundwatch_repo_commits{repo="acme/widget",window="365d"} 200
-fundwatch_repo_commits{repo="acme/widget",window="90d"} 40
+fundwatch_repo_commits{repo="acme/widget",window="recent"} 40
+fundwatch_repo_commits{repo="acme/widget",window="year"} 200
 # HELP fundwatch_repo_last_attempt_success 1 if the collector's last attempt on the repository succeeded, 0 if it failed (values stay at their last good level).
 # TYPE fundwatch_repo_last_attempt_success gauge
 fundwatch_repo_last_attempt_success{collector="commits",repo="acme/widget"} 1

@@ -162,7 +162,7 @@ func edgeSnapshot() *analysis.Snapshot {
 		"ünïcødé 日本語 🙂": 11, "": 12, "nul\x00byte": 13, "crlf\r\n": 14,
 	}
 	a := &analysis.Analysis{
-		Windows:     []analysis.WindowStats{{Window: "90d", Commits: 3, Authors: 2, Employers: []analysis.EmployerShare{{Employer: `Acme "Corp"`, Share: 2.0 / 3}, {Employer: "Ünï\\versity\n", Share: 1.0 / 3}}}},
+		Windows:     []analysis.WindowStats{{Window: "recent", Commits: 3, Authors: 2, Employers: []analysis.EmployerShare{{Employer: `Acme "Corp"`, Share: 2.0 / 3}, {Employer: "Ünï\\versity\n", Share: 1.0 / 3}}}},
 		Lifecycle:   analysis.Active,
 		Risk:        analysis.Risk{Score: math.NaN()},
 		Gap:         analysis.Gap{Score: math.Inf(1)},
@@ -270,7 +270,7 @@ func TestTextEdgeCases(t *testing.T) {
 		`fundwatch_repo_stars{repo="o/a"} -1`,
 		`fundwatch_snapshot_duration_seconds 3e-09`,
 		`fundwatch_repo_drift_risk_score{repo="o/a"} NaN`,
-		`fundwatch_repo_employer_share_ratio{employer="Acme \"Corp\"",repo="o/a",window="90d"} 0.6666666666666666`,
+		`fundwatch_repo_employer_share_ratio{employer="Acme \"Corp\"",repo="o/a",window="recent"} 0.6666666666666666`,
 	} {
 		if !strings.Contains(got, "\n"+line+"\n") {
 			t.Errorf("no line %s", line)

@@ -29,12 +29,12 @@ type Row struct {
 	CriticalityEffective float64  `json:"criticality"`
 	CriticalityMissing   []string `json:"criticality_missing,omitempty"`
 
-	PaidNow       analysis.Value `json:"paid_share_90d"`
+	PaidNow       analysis.Value `json:"paid_share_recent"`
 	PaidBaseline  analysis.Value `json:"paid_share_baseline"`
-	BusFactor     analysis.Value `json:"bus_factor_365d"`
+	BusFactor     analysis.Value `json:"bus_factor_year"`
 	ReleasesKnown bool           `json:"releases_known"`
 	LastRelease   time.Time      `json:"last_release,omitzero"` // zero: never released (when ReleasesKnown)
-	FirstResponse analysis.Value `json:"first_response_seconds_90d"`
+	FirstResponse analysis.Value `json:"first_response_seconds_recent"`
 
 	FundingLevel  analysis.Value `json:"funding_level"`
 	SponsorsKnown bool           `json:"sponsors_known"`
@@ -65,7 +65,7 @@ func Build(snap *analysis.Snapshot) Report {
 			row.Gap, row.Risk, row.Reasons = a.Gap.Score, a.Risk.Score, a.Gap.Reasons
 			row.Criticality, row.CriticalityEffective = a.Criticality.OpenSSF.Score, a.Criticality.Effective
 			row.CriticalityMissing = a.Criticality.OpenSSF.Missing
-			if w, ok := a.Window("90d"); ok {
+			if w, ok := a.Window(analysis.WindowRecent); ok {
 				row.PaidNow = w.PaidShare
 			}
 			row.PaidBaseline = a.PaidRatioBaseline

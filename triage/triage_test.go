@@ -25,7 +25,7 @@ func repo(name, tier string, gap, risk, crit float64, reasons ...string) analysi
 		Target: analysis.Target{Repo: name, Tier: tier, Owner: "team-" + strings.Split(name, "/")[0]},
 		Analysis: &analysis.Analysis{
 			Repo: name, AsOf: asOf, Lifecycle: analysis.Active,
-			Windows:           []analysis.WindowStats{{Window: "90d", PaidShare: some(0.1)}},
+			Windows:           []analysis.WindowStats{{Window: "recent", PaidShare: some(0.1)}},
 			PaidRatioBaseline: some(0.6), BusFactor: some(1),
 			Risk:        analysis.Risk{Score: risk},
 			Criticality: analysis.Criticality{Effective: crit},

@@ -148,7 +148,7 @@ func WriteCSV(w io.Writer, r Report) error {
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
 	if err := cw.Write([]string{"rank", "repo", "tier", "owner", "available", "lifecycle", "funding_gap", "drift_risk", "criticality_openssf", "criticality",
-		"paid_share_90d", "paid_share_baseline", "bus_factor_365d", "last_release", "first_response_seconds_90d",
+		"paid_share_recent", "paid_share_baseline", "bus_factor_year", "last_release", "first_response_seconds_recent",
 		"funding_level", "sponsors", "funding_platforms", "grants_year_usd", "reasons"}); err != nil {
 		return err
 	}

@@ -238,9 +238,9 @@ func writeReport(w io.Writer, a *analysis.Analysis, p *analysis.Params) error {
 	sw := textsafe.NewWriter(w)
 	defer sw.Flush()
 	w = sw
-	year, _ := a.Window("365d")
-	base, _ := a.Window("baseline")
-	recent, _ := a.Window("90d")
+	year, _ := a.Window(analysis.WindowYear)
+	base, _ := a.Window(analysis.WindowBaseline)
+	recent, _ := a.Window(analysis.WindowRecent)
 	fmt.Fprintf(w, "fundwatch analysis of %s as of %s\n", a.Repo, a.AsOf.UTC().Format(time.DateOnly))
 	fmt.Fprintf(w, "History: %d commits", a.Commits)
 	if !a.LastCommit.IsZero() {
@@ -273,7 +273,7 @@ func writeReport(w io.Writer, a *analysis.Analysis, p *analysis.Params) error {
 			parts = append(parts, fmt.Sprintf("%s %.0f%%", e.Employer, 100*e.Share))
 		}
 		label := "last year"
-		if ws.Window == "baseline" {
+		if ws.Window == analysis.WindowBaseline {
 			label = "year before"
 		}
 		fmt.Fprintf(w, "  employers, %s: %s\n", label, strings.Join(parts, ", "))

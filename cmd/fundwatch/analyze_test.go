@@ -174,7 +174,7 @@ func TestAnalyzeGitClone(t *testing.T) {
 	// Offsets come from git: Bob's 23:30 in +05:30 is outside working
 	// hours, Alice's three commits are inside.
 	for _, w := range a.Windows {
-		if w.Window == "365d" && (!w.WorkingHours.Available || w.WorkingHours.Value != 0.75) {
+		if w.Window == "year" && (!w.WorkingHours.Available || w.WorkingHours.Value != 0.75) {
 			t.Errorf("working hours over the year = %+v, want 0.75", w.WorkingHours)
 		}
 	}

@@ -83,7 +83,13 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 		st.Close()
 		return nil, err
 	}
-	a.env = &collectors.Env{GH: gh, Store: st, Log: log, Now: a.now, Concurrency: 4}
+	params := opts.Params
+	if params == nil {
+		params = analysis.DefaultParams()
+	}
+	// Collection and analysis agree on who is active: the year window.
+	a.env = &collectors.Env{GH: gh, Store: st, Log: log, Now: a.now, Concurrency: 4,
+		ActiveWindow: time.Duration(params.Windows.Year)}
 	if err := a.useGit(); err != nil {
 		st.Close()
 		return nil, err

@@ -96,9 +96,9 @@ func TestDemoServesEveryRepositoryWithinAMinute(t *testing.T) {
 		}
 		for _, series := range []string{
 			`fundwatch_repo_stars{repo="` + name + `"}`,
-			`fundwatch_repo_commits{repo="` + name + `",window="90d"}`,
-			`fundwatch_repo_commits{repo="` + name + `",window="365d"}`,
-			`fundwatch_repo_authors{repo="` + name + `",window="365d"}`,
+			`fundwatch_repo_commits{repo="` + name + `",window="recent"}`,
+			`fundwatch_repo_commits{repo="` + name + `",window="year"}`,
+			`fundwatch_repo_authors{repo="` + name + `",window="year"}`,
 			`fundwatch_repo_archived{repo="` + name + `"}`,
 		} {
 			if !strings.Contains(metrics, series) {

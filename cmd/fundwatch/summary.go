@@ -34,7 +34,7 @@ func printSummary(w io.Writer, s *analysis.Snapshot, notes map[string]string) er
 			cells = append(cells, "?", "?", "?")
 		}
 		an := r.Analysis
-		for _, name := range []string{"90d", "365d"} {
+		for _, name := range []string{analysis.WindowRecent, analysis.WindowYear} {
 			if an == nil {
 				cells = append(cells, "?", "?")
 				continue
