@@ -353,11 +353,11 @@ func TestSpentBudgetsEndARunPromptly(t *testing.T) {
 		repos = append(repos, ghrepo.MustParse(r.FullName()))
 	}
 	ctx := context.Background()
-	if res, _ := runner.Run(ctx, registry["releases"], repos); res.Err != nil {
+	if res, _ := runner.Run(ctx, registry["releases"].c, repos); res.Err != nil {
 		t.Fatalf("releases: %v", res.Err)
 	}
 	start := time.Now()
-	res, _ := runner.Run(ctx, registry["issues"], repos)
+	res, _ := runner.Run(ctx, registry["issues"].c, repos)
 	if took := time.Since(start); took > 10*time.Second || longest > ghclient.MaxWait(gh) {
 		t.Errorf("the run took %s and waited up to %s: want it to end promptly", took, longest)
 	}

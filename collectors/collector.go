@@ -108,39 +108,85 @@ type Collector interface {
 	Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Result
 }
 
-var registry = map[string]Collector{}
+// Phase orders a full pass: the repository collectors run first, sharing
+// one change probe; the people collectors then look up the people the
+// others found (commit authors, owners).
+type Phase int
 
-func register(c Collector) {
-	if _, dup := registry[c.Name()]; dup {
-		panic("collectors: duplicate registration of " + c.Name())
-	}
-	registry[c.Name()] = c
+// The phases, in run order.
+const (
+	PhaseRepositories Phase = iota
+	PhasePeople
+)
+
+// Spec is everything about a collector, declared once, in its own file:
+// cmd builds the default config, the --collector.<name> flags and the
+// schedules from these, and the probe asks the fingerprint.
+type Spec struct {
+	Name string
+	// Schedule is the default cron schedule (the config may set another).
+	Schedule string
+	Phase    Phase
+	// Disabled collectors run only when the config enables them.
+	Disabled bool
+	// Help says what it collects, for --help and docs.
+	Help string
+	// fingerprint is the part of what the change probe saw that the
+	// collector depends on: when it is the same as at its last refresh,
+	// the refresh would fetch nothing new. nil depends on everything.
+	fingerprint func(p probed) string
 }
 
-// peopleCollectors look up the people the repository collectors found
-// (commit authors, owners), so a full pass runs them last.
-var peopleCollectors = map[string]bool{"users": true, "sponsors": true}
+type registered struct {
+	spec Spec
+	c    Collector
+}
 
-// Names lists the registered collectors in the order a full pass runs them:
-// the people collectors ("sponsors", "users") last.
-func Names() []string {
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
+var registry = map[string]registered{}
+
+func register(s Spec, c Collector) {
+	if s.Name != c.Name() {
+		panic("collectors: spec " + s.Name + " registers collector " + c.Name())
 	}
-	sort.Slice(names, func(i, j int) bool {
-		if peopleCollectors[names[i]] != peopleCollectors[names[j]] {
-			return peopleCollectors[names[j]]
+	if _, dup := registry[s.Name]; dup {
+		panic("collectors: duplicate registration of " + s.Name)
+	}
+	registry[s.Name] = registered{s, c}
+}
+
+// Specs lists the registered collectors' specs in the order a full pass
+// runs them: by phase, then by name.
+func Specs() []Spec {
+	out := make([]Spec, 0, len(registry))
+	for _, r := range registry {
+		out = append(out, r.spec)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Phase != out[j].Phase {
+			return out[i].Phase < out[j].Phase
 		}
-		return names[i] < names[j]
+		return out[i].Name < out[j].Name
 	})
+	return out
+}
+
+// Names lists the registered collectors in the order a full pass runs them
+// (see Specs).
+func Names() []string {
+	var names []string
+	for _, s := range Specs() {
+		names = append(names, s.Name)
+	}
 	return names
 }
 
+// phaseOf is the phase of the named collector (repositories if unknown).
+func phaseOf(name string) Phase { return registry[name].spec.Phase }
+
 // Get returns the collector registered under name.
 func Get(name string) (Collector, bool) {
-	c, ok := registry[name]
-	return c, ok
+	r, ok := registry[name]
+	return r.c, ok
 }
 
 // perRepo adapts a function that refreshes one repository into a Collector:

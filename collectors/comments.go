@@ -12,7 +12,11 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-func init() { register(perRepo{name: "comments", fn: collectComments}) }
+func init() {
+	register(Spec{Name: "comments", Schedule: "@every 30m", Phase: PhaseRepositories,
+		Help:        "issue and pull-request comments (first responses)",
+		fingerprint: func(p probed) string { return "pushed=" + p.pushed() + " open=" + p.open() }}, perRepo{name: "comments", fn: collectComments})
+}
 
 // comments reads the repository-wide comment stream, never one call per
 // issue: first-response times need every comment, and per-issue calls would

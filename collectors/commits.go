@@ -14,7 +14,11 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-func init() { register(perRepo{name: "commits", fn: collectCommits}) }
+func init() {
+	register(Spec{Name: "commits", Schedule: "@every 1h", Phase: PhaseRepositories,
+		Help:        "commit history (over git mirrors, else REST) and the logins of recent authors",
+		fingerprint: func(p probed) string { return "pushed=" + p.pushed() }}, perRepo{name: "commits", fn: collectCommits})
+}
 
 // commitOverlap re-reads three days before the newest commit seen: a push
 // can bring commits whose committer date is older than ones already read.

@@ -11,7 +11,11 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-func init() { register(perRepo{name: "issues", fn: collectIssues}) }
+func init() {
+	register(Spec{Name: "issues", Schedule: "@every 30m", Phase: PhaseRepositories,
+		Help:        "issues and pull requests",
+		fingerprint: func(p probed) string { return "pushed=" + p.pushed() + " open=" + p.open() }}, perRepo{name: "issues", fn: collectIssues})
+}
 
 // issues lists issues and pull requests together (GitHub's issues endpoint
 // includes PRs, with merged_at), so pull requests need no calls of their own.

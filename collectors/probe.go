@@ -89,34 +89,32 @@ func (p probed) fundingMark() string {
 	return "oid=" + p.FundingFile.OID
 }
 
-// fingerprint is the part of what the probe saw that collector depends on:
-// when it is the same as before that collector's last refresh, the
-// refresh would fetch nothing new. Open counts move both when an issue or
-// pull request is opened and when one is closed or merged; a merge or a
-// new commit moves pushedAt. Metadata (stars, description, archival)
-// moves updatedAt. A collector not listed depends on everything.
+// fingerprint is the part of what the probe saw that the named collector
+// depends on (its Spec's fingerprint); a collector without one depends on
+// everything the probe sees.
 func (p probed) fingerprint(collector string) string {
-	pushed := "-"
-	if p.PushedAt != nil {
-		pushed = p.PushedAt.UTC().Format(time.RFC3339)
+	if f := registry[collector].spec.fingerprint; f != nil {
+		return f(p)
 	}
-	updated := p.UpdatedAt.UTC().Format(time.RFC3339)
-	issues := strconv.Itoa(p.Issues.TotalCount) + "/" + strconv.Itoa(p.PullRequests.TotalCount)
-	releases := strconv.Itoa(p.Releases.TotalCount)
-	switch collector {
-	case "repo":
-		return "pushed=" + pushed + " updated=" + updated + " stars=" + strconv.Itoa(p.StargazerCount)
-	case "commits":
-		return "pushed=" + pushed
-	case "issues", "comments":
-		return "pushed=" + pushed + " open=" + issues
-	case "releases":
-		// Publishing a release moves the count whether or not it
-		// pushed a tag; an edited release waits for the forced refresh.
-		return "releases=" + releases
+	return "pushed=" + p.pushed() + " updated=" + p.updated() + " stars=" + strconv.Itoa(p.StargazerCount) +
+		" open=" + p.open() + " releases=" + strconv.Itoa(p.Releases.TotalCount)
+}
+
+// The parts of a fingerprint. Open counts move both when an issue or pull
+// request is opened and when one is closed or merged; a merge or a new
+// commit moves pushedAt; metadata (stars, description, archival) moves
+// updatedAt.
+func (p probed) pushed() string {
+	if p.PushedAt == nil {
+		return "-"
 	}
-	return "pushed=" + pushed + " updated=" + updated + " stars=" + strconv.Itoa(p.StargazerCount) +
-		" open=" + issues + " releases=" + releases
+	return p.PushedAt.UTC().Format(time.RFC3339)
+}
+
+func (p probed) updated() string { return p.UpdatedAt.UTC().Format(time.RFC3339) }
+
+func (p probed) open() string {
+	return strconv.Itoa(p.Issues.TotalCount) + "/" + strconv.Itoa(p.PullRequests.TotalCount)
 }
 
 // probeResult is one probe of the watch list, carried to the collectors of

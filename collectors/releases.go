@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -10,7 +11,13 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-func init() { register(perRepo{name: "releases", fn: collectReleases}) }
+func init() {
+	register(Spec{Name: "releases", Schedule: "@every 6h", Phase: PhaseRepositories,
+		Help: "releases",
+		// Publishing a release moves the count whether or not it pushed a
+		// tag; an edited release waits for the forced refresh.
+		fingerprint: func(p probed) string { return "releases=" + strconv.Itoa(p.Releases.TotalCount) }}, perRepo{name: "releases", fn: collectReleases})
+}
 
 // releases has no `since`: the cursor keeps only the ETag of page 1, which
 // changes whenever a release is published (newest first).

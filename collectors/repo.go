@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +16,13 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-func init() { register(perRepo{name: "repo", fn: collectRepo}) }
+func init() {
+	register(Spec{Name: "repo", Schedule: "@every 1h", Phase: PhaseRepositories,
+		Help: "repository metadata (stars, forks, archived, license, owner) and FUNDING.yml",
+		fingerprint: func(p probed) string {
+			return "pushed=" + p.pushed() + " updated=" + p.updated() + " stars=" + strconv.Itoa(p.StargazerCount)
+		}}, perRepo{name: "repo", fn: collectRepo})
+}
 
 // fundingPath is where GitHub reads a repository's funding links from.
 const fundingPath = ".github/FUNDING.yml"

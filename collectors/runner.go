@@ -135,14 +135,14 @@ func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name
 		}
 	}
 	for _, c := range cs {
-		if !peopleCollectors[c.Name()] && r.wantsProbe(ctx, c) {
+		if phaseOf(c.Name()) == PhaseRepositories && r.wantsProbe(ctx, c) {
 			// One probe serves every repository collector of the pass.
 			ctx = withProbe(ctx, r.probe(ctx, repos))
 			break
 		}
 	}
 	for _, c := range cs {
-		if peopleCollectors[c.Name()] {
+		if phaseOf(c.Name()) == PhasePeople {
 			last = append(last, c)
 			continue
 		}

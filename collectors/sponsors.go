@@ -13,7 +13,10 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-func init() { register(sponsors{}) }
+func init() {
+	register(Spec{Name: "sponsors", Schedule: "@every 24h", Phase: PhasePeople,
+		Help: "GitHub Sponsors of owners and active maintainers (GraphQL)"}, sponsors{})
+}
 
 // SponsorsBatch is how many accounts one sponsors query asks about. Each
 // account costs two connection requests, so 50 fill GitHub's 100-request

@@ -16,7 +16,10 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-func init() { register(users{}) }
+func init() {
+	register(Spec{Name: "users", Schedule: "@every 24h", Phase: PhasePeople,
+		Help: "GitHub profiles (company, account type) and public organisations of active people"}, users{})
+}
 
 // Only people active in the analysis's year window (Env.ActiveWindow) get
 // their profile fetched: affiliation matters for current work, and looking

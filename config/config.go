@@ -60,7 +60,7 @@ type Config struct {
 	Store      Store
 	Web        Web
 	Collection Collection
-	Collectors map[string]Collector // by collector name; every name in CollectorNames
+	Collectors map[string]Collector // by collector name; every collector named WithCollectors
 	Watch      []WatchItem
 	Analysis   Analysis
 	// Shard is this replica's share of the watch list (--shard i/n on the
@@ -228,20 +228,33 @@ const (
 	DefaultMaxSkipQuiet = 7 * 24 * time.Hour
 )
 
-// CollectorNames are the known collectors, in the order docs list them.
-// Treat as constant.
-var CollectorNames = []string{"repo", "commits", "issues", "comments", "releases", "users", "sponsors"}
+// CollectorDefault is a collector the config may name, with its defaults.
+// The collectors declare themselves (collectors.Specs); cmd passes them in
+// with WithCollectors, so config keeps no copy of their names or
+// schedules.
+type CollectorDefault struct {
+	Name     string
+	Schedule string
+	Enabled  bool
+}
 
-// DefaultSchedules is each collector's schedule when the config file does
-// not set one. Treat as constant.
-var DefaultSchedules = map[string]string{
-	"repo":     "@every 1h",
-	"commits":  "@every 1h",
-	"issues":   "@every 30m",
-	"comments": "@every 30m",
-	"releases": "@every 6h",
-	"users":    "@every 24h",
-	"sponsors": "@every 24h",
+// Option changes how a config is read.
+type Option func(*options)
+
+type options struct{ collectors []CollectorDefault }
+
+// WithCollectors names the collectors a config may set, with their
+// defaults, in the order docs list them. Without it, a config names none.
+func WithCollectors(cs []CollectorDefault) Option {
+	return func(o *options) { o.collectors = append([]CollectorDefault(nil), cs...) }
+}
+
+func readOptions(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
 }
 
 // Tiers are the accepted watch-list tiers, most critical first. Treat as
@@ -250,17 +263,18 @@ var Tiers = []string{"critical", "high", "normal", "low"}
 
 // Default returns the configuration used for keys the file leaves out,
 // with an empty watch list.
-func Default() *Config {
+func Default(opts ...Option) *Config {
+	o := readOptions(opts)
 	c := &Config{
 		GitHub: GitHub{APIURL: DefaultAPIURL, Timeout: DefaultTimeout,
 			Pacing: Pacing{MaxInFlight: DefaultMaxInFlight, PaceBelow: DefaultPaceBelow, Reserve: DefaultReserve, MaxWait: DefaultMaxWait}},
 		Store:      Store{Path: DefaultStorePath},
 		Web:        Web{ListenAddress: DefaultListenAddress, TelemetryPath: DefaultTelemetryPath},
 		Collection: Collection{Git: true, Probe: true, MaxSkip: DefaultMaxSkip, MaxSkipQuiet: DefaultMaxSkipQuiet},
-		Collectors: make(map[string]Collector, len(CollectorNames)),
+		Collectors: make(map[string]Collector, len(o.collectors)),
 	}
-	for _, name := range CollectorNames {
-		c.Collectors[name] = Collector{Schedule: DefaultSchedules[name], Enabled: true}
+	for _, d := range o.collectors {
+		c.Collectors[d.Name] = Collector{Schedule: d.Schedule, Enabled: d.Enabled}
 	}
 	return c
 }
@@ -284,7 +298,7 @@ const maxConfigBytes = 16 << 20
 
 // Load reads and parses the config file at path. env looks up environment
 // variables (os.Getenv in production); nil means an empty environment.
-func Load(path string, env func(string) string) (*Config, error) {
+func Load(path string, env func(string) string, opts ...Option) (*Config, error) {
 	data, err := userfile.Read(path, maxConfigBytes)
 	if err != nil {
 		// "fundwatch.yaml: no such file or directory" rather than
@@ -295,5 +309,5 @@ func Load(path string, env func(string) string) (*Config, error) {
 		}
 		return nil, &Error{File: path, Err: err}
 	}
-	return Parse(path, data, env)
+	return Parse(path, data, env, opts...)
 }

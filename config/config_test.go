@@ -40,7 +40,7 @@ func TestParseGood(t *testing.T) {
 		name     string
 		yaml     string
 		env      map[string]string
-		want     func(c *Config) // edits Default() into the expected Config
+		want     func(c *Config) // edits defaultT() into the expected Config
 		warnings []string        // prefixes, in order
 	}{
 		{
@@ -92,7 +92,7 @@ watch:
 `,
 			want: func(c *Config) {
 				c.GitHub = GitHub{APIURL: "https://ghe.example.com/api/v3/", Token: "ghp_fromfile123", TokenFile: tokenFile, Timeout: 90 * time.Second,
-					Pacing: Default().GitHub.Pacing}
+					Pacing: defaultT().GitHub.Pacing}
 				c.Store.Path = "/var/lib/fundwatch/fw.db"
 				c.Web = Web{ListenAddress: "127.0.0.1:9999", TelemetryPath: "/fw/metrics"}
 				c.Collectors["commits"] = Collector{Schedule: "@every 2h", Enabled: true}
@@ -182,11 +182,11 @@ watch:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Parse(src, []byte(tt.yaml), envOf(tt.env))
+			got, err := parseT(src, []byte(tt.yaml), envOf(tt.env))
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			want := Default()
+			want := defaultT()
 			want.Source = src
 			tt.want(want)
 			gotWarnings := got.Warnings
@@ -208,30 +208,31 @@ watch:
 
 func TestDefault(t *testing.T) {
 	t.Parallel()
-	c := Default()
+	c := defaultT()
 	if c.GitHub.APIURL != "https://api.github.com/" || c.GitHub.Timeout != 30*time.Second ||
 		c.Store.Path != "fundwatch.db" || c.Web.ListenAddress != ":9864" || c.Web.TelemetryPath != "/metrics" {
-		t.Errorf("Default() = %+v", c)
+		t.Errorf("defaultT() = %+v", c)
 	}
-	if len(c.Collectors) != len(CollectorNames) || len(DefaultSchedules) != len(CollectorNames) {
-		t.Fatalf("collectors %v, defaults %v, names %v", c.Collectors, DefaultSchedules, CollectorNames)
+	if len(c.Collectors) != len(testCollectors) {
+		t.Fatalf("collectors %v, want %v", c.Collectors, testCollectors)
 	}
-	for _, name := range CollectorNames {
+	for _, d := range testCollectors {
+		name := d.Name
 		cc, ok := c.Collectors[name]
-		if !ok || !cc.Enabled || cc.Schedule != DefaultSchedules[name] {
-			t.Errorf("Default().Collectors[%q] = %+v, %v", name, cc, ok)
+		if !ok || !cc.Enabled || cc.Schedule != d.Schedule {
+			t.Errorf("defaultT().Collectors[%q] = %+v, %v", name, cc, ok)
 		}
 		if err := checkSchedule(cc.Schedule, time.Now()); err != nil {
 			t.Errorf("default schedule of %s: %v", name, err)
 		}
 	}
 	if c.Watch != nil || c.Warnings != nil {
-		t.Errorf("Default() has a watch list or warnings: %+v", c)
+		t.Errorf("defaultT() has a watch list or warnings: %+v", c)
 	}
 	// Each call is a fresh copy: callers may edit it.
 	c.Collectors["repo"] = Collector{}
-	if Default().Collectors["repo"].Schedule == "" {
-		t.Error("Default() shares its Collectors map")
+	if defaultT().Collectors["repo"].Schedule == "" {
+		t.Error("defaultT() shares its Collectors map")
 	}
 }
 
@@ -379,7 +380,7 @@ func TestParseBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg, err := Parse(src, []byte(tt.yaml), envOf(tt.env))
+			cfg, err := parseT(src, []byte(tt.yaml), envOf(tt.env))
 			if err == nil {
 				t.Fatalf("Parse succeeded (%+v), want error containing %q", cfg, tt.want)
 			}
@@ -421,7 +422,7 @@ watch:
 web:
   listen_address: 9864
 `
-	_, err := Parse(src, []byte(yaml), nil)
+	_, err := parseT(src, []byte(yaml), nil)
 	if err == nil {
 		t.Fatal("Parse succeeded")
 	}
@@ -455,7 +456,7 @@ func TestParseCapsErrors(t *testing.T) {
 	for range 200 {
 		b.WriteString("  - nope\n")
 	}
-	_, err := Parse(src, []byte(b.String()), nil)
+	_, err := parseT(src, []byte(b.String()), nil)
 	lines := strings.Split(err.Error(), "\n")
 	if len(lines) != maxErrors+1 {
 		t.Fatalf("got %d lines, want %d", len(lines), maxErrors+1)
@@ -490,7 +491,7 @@ func TestTokenNeverInMessages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg, err := Parse(src, []byte(tt.yaml), envOf(tt.env))
+			cfg, err := parseT(src, []byte(tt.yaml), envOf(tt.env))
 			if err == nil {
 				t.Fatalf("Parse succeeded: %+v", cfg)
 			}
@@ -500,7 +501,7 @@ func TestTokenNeverInMessages(t *testing.T) {
 		})
 	}
 	// The warnings of a good config, and the config rendered every way.
-	cfg, err := Parse(src, []byte("github:\n  token_file: "+good+"\n"), nil)
+	cfg, err := parseT(src, []byte("github:\n  token_file: "+good+"\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -521,7 +522,7 @@ func TestLoad(t *testing.T) {
 	if err := os.WriteFile(path, []byte("watch:\n  - curl/curl\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := Load(path, envOf(map[string]string{"GITHUB_TOKEN": "tok12345"}))
+	cfg, err := loadT(path, envOf(map[string]string{"GITHUB_TOKEN": "tok12345"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -536,7 +537,7 @@ func TestLoad(t *testing.T) {
 	if err := os.WriteFile(empty, []byte("watch: []\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err = Load(empty, nil)
+	cfg, err = loadT(empty, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -549,13 +550,13 @@ func TestLoad(t *testing.T) {
 	}
 
 	missing := filepath.Join(dir, "missing.yaml")
-	_, err = Load(missing, nil)
+	_, err = loadT(missing, nil)
 	if err == nil || err.Error() != missing+": no such file or directory" || !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("Load(missing) = %v", err)
+		t.Errorf("loadT(missing) = %v", err)
 	}
-	_, err = Load(dir, nil)
+	_, err = loadT(dir, nil)
 	if err == nil || !strings.HasPrefix(err.Error(), dir+": ") {
-		t.Errorf("Load(dir) = %v", err)
+		t.Errorf("loadT(dir) = %v", err)
 	}
 }
 
@@ -582,7 +583,7 @@ func TestExampleParses(t *testing.T) {
 	for _, f := range []string{"affiliations.txt", "mailmap", "params.yaml", "grants.yaml", "go.mod", "package-lock.json", "sbom.cdx.json"} {
 		data = []byte(strings.Replace(string(data), "/etc/fundwatch/"+f, writeFile(t, f, "# empty\n"), 1))
 	}
-	cfg, err := Parse("example.yaml", data, nil)
+	cfg, err := parseT("example.yaml", data, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +591,7 @@ func TestExampleParses(t *testing.T) {
 		t.Errorf("warnings: %q", cfg.Warnings)
 	}
 	if cfg.GitHub.Token.Reveal() != "ghp_example" || cfg.GitHub.APIURL != DefaultAPIURL || cfg.GitHub.Timeout != DefaultTimeout ||
-		len(cfg.GitHub.Tokens) != 1 || cfg.GitHub.App == nil || cfg.GitHub.Pacing != Default().GitHub.Pacing {
+		len(cfg.GitHub.Tokens) != 1 || cfg.GitHub.App == nil || cfg.GitHub.Pacing != defaultT().GitHub.Pacing {
 		t.Errorf("github = %+v", cfg.GitHub)
 	}
 	if len(cfg.Watch) != 7 || cfg.Watch[3].Account != "prometheus" || !cfg.Watch[4].ExcludeIndirect || cfg.Watch[6].Kind != KindSBOM ||
@@ -600,7 +601,7 @@ func TestExampleParses(t *testing.T) {
 	// The example documents every key and every collector, each set
 	// explicitly (uncommented), so that this test checks they parse.
 	text := string(data)
-	for _, keys := range [][]string{sectionKeys, analysisKeys, githubKeys, appKeys, pacingKeys, storeKeys, collectionKeys, webKeys, collectorKeys, watchKeys, CollectorNames} {
+	for _, keys := range [][]string{sectionKeys, analysisKeys, githubKeys, appKeys, pacingKeys, storeKeys, collectionKeys, webKeys, collectorKeys, watchKeys, collectorNames(testCollectors)} {
 		for _, k := range keys {
 			if !strings.Contains(text, "\n"+k+":") && !strings.Contains(text, " "+k+":") {
 				t.Errorf("example.yaml does not set %q", k)
@@ -627,7 +628,7 @@ func TestParseWatchSources(t *testing.T) {
 		"  - gomod: " + sbom + "\n" + // a path is a path: the kind says how to read it
 		"  - npm: " + lock + "\n    tier: low\n" +
 		"  - sbom: " + sbom + "\n    owner: security-team\n"
-	cfg, err := Parse(src, []byte(yml), nil)
+	cfg, err := parseT(src, []byte(yml), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -675,7 +676,7 @@ func TestParseWatchSourcesBad(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse(src, []byte(tt.yaml), nil)
+			_, err := parseT(src, []byte(tt.yaml), nil)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
 			}
@@ -693,12 +694,38 @@ func TestFIFOsAreRefused(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(fifo, nil); err == nil || !strings.Contains(err.Error(), fifo+": not a regular file (a named pipe)") {
-		t.Errorf("Load(FIFO): %v", err)
+	if _, err := loadT(fifo, nil); err == nil || !strings.Contains(err.Error(), fifo+": not a regular file (a named pipe)") {
+		t.Errorf("loadT(FIFO): %v", err)
 	}
 	for _, yaml := range []string{"watch:\n  - sbom: " + fifo + "\n", "analysis:\n  grants: " + fifo + "\nwatch: [a/b]\n", "github:\n  token_file: " + fifo + "\n"} {
-		if _, err := Parse("fundwatch.yaml", []byte(yaml), nil); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		if _, err := parseT("fundwatch.yaml", []byte(yaml), nil); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 			t.Errorf("%q: %v", yaml, err)
 		}
+	}
+}
+
+func collectorNames(cs []CollectorDefault) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+// Without WithCollectors a config names no collector: the names come from
+// the collectors' own declarations, never from a copy here.
+func TestCollectorsComeFromTheCaller(t *testing.T) {
+	t.Parallel()
+	if c := Default(); len(c.Collectors) != 0 {
+		t.Errorf("Default() without collectors: %v", c.Collectors)
+	}
+	_, err := Parse("fundwatch.yaml", []byte("collectors:\n  users: {}\nwatch: [a/b]\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "collectors.users: unknown collector") {
+		t.Errorf("err = %v", err)
+	}
+	off := WithCollectors([]CollectorDefault{{Name: "extra", Schedule: "@daily"}})
+	c, err := Parse("fundwatch.yaml", []byte("collectors:\n  extra: {enabled: true}\nwatch: [a/b]\n"), nil, off)
+	if err != nil || !c.Collectors["extra"].Enabled || c.Collectors["extra"].Schedule != "@daily" {
+		t.Errorf("%+v, %v", c, err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fundwatch/fundwatch/ghclient"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -52,12 +54,12 @@ type Pacing struct {
 	MaxWait time.Duration
 }
 
-// Pacing defaults.
-const (
-	DefaultMaxInFlight = 4
-	DefaultPaceBelow   = 0.5
-	DefaultReserve     = 0.02
-	DefaultMaxWait     = time.Minute
+// Pacing defaults are the GitHub client's own, declared once there.
+var (
+	DefaultMaxInFlight = ghclient.DefaultMaxInFlight
+	DefaultPaceBelow   = ghclient.DefaultPacing.PaceBelow
+	DefaultReserve     = ghclient.DefaultPacing.Reserve
+	DefaultMaxWait     = ghclient.DefaultPacing.MaxWait
 )
 
 // Credential is one way of authenticating, as the GitHub client takes it.

@@ -42,7 +42,7 @@ func TestParseCredentials(t *testing.T) {
 	tok2 := writeFile(t, "t2", "ghp_two\n")
 	pkcs1 := writeFile(t, "app.pem", string(rsaKeyPEM(t, false)))
 	pkcs8 := writeFile(t, "app8.pem", string(rsaKeyPEM(t, true)))
-	defPacing := Default().GitHub.Pacing
+	defPacing := defaultT().GitHub.Pacing
 	tests := []struct {
 		name  string
 		yaml  string
@@ -68,7 +68,7 @@ func TestParseCredentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg, err := Parse(src, []byte(tt.yaml), envOf(tt.env))
+			cfg, err := parseT(src, []byte(tt.yaml), envOf(tt.env))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,7 @@ func TestParseCredentialsBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse(src, []byte(tt.yaml), nil)
+			_, err := parseT(src, []byte(tt.yaml), nil)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
 			}
@@ -170,15 +170,15 @@ func TestCredentialsNeverInMessages(t *testing.T) {
 		"github:\n  token_files: [" + tokFile + "]\n  " + tok + ": 1\n",
 		"github:\n  app: {app_id: 1, installation_id: 2, private_key_file: " + keyFile + ", " + keyLine[:40] + ": x}\n",
 	} {
-		_, err := Parse(src, []byte(yml), nil)
+		_, err := parseT(src, []byte(yml), nil)
 		if err == nil {
-			t.Fatalf("Parse(%q) succeeded", yml)
+			t.Fatalf("parseT(%q) succeeded", yml)
 		}
 		if strings.Contains(err.Error(), tok) || strings.Contains(err.Error(), tok[:20]) {
 			t.Errorf("error reveals the token:\n%v", err)
 		}
 	}
-	cfg, err := Parse(src, []byte("github:\n  token_files: ["+tokFile+"]\n  app: {app_id: 1, installation_id: 2, private_key_file: "+keyFile+"}\n"), nil)
+	cfg, err := parseT(src, []byte("github:\n  token_files: ["+tokFile+"]\n  app: {app_id: 1, installation_id: 2, private_key_file: "+keyFile+"}\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

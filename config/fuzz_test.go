@@ -44,7 +44,7 @@ func FuzzParse(f *testing.F) {
 	const source = "fuzz.yaml"
 	now := time.Now()
 	f.Fuzz(func(t *testing.T, data string) {
-		cfg, err := Parse(source, []byte(data), nil)
+		cfg, err := parseT(source, []byte(data), nil)
 		if err != nil {
 			if cfg != nil {
 				t.Fatal("a Config with an error")
@@ -73,7 +73,7 @@ func FuzzParse(f *testing.F) {
 		if len(cfg.GitHub.Credentials()) > 0 && len(cfg.Warnings) > 0 && strings.Contains(strings.Join(cfg.Warnings, "\n"), "no token") {
 			t.Fatalf("warns of no token with credentials")
 		}
-		if len(cfg.Collectors) != len(CollectorNames) {
+		if len(cfg.Collectors) != len(testCollectors) {
 			t.Fatalf("collectors = %v", cfg.Collectors)
 		}
 		for name, c := range cfg.Collectors {

@@ -55,14 +55,17 @@ const (
 //
 // The error, when not nil, joins one *Error per problem, in line order.
 // The token's value never appears in an error or a warning.
-func Parse(source string, data []byte, env func(string) string) (*Config, error) {
+func Parse(source string, data []byte, env func(string) string, opts ...Option) (*Config, error) {
 	if source == "" {
 		source = "<config>"
 	}
 	if env == nil {
 		env = func(string) string { return "" }
 	}
-	p := &parser{file: source, env: env, cfg: Default()}
+	p := &parser{file: source, env: env, cfg: Default(opts...)}
+	for _, d := range readOptions(opts).collectors {
+		p.collectorNames = append(p.collectorNames, d.Name)
+	}
 	p.cfg.Source = source
 	root, err := p.decode(data)
 	if err != nil {
@@ -89,6 +92,8 @@ type parser struct {
 	cfg   *Config
 	errs  []*Error
 	warns []*Error
+
+	collectorNames []string // the collectors the config may name (WithCollectors)
 
 	tokenFileNode *yaml.Node   // github.token_file's value, for its line
 	watchNode     *yaml.Node   // the watch list, for its line
@@ -704,8 +709,8 @@ func CheckTelemetryPath(s string) error {
 
 func (p *parser) collectors(n *yaml.Node) {
 	p.mapping(n, "collectors", "a mapping of collector names to settings", func(name string, k, v *yaml.Node) {
-		if !slices.Contains(CollectorNames, name) {
-			p.unknown(k, "collectors", "collector", CollectorNames)
+		if !slices.Contains(p.collectorNames, name) {
+			p.unknown(k, "collectors", "collector", p.collectorNames)
 			return
 		}
 		cp := join("collectors", name)

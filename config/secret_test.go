@@ -43,7 +43,7 @@ func TestSecretRedacted(t *testing.T) {
 		Token Secret
 		Ptr   *Secret
 	}
-	cfg := Default()
+	cfg := defaultT()
 	cfg.GitHub.Token = s
 	for _, v := range []any{s, &s, holder{Token: s, Ptr: &s}, cfg, *cfg, cfg.GitHub, []Secret{s}, map[string]Secret{"k": s}} {
 		for _, r := range renderings(v) {

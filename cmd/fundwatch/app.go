@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -207,14 +208,46 @@ func inShard(l *watchlist.List, s shard.Shard) *watchlist.List {
 
 // configFlags are what every command that runs on a config takes:
 // --config and --shard.
-type configFlags struct{ config, shard *string }
+type configFlags struct {
+	config, shard *string
+	collectors    map[string]*collectorFlag
+}
+
+// collectorFlag is --collector.<name> (and --no-collector.<name>), as
+// node_exporter names them: it overrides collectors.<name>.enabled.
+type collectorFlag struct {
+	on  *bool
+	set bool
+}
 
 func addConfigFlags(cmd *kingpin.CmdClause) *configFlags {
-	return &configFlags{
+	f := &configFlags{
 		config: cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String(),
 		shard: cmd.Flag("shard", "Watch only this replica's share of the watch list, i/n (e.g. 0/3): a stable hash of each repository's name, so N replicas with their own stores split the list without coordination. Default: the whole list.").
 			Default("0/1").String(),
+		collectors: map[string]*collectorFlag{},
 	}
+	for _, s := range collectors.Specs() {
+		cf := &collectorFlag{}
+		state := "on"
+		if s.Disabled {
+			state = "off"
+		}
+		cf.on = cmd.Flag("collector."+s.Name, fmt.Sprintf("Enable the %s collector: %s (default %s; overrides collectors.%s.enabled).", s.Name, s.Help, state, s.Name)).
+			IsSetByUser(&cf.set).Default(strconv.FormatBool(!s.Disabled)).Bool()
+		f.collectors[s.Name] = cf
+	}
+	return f
+}
+
+// collectorDefaults are the registered collectors, as the config sees
+// them: the one list of their names and default schedules.
+func collectorDefaults() []config.CollectorDefault {
+	var out []config.CollectorDefault
+	for _, s := range collectors.Specs() {
+		out = append(out, config.CollectorDefault{Name: s.Name, Schedule: s.Schedule, Enabled: !s.Disabled})
+	}
+	return out
 }
 
 // load reads the config and applies --shard.
@@ -228,6 +261,13 @@ func (f *configFlags) load(log *slog.Logger) (*config.Config, error) {
 		return nil, fmt.Errorf("--shard: %w", err)
 	}
 	cfg.Shard = s
+	for name, cf := range f.collectors {
+		if cf.set {
+			c := cfg.Collectors[name]
+			c.Enabled = *cf.on
+			cfg.Collectors[name] = c
+		}
+	}
 	return cfg, nil
 }
 

@@ -133,7 +133,7 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 		d.store = filepath.Join(dir, "fundwatch.db")
 	}
 
-	cfg := config.Default()
+	cfg := config.Default(config.WithCollectors(collectorDefaults()))
 	cfg.Source = "(demo)"
 	cfg.GitHub.APIURL = d.apiURL
 	cfg.GitHub.Token = config.Secret(demoToken)

@@ -16,13 +16,15 @@ import (
 	"os"
 
 	"github.com/alecthomas/kingpin/v2"
+	"github.com/fundwatch/fundwatch/config"
 	"github.com/prometheus/common/promslog"
 	promslogflag "github.com/prometheus/common/promslog/flag"
 	"github.com/prometheus/common/version"
 )
 
-// defaultListen is fundwatch's fixed default port (documented in the README).
-const defaultListen = ":9864"
+// defaultListen is fundwatch's fixed default port (documented in the
+// README), declared once, in config.
+const defaultListen = config.DefaultListenAddress
 
 func main() {
 	os.Exit(run(os.Args[1:]))

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/internal/tooltest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
@@ -264,5 +267,46 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	s := newHTTPServer(http.NotFoundHandler())
 	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.IdleTimeout <= 0 || s.WriteTimeout <= 0 || s.MaxHeaderBytes <= 0 {
 		t.Errorf("unbounded server: %+v", s)
+	}
+}
+
+// --no-collector.<name> turns a collector off, whatever the config says,
+// as node_exporter's flags do; the collectors declare the flags themselves.
+func TestCollectorFlags(t *testing.T) {
+	t.Parallel()
+	end := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	world, err := scenario.Demo(end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		flags []string
+		users bool
+	}{
+		{"default", nil, true},
+		{"users off", []string{"--no-collector.users"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake := githubfake.New(world, githubfake.Options{Now: func() time.Time { return end }})
+			srv := httptest.NewServer(fake)
+			defer srv.Close()
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, "fw.yaml")
+			os.WriteFile(cfg, []byte(fmt.Sprintf("github:\n  api_url: %s/\nstore:\n  path: %s\ncollection:\n  git: false\nwatch:\n  - fastjson/fastjson\n",
+				srv.URL, filepath.Join(dir, "fw.db"))), 0o644)
+			cmd := exec.Command(binary, append([]string{"collect", "--config", cfg, "--log.level", "warn"}, tt.flags...)...)
+			cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_flagtest0000000000000000000000000000")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("collect: %v\n%s", err, out)
+			}
+			if n := fake.Count("/users/{username}", http.StatusOK); (n > 0) != tt.users {
+				t.Errorf("%d profiles fetched", n)
+			}
+			if n := fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n == 0 {
+				t.Error("the other collectors did not run")
+			}
+		})
 	}
 }

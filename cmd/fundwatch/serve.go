@@ -173,7 +173,7 @@ func newHTTPServer(h http.Handler) *http.Server {
 }
 
 func loadConfig(path string, log *slog.Logger) (*config.Config, error) {
-	cfg, err := config.Load(path, os.Getenv)
+	cfg, err := config.Load(path, os.Getenv, config.WithCollectors(collectorDefaults()))
 	if err != nil {
 		return nil, err
 	}
