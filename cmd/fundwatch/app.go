@@ -297,6 +297,15 @@ func (a *app) rewatch(ctx context.Context, every time.Duration) {
 	}
 }
 
+// collectorsOf is the collectors of scheduled entries, in order.
+func collectorsOf(entries []scheduler.Entry) []collectors.Collector {
+	out := make([]collectors.Collector, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, e.Collector)
+	}
+	return out
+}
+
 // enabledCollectors returns the collectors the config enables, in run order.
 func (a *app) enabledCollectors() ([]scheduler.Entry, error) {
 	var out []scheduler.Entry

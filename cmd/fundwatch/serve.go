@@ -208,9 +208,15 @@ func (c *collectCmd) run(log *slog.Logger) int {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
 	}
+	// Failed refreshes, from the runs' own results (a run that failed as
+	// a whole counts once).
 	failed := 0
-	a.runner.Observer = countFailures{a.self, &failed}
-	a.runner.RunAll(ctx, collectorsOf(entries), a.repos())
+	for _, res := range a.runner.RunAll(ctx, collectorsOf(entries), a.repos()) {
+		failed += res.Failed
+		if res.Failed == 0 && res.Err != nil {
+			failed++
+		}
+	}
 	if err := a.refresh(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
