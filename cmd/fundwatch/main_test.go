@@ -310,3 +310,30 @@ func TestCollectorFlags(t *testing.T) {
 		})
 	}
 }
+
+// collect exits non-zero when a repository's refresh failed, saying what
+// was kept; the others are collected all the same.
+func TestCollectReportsFailures(t *testing.T) {
+	t.Parallel()
+	end := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	world, err := scenario.Demo(end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := githubfake.New(world, githubfake.Options{Now: func() time.Time { return end }})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "fw.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("github:\n  api_url: %s/\nstore:\n  path: %s\ncollection:\n  git: false\nwatch:\n  - fastjson/fastjson\n  - nobody/nothing\n",
+		srv.URL, filepath.Join(dir, "fw.db"))), 0o644)
+	cmd := exec.Command(binary, "collect", "--config", cfg, "--log.level", "error")
+	cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_failtest0000000000000000000000000000")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "refreshes failed (see the log); what was collected is stored") {
+		t.Errorf("collect: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "fastjson/fastjson") {
+		t.Errorf("the summary lacks the repository that was collected:\n%s", out)
+	}
+}
