@@ -24,6 +24,7 @@ import (
 	"github.com/fundwatch/fundwatch/history"
 	"github.com/fundwatch/fundwatch/internal/textsafe"
 	"github.com/fundwatch/fundwatch/internal/userfile"
+	"github.com/fundwatch/fundwatch/service"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -91,7 +92,7 @@ func (c *analyzeCmd) runErr(w io.Writer) error {
 		return err
 	}
 	if *c.mailmap != "" {
-		data, err := userfile.Read(*c.mailmap, maxSmallFile)
+		data, err := userfile.Read(*c.mailmap, service.MaxSmallFile)
 		if err != nil {
 			return err
 		}

@@ -63,11 +63,11 @@ func (c *backfillCmd) runErr(log *slog.Logger) error {
 	}
 	defer done()
 
-	h, err := analysis.Load(ctx, a.store, a.targets(), a.analysisOpts)
+	h, err := analysis.Load(ctx, a.Store(), a.Targets(), a.AnalysisOptions())
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", a.cfg.Store.Path, err)
+		return fmt.Errorf("reading %s: %w", a.Config().Store.Path, err)
 	}
-	to := a.now().UTC()
+	to := a.Now().UTC()
 	if *c.to != "" {
 		if to, err = time.Parse(time.DateOnly, *c.to); err != nil {
 			return fmt.Errorf("--to %q: want YYYY-MM-DD", *c.to)
@@ -81,7 +81,7 @@ func (c *backfillCmd) runErr(log *slog.Logger) error {
 	} else {
 		first := h.FirstCommit()
 		if first.IsZero() {
-			return fmt.Errorf("%s holds no commit history for the watch list: collect first (fundwatch collect --config ...)", a.cfg.Store.Path)
+			return fmt.Errorf("%s holds no commit history for the watch list: collect first (fundwatch collect --config ...)", a.Config().Store.Path)
 		}
 		from = first.UTC().Add(90 * 24 * time.Hour)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
+	"github.com/fundwatch/fundwatch/service"
 	"github.com/fundwatch/fundwatch/triage"
 )
 
@@ -60,7 +61,7 @@ func (c *demoCmd) run(log *slog.Logger) int {
 // demoEnv is the embedded fake GitHub serving a scenario and an app
 // configured to watch every repository of it.
 type demoEnv struct {
-	app     *app
+	app     *service.App
 	world   *scenario.World
 	end     time.Time
 	apiURL  string
@@ -133,7 +134,7 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 		d.store = filepath.Join(dir, "fundwatch.db")
 	}
 
-	cfg := config.Default(config.WithCollectors(collectorDefaults()))
+	cfg := config.Default(config.WithCollectors(service.CollectorDefaults()))
 	cfg.Source = "(demo)"
 	cfg.GitHub.APIURL = d.apiURL
 	cfg.GitHub.Token = config.Secret(demoToken)
@@ -153,12 +154,11 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 			Key: fmt.Sprintf("watch[%d]", len(cfg.Watch))})
 		d.stories[name.String()] = r.Truth.Story
 	}
-	if d.app, err = newApp(cfg, log); err != nil {
+	if d.app, err = service.New(cfg, log); err != nil {
 		return nil, err
 	}
 	d.closers = append(d.closers, func() { d.app.Close() })
-	d.app.now = now
-	d.app.env.Now = now
+	d.app.SetClock(now)
 	return d, nil
 }
 
@@ -172,18 +172,19 @@ func (c *demoCmd) runErr(log *slog.Logger) error {
 	}
 	defer d.Close()
 	a := d.app
-	listen, path := c.web.resolve(a.cfg)
+	w := c.web.resolve(a.Config())
+	listen, path := w.Listen, w.TelemetryPath
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Printf("fundwatch demo: scenario %q (%d repositories, history to %s), fake GitHub at %s, store %s\n",
 		d.world.Name, len(d.world.Repos), d.end.Format(time.DateOnly), d.apiURL, d.store)
 	fmt.Printf("fundwatch demo: collecting; metrics at %s while it runs\n", urls(listen, path))
 	start := time.Now()
-	return a.serve(ctx, listen, path, c.web, func() {
+	return a.Serve(ctx, w, func() {
 		fmt.Printf("\nFirst collection done in %s. Watched repositories:\n\n", time.Since(start).Round(100*time.Millisecond))
-		_ = printSummary(os.Stdout, a.snapshot(), d.stories)
+		_ = printSummary(os.Stdout, a.Snapshot(), d.stories)
 		fmt.Println()
-		_ = triage.WriteText(os.Stdout, triage.Build(a.snapshot()))
+		_ = triage.WriteText(os.Stdout, triage.Build(a.Snapshot()))
 		fmt.Printf("Grant triage page: %s\n", urls(listen, "/triage"))
 		fmt.Printf("\nMetrics: %s   (Ctrl-C to stop; collectors keep running on their schedules)\n", urls(listen, path))
 	})

@@ -10,12 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/internal/tooltest"
 
@@ -238,35 +236,6 @@ func TestTelemetryPathClashes(t *testing.T) {
 				t.Errorf("output %q, want it to contain %q (and no panic)", out, tc.want)
 			}
 		})
-	}
-}
-
-// Every route the handler serves beside the telemetry path is reserved in
-// the config, so a clash is caught when the config is read.
-func TestReservedPathsAreTheFixedRoutes(t *testing.T) {
-	t.Parallel()
-	var routes []string
-	for path := range (&app{}).fixedRoutes() {
-		routes = append(routes, path)
-	}
-	sort.Strings(routes)
-	reserved := append([]string(nil), config.ReservedPaths...)
-	sort.Strings(reserved)
-	if strings.Join(routes, " ") != strings.Join(reserved, " ") {
-		t.Errorf("fixed routes %v, config.ReservedPaths %v", routes, reserved)
-	}
-	if _, err := (&app{}).handler("/triage"); err == nil {
-		t.Error("the handler accepted a telemetry path that clashes")
-	}
-}
-
-// The server closes what a client holds too long: headers, requests and
-// idle keep-alive connections all have limits.
-func TestHTTPServerTimeouts(t *testing.T) {
-	t.Parallel()
-	s := newHTTPServer(http.NotFoundHandler())
-	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.IdleTimeout <= 0 || s.WriteTimeout <= 0 || s.MaxHeaderBytes <= 0 {
-		t.Errorf("unbounded server: %+v", s)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/alecthomas/kingpin/v2"
+	"github.com/fundwatch/fundwatch/service"
 )
 
 // sourceFlags choose what a reporting command (backfill, triage) reads: the
@@ -28,7 +29,7 @@ func addSourceFlags(cmd *kingpin.CmdClause, what string) *sourceFlags {
 // open returns the app to read from and what to call when done. With
 // --demo it collects the demo first, without a snapshot per collector run
 // (the caller computes what it needs once).
-func (f *sourceFlags) open(ctx context.Context, log *slog.Logger, verb string) (*app, func(), error) {
+func (f *sourceFlags) open(ctx context.Context, log *slog.Logger, verb string) (*service.App, func(), error) {
 	switch {
 	case *f.demo && *f.config != "":
 		return nil, nil, fmt.Errorf("--demo and --config exclude each other")
@@ -38,13 +39,10 @@ func (f *sourceFlags) open(ctx context.Context, log *slog.Logger, verb string) (
 			return nil, nil, err
 		}
 		a := d.app
-		entries, err := a.enabledCollectors()
-		if err != nil {
+		if _, err := a.CollectOnce(ctx); err != nil {
 			d.Close()
 			return nil, nil, err
 		}
-		a.runner.AfterRun = nil
-		a.runner.RunAll(ctx, collectorsOf(entries), a.repos())
 		if err := ctx.Err(); err != nil {
 			d.Close()
 			return nil, nil, err

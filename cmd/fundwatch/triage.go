@@ -48,8 +48,8 @@ func (c *triageCmd) runErr(log *slog.Logger) error {
 		return err
 	}
 	defer done()
-	if err := a.refresh(ctx); err != nil {
-		return fmt.Errorf("reading %s: %w", a.cfg.Store.Path, err)
+	if err := a.Refresh(ctx); err != nil {
+		return fmt.Errorf("reading %s: %w", a.Config().Store.Path, err)
 	}
 	var w io.Writer = os.Stdout
 	var f *os.File
@@ -62,7 +62,7 @@ func (c *triageCmd) runErr(log *slog.Logger) error {
 		w = f
 	}
 	bw := bufio.NewWriter(w)
-	if err := triage.Write(bw, triage.Build(a.snapshot()), *c.format); err != nil {
+	if err := triage.Write(bw, triage.Build(a.Snapshot()), *c.format); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/fundwatch/fundwatch/internal/textsafe"
+	"github.com/fundwatch/fundwatch/service"
 	"github.com/fundwatch/fundwatch/watchlist"
 )
 
@@ -48,7 +49,7 @@ func (c *watchlistCmd) runErr(log *slog.Logger, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	gh, err := githubClient(cfg, nil)
+	gh, err := service.GitHubClient(cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func (c *watchlistCmd) runErr(log *slog.Logger, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	l = inShard(l, cfg.Shard)
+	l = service.InShard(l, cfg.Shard)
 	if *c.format == "json" {
 		return writeWatchlistJSON(w, l)
 	}

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -14,12 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-
-	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
-	"github.com/fundwatch/fundwatch/metrics"
 )
 
 // TestWatchlistCommand resolves a config mixing every kind of source (an
@@ -152,59 +146,6 @@ func TestWatchlistBadInput(t *testing.T) {
 		want := "fw.yaml:5: watch[1].gomod: " + gomod + ":5:"
 		if err == nil || !strings.Contains(string(out), want) {
 			t.Errorf("%s: err=%v, output lacks %q:\n%s", sub, err, want, out)
-		}
-	}
-}
-
-// TestAppExportsTheResolvedWatchList: the app collects and exports what
-// the watch list resolves to, with joined owners on fundwatch_repo_info,
-// and exports the unmapped dependencies.
-func TestAppExportsTheResolvedWatchList(t *testing.T) {
-	t.Parallel()
-	fixtures, err := filepath.Abs("../../watchlist/testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n  - repo: golang/net\n    owner: security-team\n    tier: low\n"+
-		"  - gomod: %s/gomod/go.mod\n    owner: platform-team\n    tier: high\n    indirect: false\n  - sbom: %s/sbom/spdx.json\n",
-		dir, fixtures, fixtures)
-	cfg, err := config.Parse("fw.yaml", []byte(body), nil, config.WithCollectors(collectorDefaults()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	repos := a.repos()
-	if len(repos) != 19 || repos[0].String() != "golang/net" {
-		t.Errorf("repos = %v", repos)
-	}
-	if err := a.refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	mfs, err := metrics.NewRegistry(a.snap, a.self).Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if _, err := expfmt.MetricFamilyToText(&b, mf); err != nil {
-			t.Fatal(err)
-		}
-	}
-	text := b.String()
-	for _, want := range []string{
-		`fundwatch_repo_info{owner="platform-team,security-team",repo="golang/net",tier="high"} 1`,
-		`fundwatch_repo_info{owner="",repo="curl/curl",tier=""} 1`,
-		`fundwatch_watch_unmapped{source="gomod:` + fixtures + `/gomod/go.mod"} 3`,
-		`fundwatch_watch_unmapped{source="sbom:` + fixtures + `/sbom/spdx.json"} 3`,
-		`fundwatch_watch_unmapped_info{dependency="modernc.org/sqlite",source="gomod:` + fixtures + `/gomod/go.mod"} 1`,
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("metrics lack %s", want)
 		}
 	}
 }

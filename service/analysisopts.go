@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"github.com/fundwatch/fundwatch/analysis"
@@ -20,7 +20,7 @@ func analysisOptions(cfg *config.Config) (analysis.Options, error) {
 		o.Affiliations = f
 	}
 	if p := cfg.Analysis.Mailmap; p != "" {
-		data, err := userfile.Read(p, maxSmallFile)
+		data, err := userfile.Read(p, MaxSmallFile)
 		if err != nil {
 			return o, err
 		}
@@ -29,7 +29,7 @@ func analysisOptions(cfg *config.Config) (analysis.Options, error) {
 		}
 	}
 	if p := cfg.Analysis.Params; p != "" {
-		data, err := userfile.Read(p, maxSmallFile)
+		data, err := userfile.Read(p, MaxSmallFile)
 		if err != nil {
 			return o, err
 		}
@@ -47,5 +47,5 @@ func analysisOptions(cfg *config.Config) (analysis.Options, error) {
 	return o, nil
 }
 
-// maxSmallFile caps a mailmap or a params file read from the user's tree.
-const maxSmallFile = 64 << 20
+// MaxSmallFile caps a mailmap or a params file read from the user's tree.
+const MaxSmallFile = 64 << 20

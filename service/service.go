@@ -1,21 +1,19 @@
-package main
+// Package service is fundwatch running: the store, the GitHub client, the
+// collectors on their schedules, the snapshot recomputed after each run,
+// the exporter and the HTTP endpoints (metrics, triage, health), and the
+// watch list resolved again every hour. cmd/fundwatch parses flags and
+// wires one.
+package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/alecthomas/kingpin/v2"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/prometheus/common/version"
-	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/collectors"
@@ -28,11 +26,15 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 	"github.com/fundwatch/fundwatch/triage"
 	"github.com/fundwatch/fundwatch/watchlist"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
 )
 
-// app wires one configured fundwatch: store, GitHub client, collectors,
+// App wires one configured fundwatch: store, GitHub client, collectors,
 // analysis and exporter. serve, collect and demo all build one.
-type app struct {
+type App struct {
 	cfg   *config.Config
 	log   *slog.Logger
 	now   func() time.Time
@@ -60,7 +62,8 @@ type app struct {
 // unchanged one costs 304s only.
 const rewatchInterval = time.Hour
 
-func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
+// New opens the store, the GitHub client and the watch list of cfg.
+func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	opts, err := analysisOptions(cfg)
 	if err != nil {
 		return nil, err
@@ -69,18 +72,18 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, now: time.Now, store: st, analysisOpts: opts}
+	a := &App{cfg: cfg, log: log, now: time.Now, store: st, analysisOpts: opts}
 	a.self = metrics.NewSelf(collectors.Names())
 	a.snap = metrics.NewSnapshot()
 	a.live = metrics.NewLiveRegistry(a.self, a.snap)
-	gh, err := githubClient(cfg, a.self)
+	gh, err := GitHubClient(cfg, a.self)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	identifyTokens(context.Background(), gh, log)
 	a.resolver = &watchlist.Resolver{GH: gh, Config: cfg.Source, Listings: st}
-	if err := a.resolveWatch(context.Background()); err != nil {
+	if err := a.ResolveWatch(context.Background()); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -102,7 +105,7 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 		MaxSkip:      cfg.Collection.MaxSkip,
 		MaxSkipQuiet: cfg.Collection.MaxSkipQuiet,
 		AfterRun: func(ctx context.Context, _ string) {
-			if err := a.refresh(ctx); err != nil {
+			if err := a.Refresh(ctx); err != nil {
 				log.Error("computing snapshot", "err", err)
 			}
 		},
@@ -110,12 +113,12 @@ func newApp(cfg *config.Config, log *slog.Logger) (*app, error) {
 	return a, nil
 }
 
-func (a *app) Close() error { return a.store.Close() }
+func (a *App) Close() error { return a.store.Close() }
 
 // useGit lets the commits collector read history from git mirrors when
 // the configuration asks for it and git is installed (new enough); else
 // history comes over REST, with a warning saying why.
-func (a *app) useGit() error {
+func (a *App) useGit() error {
 	if !a.cfg.Collection.Git {
 		return nil
 	}
@@ -133,13 +136,13 @@ func (a *app) useGit() error {
 	return nil
 }
 
-func (a *app) repos() []ghrepo.Name {
+func (a *App) Repos() []ghrepo.Name {
 	a.watchMu.Lock()
 	defer a.watchMu.Unlock()
 	return a.watch.Repos()
 }
 
-func (a *app) targets() []analysis.Target {
+func (a *App) Targets() []analysis.Target {
 	a.watchMu.Lock()
 	defer a.watchMu.Unlock()
 	out := make([]analysis.Target, 0, len(a.watch.Entries))
@@ -149,11 +152,11 @@ func (a *app) targets() []analysis.Target {
 	return out
 }
 
-// resolveWatch resolves the configured watch list and, when that works,
+// ResolveWatch resolves the configured watch list and, when that works,
 // makes it the one collected, analysed and exported. Each dependency that
 // maps to no repository is logged once (when it first appears), and all
 // of them are exported.
-func (a *app) resolveWatch(ctx context.Context) error {
+func (a *App) ResolveWatch(ctx context.Context) error {
 	l, err := a.resolver.Resolve(ctx, a.cfg.Watch)
 	if err != nil {
 		return err
@@ -161,7 +164,7 @@ func (a *app) resolveWatch(ctx context.Context) error {
 	for _, w := range l.Warnings {
 		a.log.Warn("watch list", "problem", w)
 	}
-	l = inShard(l, a.cfg.Shard)
+	l = InShard(l, a.cfg.Shard)
 	a.watchMu.Lock()
 	var prev []watchlist.Unmapped
 	if a.watch != nil {
@@ -191,8 +194,8 @@ func (a *app) resolveWatch(ctx context.Context) error {
 	return nil
 }
 
-// inShard keeps the entries of the watch list this replica owns.
-func inShard(l *watchlist.List, s shard.Shard) *watchlist.List {
+// InShard keeps the entries of the watch list this replica owns.
+func InShard(l *watchlist.List, s shard.Shard) *watchlist.List {
 	if s.N <= 1 {
 		return l
 	}
@@ -206,83 +209,9 @@ func inShard(l *watchlist.List, s shard.Shard) *watchlist.List {
 	return &cp
 }
 
-// configFlags are what every command that runs on a config takes:
-// --config and --shard.
-type configFlags struct {
-	config, shard *string
-	collectors    map[string]*collectorFlag
-}
-
-// collectorFlag is --collector.<name> (and --no-collector.<name>), as
-// node_exporter names them: it overrides collectors.<name>.enabled.
-type collectorFlag struct {
-	on  *bool
-	set bool
-}
-
-func addConfigFlags(cmd *kingpin.CmdClause) *configFlags {
-	f := &configFlags{
-		config: cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String(),
-		shard: cmd.Flag("shard", "Watch only this replica's share of the watch list, i/n (e.g. 0/3): a stable hash of each repository's name, so N replicas with their own stores split the list without coordination. Default: the whole list.").
-			Default("0/1").String(),
-		collectors: map[string]*collectorFlag{},
-	}
-	for _, s := range collectors.Specs() {
-		cf := &collectorFlag{}
-		state := "on"
-		if s.Disabled {
-			state = "off"
-		}
-		cf.on = cmd.Flag("collector."+s.Name, fmt.Sprintf("Enable the %s collector: %s (default %s; overrides collectors.%s.enabled).", s.Name, s.Help, state, s.Name)).
-			IsSetByUser(&cf.set).Default(strconv.FormatBool(!s.Disabled)).Bool()
-		f.collectors[s.Name] = cf
-	}
-	return f
-}
-
-// collectorDefaults are the registered collectors, as the config sees
-// them: the one list of their names and default schedules.
-func collectorDefaults() []config.CollectorDefault {
-	var out []config.CollectorDefault
-	for _, s := range collectors.Specs() {
-		out = append(out, config.CollectorDefault{Name: s.Name, Schedule: s.Schedule, Enabled: !s.Disabled})
-	}
-	return out
-}
-
-// load reads the config and applies --shard.
-func (f *configFlags) load(log *slog.Logger) (*config.Config, error) {
-	cfg, err := loadConfig(*f.config, log)
-	if err != nil {
-		return nil, err
-	}
-	s, err := shard.Parse(*f.shard)
-	if err != nil {
-		return nil, fmt.Errorf("--shard: %w", err)
-	}
-	cfg.Shard = s
-	for name, cf := range f.collectors {
-		if cf.set {
-			c := cfg.Collectors[name]
-			c.Enabled = *cf.on
-			cfg.Collectors[name] = c
-		}
-	}
-	return cfg, nil
-}
-
-// open loads the config and opens the app on it.
-func (f *configFlags) open(log *slog.Logger) (*app, error) {
-	cfg, err := f.load(log)
-	if err != nil {
-		return nil, err
-	}
-	return newApp(cfg, log)
-}
-
 // rewatch resolves the watch list every interval until ctx ends; a failure
 // keeps the previous list.
-func (a *app) rewatch(ctx context.Context, every time.Duration) {
+func (a *App) rewatch(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -290,15 +219,15 @@ func (a *app) rewatch(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := a.resolveWatch(ctx); err != nil && ctx.Err() == nil {
+			if err := a.ResolveWatch(ctx); err != nil && ctx.Err() == nil {
 				a.log.Error("resolving the watch list again; keeping the previous one", "err", err)
 			}
 		}
 	}
 }
 
-// collectorsOf is the collectors of scheduled entries, in order.
-func collectorsOf(entries []scheduler.Entry) []collectors.Collector {
+// CollectorsOf is the collectors of scheduled entries, in order.
+func CollectorsOf(entries []scheduler.Entry) []collectors.Collector {
 	out := make([]collectors.Collector, 0, len(entries))
 	for _, e := range entries {
 		out = append(out, e.Collector)
@@ -306,8 +235,8 @@ func collectorsOf(entries []scheduler.Entry) []collectors.Collector {
 	return out
 }
 
-// enabledCollectors returns the collectors the config enables, in run order.
-func (a *app) enabledCollectors() ([]scheduler.Entry, error) {
+// EnabledCollectors returns the collectors the config enables, in run order.
+func (a *App) EnabledCollectors() ([]scheduler.Entry, error) {
 	var out []scheduler.Entry
 	for _, name := range collectors.Names() {
 		cc, ok := a.cfg.Collectors[name]
@@ -323,12 +252,12 @@ func (a *app) enabledCollectors() ([]scheduler.Entry, error) {
 	return out, nil
 }
 
-// refresh recomputes the snapshot from the store and hands it to the
+// Refresh recomputes the snapshot from the store and hands it to the
 // exporter. Collection calls it after every run; scrapes never do.
-func (a *app) refresh(ctx context.Context) error {
+func (a *App) Refresh(ctx context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	snap, err := analysis.Compute(ctx, a.store, a.targets(), a.now(), a.analysisOpts)
+	snap, err := analysis.Compute(ctx, a.store, a.Targets(), a.now(), a.analysisOpts)
 	if err != nil {
 		return err
 	}
@@ -339,17 +268,17 @@ func (a *app) refresh(ctx context.Context) error {
 	return nil
 }
 
-func (a *app) snapshot() *analysis.Snapshot {
+func (a *App) Snapshot() *analysis.Snapshot {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.last
 }
 
-// handler serves the telemetry path, a landing page, health endpoints and
+// Handler serves the telemetry path, a landing page, health endpoints and
 // the grant triage. A telemetry path that clashes with one of the others
 // is an error (config.ReservedPaths lists them; a test keeps it complete),
 // never a panic of the mux.
-func (a *app) handler(telemetryPath string) (http.Handler, error) {
+func (a *App) Handler(telemetryPath string) (http.Handler, error) {
 	fixed := a.fixedRoutes()
 	if _, clash := fixed[telemetryPath]; clash {
 		return nil, fmt.Errorf("telemetry path %q is served by fundwatch already (reserved: %s)", telemetryPath, strings.Join(config.ReservedPaths, ", "))
@@ -385,11 +314,11 @@ func (a *app) handler(telemetryPath string) (http.Handler, error) {
 // fixedRoutes are the routes served beside the telemetry path and the
 // landing page: health, readiness, and the grant triage of the latest
 // snapshot in every format.
-func (a *app) fixedRoutes() map[string]http.Handler {
+func (a *App) fixedRoutes() map[string]http.Handler {
 	routes := map[string]http.Handler{
 		"/-/healthy": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") }),
 		"/-/ready": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			if a.snapshot() == nil {
+			if a.Snapshot() == nil {
 				http.Error(w, "no snapshot yet", http.StatusServiceUnavailable)
 				return
 			}
@@ -398,7 +327,7 @@ func (a *app) fixedRoutes() map[string]http.Handler {
 	}
 	for path, format := range map[string]string{"/triage": "html", "/triage.json": "json", "/triage.csv": "csv", "/triage.txt": "text"} {
 		routes[path] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			snap := a.snapshot()
+			snap := a.Snapshot()
 			if snap == nil {
 				http.Error(w, "no snapshot yet: the first collection is still running", http.StatusServiceUnavailable)
 				return
@@ -413,9 +342,128 @@ func (a *app) fixedRoutes() map[string]http.Handler {
 	return routes
 }
 
-// sortedWatch returns the snapshot's repositories by name, for reports.
-func sortedRepos(s *analysis.Snapshot) []analysis.Repo {
-	rs := append([]analysis.Repo(nil), s.Repos...)
-	sort.Slice(rs, func(i, j int) bool { return rs[i].Repo < rs[j].Repo })
-	return rs
+// Serve publishes what is stored at once (a restart keeps serving the last
+// good data), starts the schedules, and runs until ctx is cancelled.
+// firstPass, if set, is called once the start-up collection is done.
+// Web is how Serve listens, as exporter-toolkit takes it.
+type Web struct {
+	Listen        []string // addresses
+	TelemetryPath string
+	Systemd       bool   // use systemd socket activation
+	ConfigFile    string // exporter-toolkit web config (TLS, basic auth)
+}
+
+func (a *App) Serve(ctx context.Context, w Web, firstPass func()) error {
+	listen, path := w.Listen, w.TelemetryPath
+	if err := a.Refresh(ctx); err != nil {
+		return fmt.Errorf("computing snapshot from %s: %w", a.cfg.Store.Path, err)
+	}
+	h, err := a.Handler(path)
+	if err != nil {
+		return err
+	}
+	entries, err := a.EnabledCollectors()
+	if err != nil {
+		return err
+	}
+	sched, err := scheduler.New(a.runner, entries, a.Repos, a.log)
+	if err != nil {
+		return err
+	}
+	srv := newHTTPServer(h)
+	flags := &web.FlagConfig{WebListenAddresses: &listen, WebSystemdSocket: &w.Systemd, WebConfigFile: &w.ConfigFile}
+	srvErr := make(chan error, 1)
+	go func() {
+		srvErr <- web.ListenAndServe(srv, flags, a.log)
+	}()
+	// Collection runs under its own context, cancelled on shutdown or
+	// when the listener fails, and serve returns only once it has wound
+	// down: the caller closes the store after that, never under a run.
+	collectCtx, stopCollecting := context.WithCancel(ctx)
+	defer stopCollecting()
+	var background sync.WaitGroup
+	background.Go(func() { a.rewatch(collectCtx, rewatchInterval) })
+	background.Go(func() {
+		sched.Start(collectCtx)
+		if firstPass != nil && collectCtx.Err() == nil {
+			firstPass()
+		}
+	})
+	stopAll := func() {
+		stopCollecting()
+		background.Wait()
+		sched.Stop()
+	}
+	select {
+	case err := <-srvErr:
+		stopAll()
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: cancelling the collection under way")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	stopAll()
+	if err := <-srvErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHTTPServer bounds what a client can hold: the headers and the whole
+// request must arrive in time, and an idle keep-alive connection is closed
+// (3,000 idle connections once stayed open for good). Writes get longer:
+// the exposition of 10,000 repositories is large and a scraper may be slow.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// Config is the configuration the app runs on.
+func (a *App) Config() *config.Config { return a.cfg }
+
+// Store is the app's store.
+func (a *App) Store() *store.Store { return a.store }
+
+// AnalysisOptions are the user's analysis inputs the config names.
+func (a *App) AnalysisOptions() analysis.Options { return a.analysisOpts }
+
+// Now is the app's clock.
+func (a *App) Now() time.Time { return a.now() }
+
+// SetClock pins the app's "now" (the demo's end): analysis instants and
+// collection windows are measured from it. Call before anything runs.
+func (a *App) SetClock(now func() time.Time) {
+	a.now = now
+	a.env.Now = now
+}
+
+// CollectOnce runs every enabled collector once over the watch list, for
+// the one-shot commands; they compute the snapshot once at the end
+// (Refresh) rather than after each collector, as serve does.
+func (a *App) CollectOnce(ctx context.Context) (map[string]collectors.Result, error) {
+	entries, err := a.EnabledCollectors()
+	if err != nil {
+		return nil, err
+	}
+	a.runner.AfterRun = nil
+	return a.runner.RunAll(ctx, CollectorsOf(entries), a.Repos()), nil
+}
+
+// CollectorDefaults are the registered collectors as the config sees them
+// (config.WithCollectors): the one list of their names and default
+// schedules.
+func CollectorDefaults() []config.CollectorDefault {
+	var out []config.CollectorDefault
+	for _, s := range collectors.Specs() {
+		out = append(out, config.CollectorDefault{Name: s.Name, Schedule: s.Schedule, Enabled: !s.Disabled})
+	}
+	return out
 }

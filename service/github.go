@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -12,10 +12,10 @@ import (
 	"github.com/fundwatch/fundwatch/ghclient"
 )
 
-// githubClient builds the GitHub client of a configuration: every
+// GitHubClient builds the GitHub client of a configuration: every
 // configured credential (token, token files, App installation) in one
 // pool, paced as configured. obs may be nil.
-func githubClient(cfg *config.Config, obs ghclient.Observer) (*github.Client, error) {
+func GitHubClient(cfg *config.Config, obs ghclient.Observer) (*github.Client, error) {
 	var creds []ghclient.Credential
 	for _, c := range cfg.GitHub.Credentials() {
 		gc := ghclient.Credential{Name: c.Name, Token: c.Token.Reveal()}

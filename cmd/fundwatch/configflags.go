@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/fundwatch/fundwatch/analysis"
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/service"
+	"github.com/fundwatch/fundwatch/shard"
+)
+
+// configFlags are what every command that runs on a config takes:
+// --config, --shard and --[no-]collector.<name>.
+type configFlags struct {
+	config, shard *string
+	collectors    map[string]*collectorFlag
+}
+
+// collectorFlag is --collector.<name> (and --no-collector.<name>), as
+// node_exporter names them: it overrides collectors.<name>.enabled.
+type collectorFlag struct {
+	on  *bool
+	set bool
+}
+
+func addConfigFlags(cmd *kingpin.CmdClause) *configFlags {
+	f := &configFlags{
+		config: cmd.Flag("config", "Configuration file (YAML).").Short('c').Required().String(),
+		shard: cmd.Flag("shard", "Watch only this replica's share of the watch list, i/n (e.g. 0/3): a stable hash of each repository's name, so N replicas with their own stores split the list without coordination. Default: the whole list.").
+			Default("0/1").String(),
+		collectors: map[string]*collectorFlag{},
+	}
+	for _, s := range collectors.Specs() {
+		cf := &collectorFlag{}
+		state := "on"
+		if s.Disabled {
+			state = "off"
+		}
+		cf.on = cmd.Flag("collector."+s.Name, fmt.Sprintf("Enable the %s collector: %s (default %s; overrides collectors.%s.enabled).", s.Name, s.Help, state, s.Name)).
+			IsSetByUser(&cf.set).Default(strconv.FormatBool(!s.Disabled)).Bool()
+		f.collectors[s.Name] = cf
+	}
+	return f
+}
+
+// load reads the config and applies --shard.
+func (f *configFlags) load(log *slog.Logger) (*config.Config, error) {
+	cfg, err := loadConfig(*f.config, log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := shard.Parse(*f.shard)
+	if err != nil {
+		return nil, fmt.Errorf("--shard: %w", err)
+	}
+	cfg.Shard = s
+	for name, cf := range f.collectors {
+		if cf.set {
+			c := cfg.Collectors[name]
+			c.Enabled = *cf.on
+			cfg.Collectors[name] = c
+		}
+	}
+	return cfg, nil
+}
+
+// open loads the config and opens the app on it.
+func (f *configFlags) open(log *slog.Logger) (*service.App, error) {
+	cfg, err := f.load(log)
+	if err != nil {
+		return nil, err
+	}
+	return service.New(cfg, log)
+}
+
+// sortedWatch returns the snapshot's repositories by name, for reports.
+func sortedRepos(s *analysis.Snapshot) []analysis.Repo {
+	rs := append([]analysis.Repo(nil), s.Repos...)
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Repo < rs[j].Repo })
+	return rs
+}

@@ -1,0 +1,98 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/metrics"
+	"github.com/prometheus/common/expfmt"
+)
+
+// TestAppExportsTheResolvedWatchList: the app collects and exports what
+// the watch list resolves to, with joined owners on fundwatch_repo_info,
+// and exports the unmapped dependencies.
+func TestAppExportsTheResolvedWatchList(t *testing.T) {
+	t.Parallel()
+	fixtures, err := filepath.Abs("../watchlist/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n  - repo: golang/net\n    owner: security-team\n    tier: low\n"+
+		"  - gomod: %s/gomod/go.mod\n    owner: platform-team\n    tier: high\n    indirect: false\n  - sbom: %s/sbom/spdx.json\n",
+		dir, fixtures, fixtures)
+	cfg, err := config.Parse("fw.yaml", []byte(body), nil, config.WithCollectors(CollectorDefaults()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	repos := a.Repos()
+	if len(repos) != 19 || repos[0].String() != "golang/net" {
+		t.Errorf("repos = %v", repos)
+	}
+	if err := a.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	mfs, err := metrics.NewRegistry(a.snap, a.self).Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if _, err := expfmt.MetricFamilyToText(&b, mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := b.String()
+	for _, want := range []string{
+		`fundwatch_repo_info{owner="platform-team,security-team",repo="golang/net",tier="high"} 1`,
+		`fundwatch_repo_info{owner="",repo="curl/curl",tier=""} 1`,
+		`fundwatch_watch_unmapped{source="gomod:` + fixtures + `/gomod/go.mod"} 3`,
+		`fundwatch_watch_unmapped{source="sbom:` + fixtures + `/sbom/spdx.json"} 3`,
+		`fundwatch_watch_unmapped_info{dependency="modernc.org/sqlite",source="gomod:` + fixtures + `/gomod/go.mod"} 1`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+// Every route the handler serves beside the telemetry path is reserved in
+// the config, so a clash is caught when the config is read.
+func TestReservedPathsAreTheFixedRoutes(t *testing.T) {
+	t.Parallel()
+	var routes []string
+	for path := range (&App{}).fixedRoutes() {
+		routes = append(routes, path)
+	}
+	sort.Strings(routes)
+	reserved := append([]string(nil), config.ReservedPaths...)
+	sort.Strings(reserved)
+	if strings.Join(routes, " ") != strings.Join(reserved, " ") {
+		t.Errorf("fixed routes %v, config.ReservedPaths %v", routes, reserved)
+	}
+	if _, err := (&App{}).Handler("/triage"); err == nil {
+		t.Error("the handler accepted a telemetry path that clashes")
+	}
+}
+
+// The server closes what a client holds too long: headers, requests and
+// idle keep-alive connections all have limits.
+func TestHTTPServerTimeouts(t *testing.T) {
+	t.Parallel()
+	s := newHTTPServer(http.NotFoundHandler())
+	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.IdleTimeout <= 0 || s.WriteTimeout <= 0 || s.MaxHeaderBytes <= 0 {
+		t.Errorf("unbounded server: %+v", s)
+	}
+}
