@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fundwatch/fundwatch/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -24,7 +25,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := parseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return err // the decoder names the file, line and key
 	}
 	*d = Duration(v)
 	return nil
@@ -143,10 +144,10 @@ func ParseParams(name string, data []byte, base *Params) (*Params, error) {
 		cp.FundingGap.TierCriticality = cloneMap(base.FundingGap.TierCriticality)
 		p = &cp
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(p); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	// Strict: an unknown or misspelt key, or a value of the wrong kind, is
+	// an error naming the file, line and key path, every one of them.
+	if err := strictyaml.Unmarshal(name, data, p); err != nil {
+		return nil, err
 	}
 	for _, r := range Reasons {
 		if _, ok := p.Weights[r]; !ok {

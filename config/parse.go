@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/internal/strictyaml"
 	"github.com/fundwatch/fundwatch/internal/userfile"
 )
 
@@ -211,49 +212,14 @@ func resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-func isNull(n *yaml.Node) bool {
-	return n == nil || n.Kind == 0 || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
-}
-
-// describe says what a node is, for "got ..." in messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return "no value"
-		case "!!str":
-			return quote(n.Value)
-		case "!!int":
-			return "the integer " + quote(n.Value)
-		case "!!float":
-			return "the number " + quote(n.Value)
-		case "!!bool":
-			return "the boolean " + quote(n.Value)
-		case "!!timestamp":
-			return "the timestamp " + quote(n.Value)
-		default:
-			return "a " + quote(n.ShortTag()) + " value"
-		}
-	}
-	return "nothing"
-}
-
-// quote quotes a value for a message, shortened so that one bad value
-// cannot flood the log.
-func quote(s string) string {
-	const max = 80
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max]) + "…"
-	}
-	return strconv.Quote(s)
-}
+// The node helpers are strictyaml's, shared with the scenario and params
+// decoders so that every file fundwatch reads describes a value the same
+// way.
+var (
+	isNull   = strictyaml.IsNull
+	describe = strictyaml.Describe
+	quote    = strictyaml.Quote
+)
 
 // join extends a key path, quoting keys that are not plain words.
 func join(path, key string) string {

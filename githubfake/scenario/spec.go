@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fundwatch/fundwatch/internal/strictyaml"
 	"gopkg.in/yaml.v3"
 )
 
@@ -366,55 +367,26 @@ func (s *Span) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // Error is a problem in a scenario file, located by file, line and key path.
-type Error struct {
-	File string
-	Line int    // 0 when unknown
-	Path string // e.g. repos[3].phases[1].contributors[0].person
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Path != "" {
-		b.WriteString(e.Path)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type Error = strictyaml.Error
 
 // maxErrors caps how many problems one Parse reports.
-const maxErrors = 20
-
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+const maxErrors = strictyaml.MaxErrors
 
 // Parse reads a scenario. name is used in error messages (usually the file
 // name). It checks the whole spec: unknown keys, bad dates and durations,
 // references to unknown people, crowds, employers and orgs, and impossible
 // periods; every problem names the file, line and key.
 func Parse(name string, data []byte) (*Spec, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		msg := err.Error()
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &Error{File: name, Line: line, Msg: m[2]}
-		}
-		return nil, &Error{File: name, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	root, err := strictyaml.Parse(name, data)
+	if err != nil {
+		return nil, err
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, &Error{File: name, Msg: "empty scenario"}
 	}
 	spec := &Spec{file: name, lines: map[string]int{}}
-	d := &decoder{file: name, lines: spec.lines}
-	d.decode(&root, reflectValue(spec), "")
-	if len(d.errs) > 0 {
-		return nil, errors.Join(d.errs...)
+	if err := (&strictyaml.Decoder{File: name, Lines: spec.lines}).Decode(root, spec); err != nil {
+		return nil, err
 	}
 	if _, err := spec.check(); err != nil {
 		return nil, err
