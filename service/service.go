@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -353,7 +354,58 @@ type Web struct {
 	ConfigFile    string // exporter-toolkit web config (TLS, basic auth)
 }
 
-func (a *App) Serve(ctx context.Context, w Web, firstPass func()) error {
+// Listeners are the sockets Serve serves on, bound by Listen before
+// anything else starts.
+type Listeners struct {
+	web Web
+	ls  []net.Listener // none with systemd socket activation
+}
+
+// Close releases sockets Serve never took.
+func (l *Listeners) Close() {
+	for _, x := range l.ls {
+		x.Close()
+	}
+}
+
+// Listen binds w's addresses first of all, so that an address in use is
+// one clear error before any collection starts (once it was a bind error
+// after a screen of collectors' cancelled requests).
+func Listen(w Web) (*Listeners, error) {
+	l := &Listeners{web: w}
+	if w.Systemd {
+		return l, nil // the sockets are systemd's
+	}
+	for _, addr := range w.Listen {
+		x, err := net.Listen("tcp", addr)
+		if err != nil {
+			l.Close()
+			var oe *net.OpError
+			if errors.As(err, &oe) && oe.Err != nil {
+				err = oe.Err
+			}
+			return nil, fmt.Errorf("cannot listen on %s: %v; choose another address with --web.listen-address (or web.listen_address)", addr, err)
+		}
+		l.ls = append(l.ls, x)
+	}
+	return l, nil
+}
+
+// Addrs are the bound addresses ("127.0.0.1:9864"): the real port when
+// the configured one was 0.
+func (l *Listeners) Addrs() []string {
+	var out []string
+	for _, x := range l.ls {
+		out = append(out, x.Addr().String())
+	}
+	if len(out) == 0 {
+		return l.web.Listen
+	}
+	return out
+}
+
+func (a *App) Serve(ctx context.Context, l *Listeners, firstPass func()) error {
+	w := l.web
 	listen, path := w.Listen, w.TelemetryPath
 	if err := a.Refresh(ctx); err != nil {
 		return fmt.Errorf("computing snapshot from %s: %w", a.cfg.Store.Path, err)
@@ -374,7 +426,11 @@ func (a *App) Serve(ctx context.Context, w Web, firstPass func()) error {
 	flags := &web.FlagConfig{WebListenAddresses: &listen, WebSystemdSocket: &w.Systemd, WebConfigFile: &w.ConfigFile}
 	srvErr := make(chan error, 1)
 	go func() {
-		srvErr <- web.ListenAndServe(srv, flags, a.log)
+		if len(l.ls) == 0 {
+			srvErr <- web.ListenAndServe(srv, flags, a.log) // systemd's sockets
+			return
+		}
+		srvErr <- web.ServeMultiple(l.ls, srv, flags, a.log)
 	}()
 	// Collection runs under its own context, cancelled on shutdown or
 	// when the listener fails, and serve returns only once it has wound

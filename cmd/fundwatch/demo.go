@@ -166,21 +166,27 @@ func (c *demoCmd) runErr(log *slog.Logger) error {
 	if err := c.web.check(); err != nil {
 		return err
 	}
+	// Bind before anything starts: an address in use is one line. The
+	// demo's config is the defaults, so the flags decide.
+	ls, err := service.Listen(c.web.resolve(config.Default()))
+	if err != nil {
+		return err
+	}
 	d, err := startDemo(log, *c.scenario, *c.end, *c.fakeAddr, *c.storePath)
 	if err != nil {
+		ls.Close()
 		return err
 	}
 	defer d.Close()
 	a := d.app
-	w := c.web.resolve(a.Config())
-	listen, path := w.Listen, w.TelemetryPath
+	listen, path := ls.Addrs(), c.web.resolve(a.Config()).TelemetryPath
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Printf("fundwatch demo: scenario %q (%d repositories, history to %s), fake GitHub at %s, store %s\n",
 		d.world.Name, len(d.world.Repos), d.end.Format(time.DateOnly), d.apiURL, d.store)
 	fmt.Printf("fundwatch demo: collecting; metrics at %s while it runs\n", urls(listen, path))
 	start := time.Now()
-	return a.Serve(ctx, w, func() {
+	return a.Serve(ctx, ls, func() {
 		fmt.Printf("\nFirst collection done in %s. Watched repositories:\n\n", time.Since(start).Round(100*time.Millisecond))
 		_ = printSummary(os.Stdout, a.Snapshot(), d.stories)
 		fmt.Println()

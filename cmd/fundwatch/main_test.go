@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -304,5 +305,32 @@ func TestCollectReportsFailures(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "fastjson/fastjson") {
 		t.Errorf("the summary lacks the repository that was collected:\n%s", out)
+	}
+}
+
+// An address in use is one clear line naming it and the flag to change,
+// before anything starts: no collection, no noise.
+func TestAddressInUse(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	addr := busy.Addr().String()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "fw.yaml")
+	os.WriteFile(cfg, []byte("store:\n  path: "+filepath.Join(dir, "fw.db")+"\nwatch: [a/b]\n"), 0o644)
+	for _, args := range [][]string{
+		{"demo", "--web.listen-address", addr},
+		{"serve", "--config", cfg, "--web.listen-address", addr},
+	} {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_portinuse0000000000000000000000000000")
+		out, err := cmd.CombinedOutput()
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if err == nil || len(lines) != 1 || !strings.Contains(lines[0], "cannot listen on "+addr) || !strings.Contains(lines[0], "--web.listen-address") {
+			t.Errorf("%s: %v\n%s", args[0], err, out)
+		}
 	}
 }

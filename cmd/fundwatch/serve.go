@@ -76,15 +76,27 @@ func (c *serveCmd) run(log *slog.Logger) int {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
 	}
-	a, err := c.cfg.open(log)
+	cfg, err := c.cfg.load(log)
 	if err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	// Bind before anything starts: an address in use is one line.
+	ls, err := service.Listen(c.web.resolve(cfg))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
+		return 1
+	}
+	a, err := service.New(cfg, log)
+	if err != nil {
+		ls.Close()
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
 	}
 	defer a.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := a.Serve(ctx, c.web.resolve(a.Config()), nil); err != nil {
+	if err := a.Serve(ctx, ls, nil); err != nil {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
 	}
