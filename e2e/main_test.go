@@ -54,10 +54,11 @@ func start(t *testing.T, name string, args ...string) *process {
 
 func (p *process) output() string { return p.out.String() }
 
-// waitFor waits until the process prints a line containing s.
-func (p *process) waitFor(t *testing.T, s string, timeout time.Duration) {
+// waitFor waits until the process prints a line containing s, for as long
+// as it keeps printing (it fails after stall without a new line).
+func (p *process) waitFor(t *testing.T, s string, stall time.Duration) {
 	t.Helper()
-	p.out.WaitFor(t, p.name, s, timeout)
+	p.out.WaitFor(t, p.name, s, stall)
 }
 
 // eventually retries f until it returns nil or the timeout passes.

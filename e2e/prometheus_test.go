@@ -54,7 +54,8 @@ func startStack(t *testing.T) (promAPI, *scenario.World) {
 	}
 
 	fwAddr := freeAddr(t)
-	fw := start(t, "fundwatch demo", binary, "demo", "--demo.end", demoEnd, "--web.listen-address", fwAddr, "--log.level", "warn")
+	// Info level: the demo's progress is what the waits below follow.
+	fw := start(t, "fundwatch demo", binary, "demo", "--demo.end", demoEnd, "--web.listen-address", fwAddr, "--log.level", "info")
 
 	dir := t.TempDir()
 	rules, err := filepath.Abs("../dashboards/rules/fundwatch.rules.yml")

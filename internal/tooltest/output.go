@@ -48,30 +48,38 @@ func (o *Output) String() string {
 }
 
 // WaitFor waits until a line containing s was printed and returns that
-// line; it fails the test when the output ends first or timeout passes,
-// naming the program (what).
-func (o *Output) WaitFor(t testing.TB, what, s string, timeout time.Duration) string {
+// line. It waits for progress, not for a guessed duration: it fails the
+// test (naming the program, what) when the output ends first, or when
+// nothing new was printed for stall. A slow machine that keeps printing is
+// waited for; a stuck program is not.
+func (o *Output) WaitFor(t testing.TB, what, s string, stall time.Duration) string {
 	t.Helper()
-	deadline := time.After(timeout)
-	for {
+	find := func() (string, bool) {
 		for _, l := range strings.Split(o.String(), "\n") {
 			if strings.Contains(l, s) {
-				return l
+				return l, true
 			}
+		}
+		return "", false
+	}
+	quiet := time.NewTimer(stall)
+	defer quiet.Stop()
+	for {
+		if l, ok := find(); ok {
+			return l
 		}
 		select {
 		case _, ok := <-o.lines:
 			if !ok {
-				for _, l := range strings.Split(o.String(), "\n") {
-					if strings.Contains(l, s) {
-						return l
-					}
+				if l, ok := find(); ok {
+					return l
 				}
 				t.Fatalf("%s ended without printing %q:\n%s", what, s, o.String())
 			}
+			quiet.Reset(stall) // progress
 		case <-time.After(200 * time.Millisecond):
-		case <-deadline:
-			t.Fatalf("%s did not print %q within %s:\n%s", what, s, timeout, o.String())
+		case <-quiet.C:
+			t.Fatalf("%s printed nothing for %s and not %q:\n%s", what, stall, s, o.String())
 		}
 	}
 }

@@ -50,3 +50,33 @@ func (f *fatalRecorder) Fatalf(format string, args ...any) {
 	f.msg = strings.TrimSpace(strings.SplitN(fmt.Sprintf(format, args...), "\n", 2)[0])
 	runtime.Goexit()
 }
+
+// A program that keeps printing is waited for however long it takes; one
+// that falls silent for the stall limit is not.
+func TestOutputWaitForFollowsProgress(t *testing.T) {
+	r, w := io.Pipe()
+	o := Watch(r)
+	go func() {
+		// Ten stall limits' worth of progress, then the line.
+		for i := range 50 {
+			fmt.Fprintf(w, "working %d\n", i)
+			time.Sleep(10 * time.Millisecond)
+		}
+		io.WriteString(w, "done\n")
+	}()
+	if l := o.WaitFor(t, "worker", "done", 50*time.Millisecond*4); l != "done" {
+		t.Errorf("WaitFor returned %q", l)
+	}
+	// Now it falls silent (the pipe stays open): WaitFor gives up.
+	ft := &fatalRecorder{TB: t}
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		o.WaitFor(ft, "worker", "never", 100*time.Millisecond)
+	}()
+	<-finished
+	w.Close()
+	if !strings.Contains(ft.msg, `worker printed nothing for 100ms and not "never"`) {
+		t.Errorf("WaitFor on a silent program: %q", ft.msg)
+	}
+}
