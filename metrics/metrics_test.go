@@ -19,7 +19,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the README's metric list from the catalogue")
 
 const (
-	readme    = "../README.md"
+	readme    = "../docs/metrics.md"
 	beginMark = "<!-- metrics:begin -->\n"
 	endMark   = "<!-- metrics:end -->"
 )
