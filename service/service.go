@@ -49,8 +49,9 @@ type App struct {
 
 	analysisOpts analysis.Options
 
-	mu   sync.Mutex // serialises refreshes
-	last *analysis.Snapshot
+	refreshing sync.Mutex // serialises refreshes; held while computing
+	mu         sync.Mutex // guards last; held only to read or swap it
+	last       *analysis.Snapshot
 
 	resolver *watchlist.Resolver
 	watchMu  sync.Mutex // guards watch
@@ -255,9 +256,14 @@ func (a *App) EnabledCollectors() ([]scheduler.Entry, error) {
 
 // Refresh recomputes the snapshot from the store and hands it to the
 // exporter. Collection calls it after every run; scrapes never do.
+//
+// The computation holds only the refresh lock: /-/ready, /triage and
+// Snapshot read the last snapshot under a lock held for a pointer swap,
+// so they answer at once while a refresh runs (it can take seconds at
+// thousands of repositories).
 func (a *App) Refresh(ctx context.Context) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.refreshing.Lock()
+	defer a.refreshing.Unlock()
 	snap, err := analysis.Compute(ctx, a.store, a.Targets(), a.now(), a.analysisOpts)
 	if err != nil {
 		return err
@@ -265,7 +271,9 @@ func (a *App) Refresh(ctx context.Context) error {
 	if err := a.snap.Update(snap); err != nil {
 		a.log.Warn("exporting the snapshot", "err", err)
 	}
+	a.mu.Lock()
 	a.last = snap
+	a.mu.Unlock()
 	return nil
 }
 

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/config"
 	"github.com/fundwatch/fundwatch/metrics"
 	"github.com/prometheus/common/expfmt"
@@ -94,5 +97,31 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	s := newHTTPServer(http.NotFoundHandler())
 	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.IdleTimeout <= 0 || s.WriteTimeout <= 0 || s.MaxHeaderBytes <= 0 {
 		t.Errorf("unbounded server: %+v", s)
+	}
+}
+
+// Health, readiness and the triage never wait for a refresh under way:
+// the refresh computes holding only its own lock.
+func TestReadersDoNotWaitForARefresh(t *testing.T) {
+	t.Parallel()
+	a := &App{last: &analysis.Snapshot{}}
+	a.refreshing.Lock() // a refresh is computing
+	defer a.refreshing.Unlock()
+	routes := a.fixedRoutes()
+	for _, path := range []string{"/-/ready", "/-/healthy", "/triage.json"} {
+		done := make(chan int)
+		go func() {
+			rec := httptest.NewRecorder()
+			routes[path].ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+			done <- rec.Code
+		}()
+		select {
+		case code := <-done:
+			if code != http.StatusOK {
+				t.Errorf("%s: %d during a refresh", path, code)
+			}
+		case <-time.After(30 * time.Second): // a failure bound: it answers at once or hangs
+			t.Fatalf("%s waited for the refresh", path)
+		}
 	}
 }
