@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/internal/tooltest"
 
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
@@ -239,11 +237,6 @@ func TestTelemetryPathClashes(t *testing.T) {
 // as node_exporter's flags do; the collectors declare the flags themselves.
 func TestCollectorFlags(t *testing.T) {
 	t.Parallel()
-	end := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	world, err := scenario.Demo(end)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range []struct {
 		name  string
 		flags []string
@@ -254,13 +247,10 @@ func TestCollectorFlags(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fake := githubfake.New(world, githubfake.Options{Now: func() time.Time { return end }})
+			fake := demoFake(t)
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
-			dir := t.TempDir()
-			cfg := filepath.Join(dir, "fw.yaml")
-			os.WriteFile(cfg, []byte(fmt.Sprintf("github:\n  api_url: %s/\nstore:\n  path: %s\ncollection:\n  git: false\nwatch:\n  - fastjson/fastjson\n",
-				srv.URL, filepath.Join(dir, "fw.db"))), 0o644)
+			cfg, _ := restConfig(t, srv.URL, "fastjson/fastjson")
 			cmd := exec.Command(binary, append([]string{"collect", "--config", cfg, "--log.level", "warn"}, tt.flags...)...)
 			cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_flagtest0000000000000000000000000000")
 			if out, err := cmd.CombinedOutput(); err != nil {
@@ -280,18 +270,9 @@ func TestCollectorFlags(t *testing.T) {
 // was kept; the others are collected all the same.
 func TestCollectReportsFailures(t *testing.T) {
 	t.Parallel()
-	end := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	world, err := scenario.Demo(end)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake := githubfake.New(world, githubfake.Options{Now: func() time.Time { return end }})
-	srv := httptest.NewServer(fake)
+	srv := httptest.NewServer(demoFake(t))
 	defer srv.Close()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "fw.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("github:\n  api_url: %s/\nstore:\n  path: %s\ncollection:\n  git: false\nwatch:\n  - fastjson/fastjson\n  - nobody/nothing\n",
-		srv.URL, filepath.Join(dir, "fw.db"))), 0o644)
+	cfg, _ := restConfig(t, srv.URL, "fastjson/fastjson", "nobody/nothing")
 	cmd := exec.Command(binary, "collect", "--config", cfg, "--log.level", "error")
 	cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_failtest0000000000000000000000000000")
 	out, err := cmd.CombinedOutput()

@@ -2,20 +2,15 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
-	"github.com/fundwatch/fundwatch/githubfake"
-	"github.com/fundwatch/fundwatch/githubfake/scenario"
 	"github.com/fundwatch/fundwatch/internal/tooltest"
 	"github.com/fundwatch/fundwatch/store"
 )
@@ -25,12 +20,7 @@ import (
 // closed", nothing lost, exit status 0.
 func TestShutdownDuringCollection(t *testing.T) {
 	t.Parallel()
-	end := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	world, err := scenario.Demo(end)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake := githubfake.New(world, githubfake.Options{Now: func() time.Time { return end }})
+	fake := demoFake(t)
 	// The issues list of every repository hangs until its caller gives
 	// up: the issues collector is under way when the signal comes.
 	arrived := make(chan struct{}, 100)
@@ -43,17 +33,7 @@ func TestShutdownDuringCollection(t *testing.T) {
 		fake.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "fw.db")
-	cfg := filepath.Join(dir, "fundwatch.yaml")
-	var b strings.Builder
-	fmt.Fprintf(&b, "github:\n  api_url: %s/\nstore:\n  path: %s\ncollection:\n  git: false\nwatch:\n", srv.URL, db)
-	for _, r := range crashRepos {
-		fmt.Fprintf(&b, "  - %s\n", r)
-	}
-	if err := os.WriteFile(cfg, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfg, db := restConfig(t, srv.URL, crashRepos...)
 	cmd := exec.Command(binary, "serve", "--config", cfg, "--web.listen-address", tooltest.FreeAddr(t))
 	cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_shutdowntest000000000000000000000000")
 	out := &lockedBuffer{}
