@@ -150,6 +150,13 @@ func (s *exitScanner) at(t time.Time) (map[string]candidate, bool) {
 			recentShare = float64(r) / float64(recentHuman)
 		}
 		basePace := float64(n) / baseDays
+		pace := float64(r) / recentDays / basePace
+		// A small share alone does not say it left: others may just have
+		// had a burst. Its own pace must have fallen below the pace that
+		// says it is back (return_pace), the other side of the hold.
+		if recentShare <= p.EmployerExit.MaxRecentShare && pace >= p.EmployerExit.ReturnPace {
+			continue
+		}
 		if recentShare > p.EmployerExit.MaxRecentShare {
 			// Only a trickle may be left of it: its own pace fell to
 			// max_recent_pace of its baseline pace, and at most half as
@@ -160,7 +167,6 @@ func (s *exitScanner) at(t time.Time) (map[string]candidate, bool) {
 			if rest < p.EmployerExit.MinBaselineCommits {
 				continue
 			}
-			pace := float64(r) / recentDays / basePace
 			restPace := float64(recentHuman-r) / recentDays / (float64(rest) / baseDays)
 			if pace > p.EmployerExit.MaxRecentPace || pace > restPace/2 {
 				continue

@@ -168,6 +168,12 @@ func TestEmployerExits(t *testing.T) {
 			contributions(work{"a", "acme", Paid, 200, 730, 100}, work{"a", "acme", Paid, 1, 50, 40},
 				work{"v", "", Volunteer, 60, 730, 0}, work{"w", "", Volunteer, 10, 80, 0}),
 			nil, true, 0},
+		// Someone else's burst makes acme's share small, but acme works
+		// on at its pace: no exit.
+		{"another's burst is no exit",
+			contributions(work{"a", "acme", Paid, 100, 730, 0}, work{"b", "acme", Paid, 100, 730, 0},
+				work{"v", "", Volunteer, 40, 730, 90}, work{"v", "", Volunteer, 1000, 89, 0}),
+			nil, true, 0},
 		// A new address, a new employer, the same name: the work stayed.
 		{"the same name at a new employer is retained",
 			contributions(work{"a|ann", "acme", Paid, 100, 700, 300}, work{"a2|ann", "globex", Paid, 60, 300, 0}, work{"v", "", Volunteer, 40, 700, 0}),
