@@ -19,7 +19,7 @@ var fuzzGzip, _ = gzip.NewWriterLevel(nil, gzip.BestSpeed)
 // the input gzip-compressed must read the same as the input itself.
 func FuzzReadTSV(f *testing.F) {
 	f.Add([]byte(tsvHeader + curlLine + "\n" + curlMerge + "\n"))
-	f.Add([]byte(tsvHeader9 + fioLine + "\n"))
+	f.Add([]byte(tsvHeader9 + haxmLine + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "fuzz.tsv"
 		cs, err := ReadTSV(bytes.NewReader(data), name, "o/r")

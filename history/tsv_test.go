@@ -20,8 +20,8 @@ const tsvHeader = "sha\tauthor_id\tauthor_email_domain\tauthor_time\tcommitter_e
 // tsvHeader9 is the header of the newer files, with author_name_id.
 const tsvHeader9 = "sha\tauthor_id\tauthor_email_domain\tauthor_time\tcommitter_email_domain\tcommitter_time\tparents\tauthor_is_bot\tauthor_name_id\n"
 
-// fioLine is a line of a 9-column file (intel/haxm's last commit).
-const fioLine = "4c524a10486d191ea112a6a1c4a8b482ffb56ae5\t08223195b842\tintel.com\t2023-01-28T03:14:08-08:00\tgithub.com\t2023-01-28T03:14:08-08:00\t1\t0\ta4e63b3a76af"
+// haxmLine is a line of a 9-column file (intel/haxm's last commit).
+const haxmLine = "4c524a10486d191ea112a6a1c4a8b482ffb56ae5\t08223195b842\tintel.com\t2023-01-28T03:14:08-08:00\tgithub.com\t2023-01-28T03:14:08-08:00\t1\t0\ta4e63b3a76af"
 
 // Real lines of curl__curl.commits.tsv.gz and samba-team__samba.commits.tsv.gz.
 const (
@@ -96,20 +96,20 @@ func TestReadTSVGood(t *testing.T) {
 		"2007-05-28T08:45:47-04:00", -240, "unknown.invalid", "2007-05-28T08:45:47-04:00", 2, false)
 	india := commitOf(t, "8c525c081d72148b3d3ed51d89ca9a6200ca0c36", "0123456789ab", "samba.org",
 		"2026-07-24T17:27:56+05:30", 330, "samba.org", "2026-07-24T17:30:00+05:30", 1, false)
-	fio := commitOf(t, "4c524a10486d191ea112a6a1c4a8b482ffb56ae5", "08223195b842", "intel.com",
+	haxm := commitOf(t, "4c524a10486d191ea112a6a1c4a8b482ffb56ae5", "08223195b842", "intel.com",
 		"2023-01-28T03:14:08-08:00", -480, "github.com", "2023-01-28T03:14:08-08:00", 1, false)
 	zulu := commitOf(t, "abc", "id", "d.example", "2024-01-01T00:00:00Z", 0, "c.example", "2024-01-01T00:00:00.5Z", 0, false)
 	nepal := commitOf(t, "def", "id", "d.example", "2024-01-01T23:59:59+05:45", 345, "c.example", "2023-12-31T18:14:59Z", 1, false)
 	// The 9-column files carry author_name_id, which becomes the name.
-	named := fio
+	named := haxm
 	named.AuthorName = "a4e63b3a76af"
 	tests := []struct {
 		name, in string
 		want     []store.Commit
 	}{
 		{"header only", tsvHeader, nil},
-		{"9 columns", tsvHeader9 + fioLine + "\n", []store.Commit{named}},
-		{"9 columns, CRLF", strings.ReplaceAll(tsvHeader9+fioLine+"\n", "\n", "\r\n"), []store.Commit{named}},
+		{"9 columns", tsvHeader9 + haxmLine + "\n", []store.Commit{named}},
+		{"9 columns, CRLF", strings.ReplaceAll(tsvHeader9+haxmLine+"\n", "\n", "\r\n"), []store.Commit{named}},
 		{"header without newline", strings.TrimSuffix(tsvHeader, "\n"), nil},
 		{"one line", tsvHeader + curlLine + "\n", []store.Commit{curl}},
 		{"no final newline", tsvHeader + curlLine, []store.Commit{curl}},
