@@ -122,3 +122,31 @@ func TestPeerQueries(t *testing.T) {
 		t.Errorf("/search/commits: %d %v %s", resp.StatusCode, err, body)
 	}
 }
+
+// Search has its own rate-limit resource, as on GitHub: 30 a minute for a
+// token, with its own headers, and core is not charged for it.
+func TestSearchHasItsOwnLimit(t *testing.T) {
+	t.Parallel()
+	_, srv := newGraphQLServer(t, Options{})
+	core := func() string {
+		resp, _ := get(t, srv.URL+"/rate_limit", "Authorization", "token t")
+		return resp.Header.Get("X-RateLimit-Used")
+	}
+	before := core()
+	for i := 1; i <= 31; i++ {
+		resp, _ := get(t, srv.URL+"/search/commits?q=widget", "Authorization", "token t")
+		if resp.Header.Get("X-RateLimit-Resource") != "search" || resp.Header.Get("X-RateLimit-Limit") != "30" {
+			t.Fatalf("search %d: resource %q, limit %q", i, resp.Header.Get("X-RateLimit-Resource"), resp.Header.Get("X-RateLimit-Limit"))
+		}
+		if want := http.StatusOK; i == 31 {
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("search 31 in a minute: %d, want 403", resp.StatusCode)
+			}
+		} else if resp.StatusCode != want {
+			t.Fatalf("search %d: %d", i, resp.StatusCode)
+		}
+	}
+	if after := core(); after != before {
+		t.Errorf("core used %s before the searches, %s after", before, after)
+	}
+}

@@ -153,9 +153,10 @@ func rateLimitExceededBody(c caller) obj {
 	return obj{"message": msg, "documentation_url": rateLimitDocs}
 }
 
-// rateLimitBody is the /rate_limit document. core and graphql are enforced
-// by the fake; the other resources report a full, untouched bucket.
-func rateLimitBody(st, gql rateState, opts Options) obj {
+// rateLimitBody is the /rate_limit document. core, graphql and search are
+// enforced by the fake; the other resources report a full, untouched
+// bucket.
+func rateLimitBody(st, gql, search rateState, opts Options) obj {
 	core := obj{"limit": st.limit, "used": st.used, "remaining": st.remaining, "reset": st.reset, "resource": "core"}
 	now := opts.Now()
 	full := func(resource string, limit int, window time.Duration) obj {
@@ -165,7 +166,7 @@ func rateLimitBody(st, gql rateState, opts Options) obj {
 		"resources": obj{
 			"core":                 core,
 			"graphql":              obj{"limit": gql.limit, "used": gql.used, "remaining": gql.remaining, "reset": gql.reset, "resource": "graphql"},
-			"search":               full("search", 30, time.Minute),
+			"search":               obj{"limit": search.limit, "used": search.used, "remaining": search.remaining, "reset": search.reset, "resource": "search"},
 			"code_search":          full("code_search", 10, time.Minute),
 			"integration_manifest": full("integration_manifest", 5000, time.Hour),
 		},

@@ -88,6 +88,7 @@ type Server struct {
 	idx      *worldIndex
 	limiter  *limiter
 	gql      *limiter // GraphQL points; same window, its own budget
+	search   *limiter // the search resource: 30 a minute (10 unauthenticated), as GitHub's
 	gqlSpent atomic.Int64
 	counts   counter
 	reqSeq   atomic.Uint64
@@ -129,10 +130,14 @@ func New(w *scenario.World, opts Options) *Server {
 	// same figure.
 	gqlOpts.Limit, gqlOpts.UnauthenticatedLimit = opts.GraphQLLimit, opts.GraphQLLimit
 	gqlOpts.InstallationLimit = opts.GraphQLLimit
+	searchOpts := opts
+	searchOpts.Limit, searchOpts.UnauthenticatedLimit, searchOpts.InstallationLimit = 30, 10, 30
+	searchOpts.Window = time.Minute
 	s := &Server{
 		idx:     newWorldIndex(w),
 		limiter: newLimiter(opts),
 		gql:     newLimiter(gqlOpts),
+		search:  newLimiter(searchOpts),
 		faults:  newFaults(opts.Faults, opts.FaultSeed),
 		apps:    newApps(opts),
 	}
@@ -370,7 +375,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case rt.template == "/rate_limit":
 		// GitHub does not charge /rate_limit against any limit.
 		st := s.limiter.peek(callerOf(r))
-		resp = jsonResponse(http.StatusOK, rateLimitBody(st, s.gql.peek(callerOf(r)), s.limiter.opts))
+		resp = jsonResponse(http.StatusOK, rateLimitBody(st, s.gql.peek(callerOf(r)), s.search.peek(callerOf(r)), s.limiter.opts))
 	default:
 		c.params = params
 		if resp = s.repoStateResponse(c, rt, path, byID); resp == nil {
@@ -394,15 +399,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	caller := callerOf(r)
+	// Search has its own resource, as on GitHub: its own bucket and
+	// headers, never charged to core.
+	lim, resource := s.limiter, "core"
+	if strings.HasPrefix(routeName, "/search/") {
+		lim, resource = s.search, "search"
+	}
 	var st rateState
 	if routeName == "/rate_limit" || replaced {
-		st = s.limiter.peek(caller)
+		st = lim.peek(caller)
 	} else {
 		// An authorised 304 costs nothing (GitHub: "Best practices"), so it
 		// is served even from an exhausted bucket.
 		free := caller.authed && status == http.StatusNotModified
 		var ok bool
-		st, ok = s.limiter.charge(caller, free)
+		st, ok = lim.charge(caller, free)
 		if !ok {
 			status = http.StatusForbidden
 			resp = jsonResponse(status, rateLimitExceededBody(caller))
@@ -410,7 +421,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.Get("X-RateLimit-Remaining") == "" { // an injected exhaustion set its own
-		setRateHeaders(h, st, "core")
+		setRateHeaders(h, st, resource)
 	}
 
 	body, abort := resp.body, false
