@@ -43,8 +43,10 @@ type Facts struct {
 //   - inert: no commit in the last year otherwise (issues still answered,
 //     or none arrive, or issues were not collected);
 //   - declining: last year's commits below declining_ratio of the year
-//     before, when that year had at least declining_min_previous;
-//   - active: at least active_min_commits_recent commits in the last 90 days;
+//     before, when that year had at least declining_min_previous; held
+//     until back at declining_release_ratio (held.go);
+//   - active: at least active_min_commits_recent commits in the last 90
+//     days; held until fewer than active_release_commits_recent;
 //   - stable: some commits in the last year, at a low but not falling rate
 //     (the finished-but-fine project).
 type Lifecycle string
@@ -68,6 +70,10 @@ type Reason struct {
 	Title  string  `json:"title"`
 	Detail string  `json:"detail"`
 	Weight float64 `json:"weight"`
+	// Since is when a held reason (employer_exit, volunteer_only,
+	// bus_factor_one, declining) turned on, on the monthly scan; zero for
+	// the others.
+	Since time.Time `json:"since,omitzero"`
 }
 
 // Risk is the drift risk of a repository.
@@ -114,6 +120,11 @@ type Analysis struct {
 	// Quarters is the work by class over the last three years (empty
 	// while who pays is unknown: see AffiliationOK).
 	Quarters []Quarter `json:"quarters,omitempty"`
+
+	// held are the window signals followed through the history (held.go),
+	// which the reasons and the lifecycle read instead of the bare
+	// thresholds.
+	held heldSignals
 }
 
 // Window names, by role: the label values of every windowed metric. The
@@ -182,6 +193,7 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 		a.EmployerExits, a.ExitsAvailable = employerExits(cs, at, p)
 	}
 	a.Handovers, a.HandoverAvailable = handovers(cs, baseFrom, baseTo, at.Add(-recent), at, p)
+	a.held = holdSignals(cs, at, a.AffiliationOK, p)
 
 	if f.IssuesCollected {
 		in := responsiveness.Input{Issues: f.Issues, Comments: f.Comments, Releases: f.Releases,
@@ -190,7 +202,7 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 		ry := responsiveness.Compute(in, at, year)
 		a.Responsiveness, a.ResponsivenessYear = &r, &ry
 	}
-	a.Lifecycle = lifecycle(f.Meta, a, commitsIn(cs, baseFrom, baseTo), p)
+	a.Lifecycle = lifecycle(f.Meta, a)
 	a.Risk = risk(f, a, p)
 	a.Criticality = criticalityOf(f, cs, a, at, f.Tier, p)
 	a.Funding = fundingOf(f, a, at, p, maintainerLogins(cs, people, at.Add(-time.Duration(p.Windows.Year)), at))
@@ -233,10 +245,9 @@ func (p *People) isBotLogin(login string) bool {
 	return strings.HasSuffix(strings.ToLower(login), "[bot]") || (u != nil && u.Type == "Bot")
 }
 
-func commitsIn(cs []Contribution, from, to time.Time) int { return len(window(cs, from, to)) }
-
-func lifecycle(meta *store.Repo, a *Analysis, prevYear int, p *Params) Lifecycle {
-	w90, _ := a.Window(WindowRecent)
+// lifecycle decides the state from the analysis' windows and its held
+// signals (declining and active hold with hysteresis: held.go).
+func lifecycle(meta *store.Repo, a *Analysis) Lifecycle {
 	w365, _ := a.Window(WindowYear)
 	switch {
 	case meta != nil && meta.Archived:
@@ -246,9 +257,9 @@ func lifecycle(meta *store.Repo, a *Analysis, prevYear int, p *Params) Lifecycle
 			return Abandoned
 		}
 		return Inert
-	case prevYear >= p.Lifecycle.DecliningMinPrevious && float64(w365.Commits) < p.Lifecycle.DecliningRatio*float64(prevYear):
+	case a.held.Declining.On:
 		return Declining
-	case w90.Commits >= p.Lifecycle.ActiveMinCommitsRecent:
+	case a.held.Active.On:
 		return Active
 	default:
 		return Stable
@@ -302,12 +313,15 @@ func risk(f Facts, a *Analysis, p *Params) Risk {
 	}
 	for _, e := range a.EmployerExits {
 		add("employer_exit", exitDetail(e, p))
+		r.Reasons[len(r.Reasons)-1].Since = e.Since
 	}
 	// volunteer_only
-	switch {
-	case !yearW.PaidShare.OK || human < p.VolunteerOnly.MinCommits:
+	switch vo := a.held.VolunteerOnly; {
+	case !yearW.PaidShare.OK && !vo.On || !vo.Available():
 		unavailable("volunteer_only")
-	case yearW.PaidShare.V <= p.VolunteerOnly.MaxPaidShare:
+	case vo.On && human < p.VolunteerOnly.MinCommits:
+		add("volunteer_only", fmt.Sprintf("too little work to judge now (%d human commits in the last year); no employer was known for the work when last judged", human))
+	case vo.On:
 		// Unknown is not volunteer: say what is known, and weigh a
 		// reason that rests on not knowing less than one that rests on
 		// known volunteers.
@@ -323,11 +337,16 @@ func risk(f Facts, a *Analysis, p *Params) Risk {
 		}
 	}
 	// bus_factor_one
-	switch {
-	case !yearW.BusFactor.OK:
+	switch bf := a.held.BusFactorOne; {
+	case !bf.Available():
 		unavailable("bus_factor_one")
-	case yearW.BusFactor.V == 1:
+	case bf.On && yearW.BusFactor.V == 1:
 		add("bus_factor_one", fmt.Sprintf("one person made at least half of the last year's %d human commits", human))
+	case bf.On && human == 0:
+		add("bus_factor_one", "no human commits in the last year; one person made at least half of the work when last judged")
+	case bf.On:
+		add("bus_factor_one", fmt.Sprintf("the top person's share of the last year's %d human commits is not yet below %s (bus factor %.0f)",
+			human, pct(p.BusFactorOne.ReleaseTopShare), yearW.BusFactor.V))
 	}
 	// handover
 	if !a.HandoverAvailable {
@@ -368,6 +387,17 @@ func risk(f Facts, a *Analysis, p *Params) Risk {
 	case Declining:
 		base, _ := a.Window(WindowBaseline)
 		add("declining", fmt.Sprintf("commits fell from %d in the year before to %d in the last year", base.Commits, yearW.Commits))
+	}
+	// The held reasons say since when.
+	for i := range r.Reasons {
+		switch r.Reasons[i].ID {
+		case "volunteer_only":
+			r.Reasons[i].Since = a.held.VolunteerOnly.Since
+		case "bus_factor_one":
+			r.Reasons[i].Since = a.held.BusFactorOne.Since
+		case "declining":
+			r.Reasons[i].Since = a.held.Declining.Since
+		}
 	}
 	// backlog_growth
 	if rs := a.Responsiveness; rs == nil || !rs.BacklogGrowth.OK {

@@ -85,10 +85,15 @@ type Params struct {
 		MinRecentCommits         int     `yaml:"min_recent_commits"`
 	} `yaml:"handover"`
 	VolunteerOnly struct {
-		MaxPaidShare  float64 `yaml:"max_paid_share"`
-		MinCommits    int     `yaml:"min_commits"`
-		UnknownWeight float64 `yaml:"unknown_weight"`
+		MaxPaidShare     float64 `yaml:"max_paid_share"`
+		ReleasePaidShare float64 `yaml:"release_paid_share"`
+		MinCommits       int     `yaml:"min_commits"`
+		UnknownWeight    float64 `yaml:"unknown_weight"`
 	} `yaml:"volunteer_only"`
+	BusFactorOne struct {
+		ReleaseTopShare     float64 `yaml:"release_top_share"`
+		MinCommitsToRelease int     `yaml:"min_commits_to_release"`
+	} `yaml:"bus_factor_one"`
 	Unresponsive struct {
 		MaxFirstResponse   Duration `yaml:"max_first_response"`
 		MaxUnansweredRatio float64  `yaml:"max_unanswered_ratio"`
@@ -100,9 +105,11 @@ type Params struct {
 		MaxGrowth float64 `yaml:"max_growth"`
 	} `yaml:"backlog_growth"`
 	Lifecycle struct {
-		ActiveMinCommitsRecent int     `yaml:"active_min_commits_recent"`
-		DecliningRatio         float64 `yaml:"declining_ratio"`
-		DecliningMinPrevious   int     `yaml:"declining_min_previous"`
+		ActiveMinCommitsRecent     int     `yaml:"active_min_commits_recent"`
+		ActiveReleaseCommitsRecent int     `yaml:"active_release_commits_recent"`
+		DecliningRatio             float64 `yaml:"declining_ratio"`
+		DecliningReleaseRatio      float64 `yaml:"declining_release_ratio"`
+		DecliningMinPrevious       int     `yaml:"declining_min_previous"`
 	} `yaml:"lifecycle"`
 	FundingGap struct {
 		TierCriticality  map[string]float64 `yaml:"tier_criticality"`

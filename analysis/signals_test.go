@@ -263,34 +263,122 @@ func TestHandovers(t *testing.T) {
 
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
-	p := DefaultParams()
-	mk := func(c90, c365 int, unanswered Value) *Analysis {
-		a := &Analysis{Windows: []WindowStats{{Window: "recent", Commits: c90}, {Window: "year", Commits: c365}}}
+	mk := func(c365 int, unanswered Value, held heldSignals) *Analysis {
+		a := &Analysis{Windows: []WindowStats{{Window: "recent"}, {Window: "year", Commits: c365}}, held: held}
 		if unanswered.OK || unanswered.V != 0 {
 			a.ResponsivenessYear = &responsiveness.Stats{UnansweredRatio: responsiveness.Value(unanswered)}
 		}
 		return a
 	}
+	on := HeldState{On: true, Judged: true}
 	cases := []struct {
-		name     string
-		meta     *store.Repo
-		a        *Analysis
-		prevYear int
-		want     Lifecycle
+		name string
+		meta *store.Repo
+		a    *Analysis
+		want Lifecycle
 	}{
-		{"archived wins", &store.Repo{Archived: true}, mk(50, 200, Value{}), 200, Archived},
-		{"no commits, issues unanswered", nil, mk(0, 0, some(0.95)), 40, Abandoned},
-		{"no commits, issues answered", nil, mk(0, 0, some(0.1)), 40, Inert},
-		{"no commits, issues not collected", nil, mk(0, 0, Value{}), 40, Inert},
-		{"halved", nil, mk(20, 90, Value{}), 200, Declining},
-		{"small previous year is not a decline", nil, mk(2, 5, Value{}), 20, Stable},
-		{"active", nil, mk(40, 160, Value{}), 150, Active},
-		{"finished but fine", nil, mk(1, 6, Value{}), 7, Stable},
+		{"archived wins", &store.Repo{Archived: true}, mk(200, Value{}, heldSignals{Active: on}), Archived},
+		{"no commits, issues unanswered", nil, mk(0, some(0.95), heldSignals{Declining: on}), Abandoned},
+		{"no commits, issues answered", nil, mk(0, some(0.1), heldSignals{}), Inert},
+		{"no commits, issues not collected", nil, mk(0, Value{}, heldSignals{}), Inert},
+		{"declining wins over active", nil, mk(90, Value{}, heldSignals{Declining: on, Active: on}), Declining},
+		{"active", nil, mk(160, Value{}, heldSignals{Active: on}), Active},
+		{"finished but fine", nil, mk(6, Value{}, heldSignals{}), Stable},
 	}
 	for _, c := range cases {
-		if got := lifecycle(c.meta, c.a, c.prevYear, p); got != c.want {
+		if got := lifecycle(c.meta, c.a); got != c.want {
 			t.Errorf("%s: %s, want %s", c.name, got, c.want)
 		}
+	}
+}
+
+// monthly builds contributions of person (class) with n[i] commits in the
+// i-th month before at (n[0] is the month just before at).
+func monthly(person string, class Class, n ...int) []Contribution {
+	var out []Contribution
+	for i, k := range n {
+		end := at.AddDate(0, -i, 0)
+		for j := 0; j < k; j++ {
+			out = append(out, Contribution{Time: end.Add(-time.Duration(j+1) * time.Hour), Person: person, Class: class, WorkingHours: -1})
+		}
+	}
+	return out
+}
+
+func repeat(n, times int) []int {
+	out := make([]int, times)
+	for i := range out {
+		out[i] = n
+	}
+	return out
+}
+
+// TestHeldSignals checks the Schmitt triggers: on where the threshold is
+// crossed, off only past the release threshold on enough work, held
+// through too little work.
+func TestHeldSignals(t *testing.T) {
+	t.Parallel()
+	p := DefaultParams()
+	join := func(parts ...[]Contribution) []Contribution {
+		var out []Contribution
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		sortContributions(out)
+		return out
+	}
+	cases := []struct {
+		name string
+		cs   []Contribution
+		pick func(heldSignals) HeldState
+		on   bool
+		// judged is whether the last instant could judge it.
+		judged bool
+	}{
+		{"volunteer: no employer, on", join(monthly("a", Volunteer, repeat(3, 24)...)),
+			func(h heldSignals) HeldState { return h.VolunteerOnly }, true, true},
+		// Paid share went from 5% to 15% in the last year: between the
+		// thresholds, it holds.
+		{"volunteer: a paid trickle does not release it", join(monthly("a", Volunteer, repeat(19, 24)...), monthly("b", Paid, append(repeat(3, 12), repeat(1, 12)...)...)),
+			func(h heldSignals) HeldState { return h.VolunteerOnly }, true, true},
+		{"volunteer: real paid work releases it", join(monthly("a", Volunteer, repeat(10, 24)...), monthly("b", Paid, append(repeat(10, 12), repeat(0, 12)...)...)),
+			func(h heldSignals) HeldState { return h.VolunteerOnly }, false, true},
+		{"volunteer: held through a quiet year", join(monthly("a", Volunteer, append(repeat(0, 12), repeat(5, 12)...)...)),
+			func(h heldSignals) HeldState { return h.VolunteerOnly }, true, false},
+		{"volunteer: never judged is unavailable", join(monthly("a", Volunteer, 1, 1, 1)),
+			func(h heldSignals) HeldState { return h.VolunteerOnly }, false, false},
+		// The top person's share went 60% → 45%: still on.
+		{"bus factor: hovering below half holds", join(monthly("a", Volunteer, append(repeat(9, 12), repeat(12, 12)...)...), monthly("b", Volunteer, repeat(6, 24)...), monthly("c", Volunteer, append(repeat(5, 12), repeat(2, 12)...)...)),
+			func(h heldSignals) HeldState { return h.BusFactorOne }, true, true},
+		{"bus factor: a team releases it", join(monthly("a", Volunteer, append(repeat(5, 12), repeat(12, 12)...)...), monthly("b", Volunteer, repeat(5, 24)...), monthly("c", Volunteer, append(repeat(5, 12), repeat(0, 12)...)...)),
+			func(h heldSignals) HeldState { return h.BusFactorOne }, false, true},
+		{"bus factor: three commits by three people prove nothing", join(monthly("a", Volunteer, append([]int{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, repeat(8, 12)...)...), monthly("b", Volunteer, 0, 1), monthly("c", Volunteer, 0, 0, 1)),
+			func(h heldSignals) HeldState { return h.BusFactorOne }, true, true},
+		// 100 a year, then 45: declining; then settled at 45 for a year:
+		// the fall is over.
+		{"declining: a fall", join(monthly("a", Volunteer, append(repeat(4, 12), repeat(9, 12)...)...)),
+			func(h heldSignals) HeldState { return h.Declining }, true, true},
+		{"declining: settled at the new level", join(monthly("a", Volunteer, append(repeat(4, 24), repeat(9, 12)...)...)),
+			func(h heldSignals) HeldState { return h.Declining }, false, true},
+		// Seen at 42% of the year before, then back at 50% (between the
+		// thresholds): it holds.
+		{"declining: a partial recovery holds it", join(monthly("a", Volunteer, append(append(repeat(12, 3), repeat(2, 9)...), repeat(9, 24)...)...)),
+			func(h heldSignals) HeldState { return h.Declining }, true, true},
+		{"active: a slower quarter holds it", join(monthly("a", Volunteer, append(repeat(3, 3), repeat(6, 12)...)...)),
+			func(h heldSignals) HeldState { return h.Active }, true, true},
+		{"active: a quiet quarter releases it", join(monthly("a", Volunteer, append(repeat(1, 3), repeat(6, 12)...)...)),
+			func(h heldSignals) HeldState { return h.Active }, false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.pick(holdSignals(c.cs, at, true, p))
+			if got.On != c.on || got.Judged != c.judged {
+				t.Errorf("on %v judged %v (since %v), want on %v judged %v", got.On, got.Judged, got.Since, c.on, c.judged)
+			}
+			if got.On && got.Since.IsZero() {
+				t.Error("on without a since")
+			}
+		})
 	}
 }
 
@@ -316,8 +404,9 @@ func TestRiskIsNoisyOrOfDistinctReasons(t *testing.T) {
 	t.Parallel()
 	p := DefaultParams()
 	year := WindowStats{Window: "year", Commits: 100, PaidShare: some(0), BusFactor: some(1), ByClass: map[Class]ClassStats{}}
+	on := HeldState{On: true, Judged: true}
 	a := &Analysis{AsOf: at, Windows: []WindowStats{{Window: "recent"}, year, {Window: "baseline"}}, Lifecycle: Active,
-		ExitsAvailable: true, HandoverAvailable: true,
+		ExitsAvailable: true, HandoverAvailable: true, held: heldSignals{VolunteerOnly: on, BusFactorOne: on},
 		EmployerExits: []EmployerExit{{Employer: "a", LastActive: at}, {Employer: "b", LastActive: at}}}
 	r := risk(Facts{}, a, p)
 	want := 1 - (1-p.Weights["employer_exit"])*(1-p.Weights["volunteer_only"])*(1-p.Weights["bus_factor_one"])

@@ -30,7 +30,7 @@ func overview() *dashboard.DashboardBuilder {
 	d.WithPanel(statPanel("Bus factor 1 (last year)",
 		"Repositories where a single person made at least half of the last 365 days' human commits (CHAOSS contributor absence factor of 1).",
 		"short", 4, 5,
-		instantQ("A", `count(fundwatch_repo_bus_factor{window="year"} == 1) or vector(0)`, "repositories")).
+		instantQ("A", `count(fundwatch_repo_drift_reason{reason="bus_factor_one"} == 1) or vector(0)`, "repositories")).
 		Thresholds(countThresholds()).ColorMode(common.BigValueColorModeBackground))
 	d.WithPanel(statPanel("Ecosystem paid share",
 		"Share of all watched repositories' human commits whose author has a known employer, per window: recent (the last 90 days by default), the last year, and the baseline year before that. Falling from baseline to recent means paid work is leaving the ecosystem.",
