@@ -269,8 +269,8 @@ func TestFlaps(t *testing.T) {
 	spans := []storySpan{
 		{Signal: "bus_factor_one", State: "on", From: d("2020-01-01"), To: d("2021-01-01")},
 		{Signal: "bus_factor_one", State: "on", From: d("2021-02-01"), To: d("2022-01-01")}, // back a month later: flaps
-		{Signal: "declining", State: "on", From: d("2020-01-01"), To: d("2020-02-01")},       // one month: flaps
-		{Signal: "declining", State: "on", From: d("2023-01-01")},                            // still on
+		{Signal: "declining", State: "on", From: d("2020-01-01"), To: d("2020-02-01")},      // one month: flaps
+		{Signal: "declining", State: "on", From: d("2023-01-01")},                           // still on
 		{Signal: "employer_exit", Subject: "a", State: "on", From: d("2020-01-01"), To: d("2021-01-01")},
 		{Signal: "employer_exit", Subject: "b", State: "on", From: d("2021-01-01"), To: d("2022-01-01")}, // another employer
 		{Signal: "lifecycle", Subject: "stable", State: "on", From: d("2020-01-01"), To: d("2020-02-01")},
