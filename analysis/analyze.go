@@ -37,7 +37,7 @@ type Facts struct {
 
 // Lifecycle is where a project is in its life. The states, in the order
 // they are decided:
-//   - archived: GitHub says so;
+//   - archived: GitHub says so (from its archivedAt on, when known);
 //   - abandoned: no commit in the last year, and of the issues opened in the
 //     last year at least 90% got no answer by anyone but their author;
 //   - inert: no commit in the last year otherwise (issues still answered,
@@ -203,6 +203,13 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 		a.Responsiveness, a.ResponsivenessYear = &r, &ry
 	}
 	a.Lifecycle = lifecycle(f.Meta, a)
+	if a.Lifecycle == Archived {
+		// Retired by its owner (reported as abandoned): there is no more
+		// work whose payers could leave or change hands, so exits and
+		// handovers are settled (those already held stay), not
+		// "unavailable" for lack of recent work.
+		a.ExitsAvailable, a.HandoverAvailable = true, true
+	}
 	a.Risk = risk(f, a, p)
 	a.Criticality = criticalityOf(f, cs, a, at, f.Tier, p)
 	a.Funding = fundingOf(f, a, at, p, maintainerLogins(cs, people, at.Add(-time.Duration(p.Windows.Year)), at))
@@ -250,7 +257,9 @@ func (p *People) isBotLogin(login string) bool {
 func lifecycle(meta *store.Repo, a *Analysis) Lifecycle {
 	w365, _ := a.Window(WindowYear)
 	switch {
-	case meta != nil && meta.Archived:
+	case meta != nil && meta.Archived && (meta.ArchivedAt.IsZero() || !a.AsOf.Before(meta.ArchivedAt)):
+		// Archived since ArchivedAt; an analysis of an instant before
+		// that sees the project as it was then.
 		return Archived
 	case w365.Commits == 0:
 		if r := a.ResponsivenessYear; r != nil && r.UnansweredRatio.OK && r.UnansweredRatio.V >= 0.9 {
@@ -378,6 +387,17 @@ func risk(f Facts, a *Analysis, p *Params) Risk {
 	}
 	// abandoned / declining
 	switch a.Lifecycle {
+	case Archived:
+		// The owner retired it: the strongest "no longer maintained"
+		// there is, and dated.
+		detail := "archived by its owner: read-only, no longer maintained"
+		if f.Meta != nil && !f.Meta.ArchivedAt.IsZero() {
+			detail = fmt.Sprintf("archived by its owner on %s: read-only, no longer maintained", day(f.Meta.ArchivedAt))
+		}
+		add("abandoned", detail)
+		if f.Meta != nil {
+			r.Reasons[len(r.Reasons)-1].Since = f.Meta.ArchivedAt
+		}
 	case Abandoned:
 		detail := "no commits in the last year and issues go unanswered"
 		if !a.LastCommit.IsZero() {

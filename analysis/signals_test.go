@@ -271,6 +271,7 @@ func TestLifecycle(t *testing.T) {
 		return a
 	}
 	on := HeldState{On: true, Judged: true}
+	asOf := func(a *Analysis, t time.Time) *Analysis { a.AsOf = t; return a }
 	cases := []struct {
 		name string
 		meta *store.Repo
@@ -278,6 +279,8 @@ func TestLifecycle(t *testing.T) {
 		want Lifecycle
 	}{
 		{"archived wins", &store.Repo{Archived: true}, mk(200, Value{}, heldSignals{Active: on}), Archived},
+		{"archived since before the instant", &store.Repo{Archived: true, ArchivedAt: at.Add(-dayD)}, asOf(mk(200, Value{}, heldSignals{Active: on}), at), Archived},
+		{"not yet archived at the instant", &store.Repo{Archived: true, ArchivedAt: at.Add(dayD)}, asOf(mk(200, Value{}, heldSignals{Active: on}), at), Active},
 		{"no commits, issues unanswered", nil, mk(0, some(0.95), heldSignals{Declining: on}), Abandoned},
 		{"no commits, issues answered", nil, mk(0, some(0.1), heldSignals{}), Inert},
 		{"no commits, issues not collected", nil, mk(0, Value{}, heldSignals{}), Inert},

@@ -319,3 +319,32 @@ func TestUsersFollowTheActiveWindow(t *testing.T) {
 		})
 	}
 }
+
+// GitHub's REST answer says only whether a repository is archived; the
+// change probe's GraphQL archivedAt says since when, which is what an
+// analysis of a past instant (the backfill, a timeline) needs.
+func TestArchivedDateComesFromTheProbe(t *testing.T) {
+	t.Parallel()
+	w, err := scenario.Demo(time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var archived *scenario.Repo
+	for _, r := range w.Repos {
+		if r.Archived {
+			archived = r
+		}
+	}
+	if archived == nil {
+		t.Fatal("the demo has no archived repository")
+	}
+	h := newHarness(t, w, githubfake.Options{}, archived.FullName())
+	h.SyncAll(t)
+	meta, ok, err := h.Store.Repo(context.Background(), archived.FullName())
+	if err != nil || !ok {
+		t.Fatalf("%s not stored: %v", archived.FullName(), err)
+	}
+	if !meta.Archived || !meta.ArchivedAt.Equal(archived.ArchivedAt.Truncate(time.Second)) {
+		t.Errorf("stored archived %v since %v, want since %v", meta.Archived, meta.ArchivedAt, archived.ArchivedAt)
+	}
+}

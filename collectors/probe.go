@@ -49,6 +49,7 @@ var probeQuery = batchQuery{
 	fragment: `fragment probe on Repository {
   pushedAt
   updatedAt
+  archivedAt
   stargazerCount
   issues(states: OPEN) { totalCount }
   pullRequests(states: OPEN) { totalCount }
@@ -60,8 +61,11 @@ var probeQuery = batchQuery{
 
 // probed is what the probe saw of one repository.
 type probed struct {
-	PushedAt       *time.Time `json:"pushedAt"` // null for an empty repository
-	UpdatedAt      time.Time  `json:"updatedAt"`
+	PushedAt  *time.Time `json:"pushedAt"` // null for an empty repository
+	UpdatedAt time.Time  `json:"updatedAt"`
+	// ArchivedAt is when the repository was archived; null when it is not
+	// (REST has only the flag: this is the date a past analysis needs).
+	ArchivedAt     *time.Time `json:"archivedAt"`
 	StargazerCount int        `json:"stargazerCount"`
 	Issues         struct {
 		TotalCount int `json:"totalCount"`

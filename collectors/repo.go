@@ -75,13 +75,23 @@ func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
 	}
 	// Keep the previous FUNDING.yml if it cannot be read now: a failed
 	// request must not look like a removed file.
-	if prev, ok, err := env.Store.Repo(ctx, name.String()); err == nil && ok {
+	prev, hadPrev, perr := env.Store.Repo(ctx, name.String())
+	if perr == nil && hadPrev {
 		row.FundingYML, row.HasFundingYML = prev.FundingYML, prev.HasFundingYML
 	}
 	// The change probe saw the file's blob ID: read the file only when
 	// it differs from the one last read (and not at all when there is
 	// none). Without a probe, read it whenever the metadata changed.
 	seen, probed := probeOf(ctx).saw(name)
+	// When it was archived: only GraphQL (the probe) says; a run without
+	// a probe keeps the date known before.
+	switch {
+	case !row.Archived:
+	case probed && seen.ArchivedAt != nil:
+		row.ArchivedAt = seen.ArchivedAt.UTC()
+	case perr == nil && hadPrev && prev.Archived:
+		row.ArchivedAt = prev.ArchivedAt
+	}
 	mark, ferr := "", error(nil)
 	if probed {
 		mark = seen.fundingMark()

@@ -318,9 +318,15 @@ var repositoryFields = map[string]resolver{
 	"createdAt": func(_ *executor, p any, _ map[string]any) (any, error) {
 		return ts(p.(*repoView).ri.repo.CreatedAt), nil
 	},
-	"pushedAt":       func(_ *executor, p any, _ map[string]any) (any, error) { return tsOrNull(p.(*repoView).pushedAt), nil },
-	"updatedAt":      func(_ *executor, p any, _ map[string]any) (any, error) { return ts(p.(*repoView).updatedAt), nil },
-	"isArchived":     func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).archived, nil },
+	"pushedAt":   func(_ *executor, p any, _ map[string]any) (any, error) { return tsOrNull(p.(*repoView).pushedAt), nil },
+	"updatedAt":  func(_ *executor, p any, _ map[string]any) (any, error) { return ts(p.(*repoView).updatedAt), nil },
+	"isArchived": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).archived, nil },
+	"archivedAt": func(_ *executor, p any, _ map[string]any) (any, error) {
+		if v := p.(*repoView); v.archived {
+			return ts(v.ri.repo.ArchivedAt), nil
+		}
+		return nil, nil
+	},
 	"isFork":         func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.Fork, nil },
 	"stargazerCount": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.Stars, nil },
 	"forkCount":      func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*repoView).ri.repo.Forks, nil },

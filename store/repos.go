@@ -9,7 +9,7 @@ import (
 
 const repoColumns = `full_name, github_id, description, stars, forks, watchers, open_issues,
 	archived, disabled, fork, default_branch, license, owner_type, language,
-	created_at, pushed_at, updated_at, funding_yml, has_funding_yml, collected_at`
+	created_at, pushed_at, updated_at, funding_yml, has_funding_yml, collected_at, archived_at`
 
 // UpsertRepo inserts or replaces the metadata of one repository, keyed by
 // its full name (case-insensitively; the display form given last is kept).
@@ -21,7 +21,7 @@ func (s *Store) UpsertRepo(ctx context.Context, r Repo) error {
 	}
 	return s.write(ctx, "upsert repo "+r.FullName, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO repos (repo_key, `+repoColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (repo_key) DO UPDATE SET
 				full_name = excluded.full_name, github_id = excluded.github_id,
 				description = excluded.description, stars = excluded.stars,
@@ -32,12 +32,13 @@ func (s *Store) UpsertRepo(ctx context.Context, r Repo) error {
 				owner_type = excluded.owner_type, language = excluded.language,
 				created_at = excluded.created_at, pushed_at = excluded.pushed_at,
 				updated_at = excluded.updated_at, funding_yml = excluded.funding_yml,
-				has_funding_yml = excluded.has_funding_yml, collected_at = excluded.collected_at
+				has_funding_yml = excluded.has_funding_yml, collected_at = excluded.collected_at,
+				archived_at = excluded.archived_at
 			WHERE excluded.collected_at IS NULL OR repos.collected_at IS NULL
 				OR excluded.collected_at >= repos.collected_at`,
 			key(r.FullName), r.FullName, r.GitHubID, r.Description, r.Stars, r.Forks, r.Watchers, r.OpenIssues,
 			r.Archived, r.Disabled, r.Fork, r.DefaultBranch, r.License, r.OwnerType, r.Language,
-			unix(r.CreatedAt), unix(r.PushedAt), unix(r.UpdatedAt), r.FundingYML, r.HasFundingYML, unix(r.CollectedAt))
+			unix(r.CreatedAt), unix(r.PushedAt), unix(r.UpdatedAt), r.FundingYML, r.HasFundingYML, unix(r.CollectedAt), unix(r.ArchivedAt))
 		return err
 	})
 }
@@ -45,7 +46,7 @@ func (s *Store) UpsertRepo(ctx context.Context, r Repo) error {
 func scanRepo(rows interface{ Scan(...any) error }, r *Repo) error {
 	return rows.Scan(&r.FullName, &r.GitHubID, &r.Description, &r.Stars, &r.Forks, &r.Watchers, &r.OpenIssues,
 		&r.Archived, &r.Disabled, &r.Fork, &r.DefaultBranch, &r.License, &r.OwnerType, &r.Language,
-		utc{&r.CreatedAt}, utc{&r.PushedAt}, utc{&r.UpdatedAt}, &r.FundingYML, &r.HasFundingYML, utc{&r.CollectedAt})
+		utc{&r.CreatedAt}, utc{&r.PushedAt}, utc{&r.UpdatedAt}, &r.FundingYML, &r.HasFundingYML, utc{&r.CollectedAt}, utc{&r.ArchivedAt})
 }
 
 // Repo returns one repository by full name (case-insensitive); false when

@@ -4,14 +4,17 @@ import "time"
 
 // Repo is the collected metadata of one watched repository.
 type Repo struct {
-	FullName      string // "owner/name", as watched (lower-case is not forced)
-	GitHubID      int64
-	Description   string
-	Stars         int
-	Forks         int
-	Watchers      int
-	OpenIssues    int // GitHub's open_issues_count: issues + PRs
-	Archived      bool
+	FullName    string // "owner/name", as watched (lower-case is not forced)
+	GitHubID    int64
+	Description string
+	Stars       int
+	Forks       int
+	Watchers    int
+	OpenIssues  int // GitHub's open_issues_count: issues + PRs
+	Archived    bool
+	// ArchivedAt is when it was archived (GitHub GraphQL's archivedAt);
+	// zero when not archived or not known.
+	ArchivedAt    time.Time
 	Disabled      bool
 	Fork          bool
 	DefaultBranch string

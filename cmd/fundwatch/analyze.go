@@ -39,6 +39,7 @@ type analyzeCmd struct {
 	timeline     *bool
 	from, to     *string
 	every        *string
+	archivedAt   *string
 }
 
 func newAnalyzeCmd(app *kingpin.Application) *analyzeCmd {
@@ -49,7 +50,8 @@ func newAnalyzeCmd(app *kingpin.Application) *analyzeCmd {
 	c.asOf = c.cmd.Flag("as-of", "Analyse as if it were this day (YYYY-MM-DD); default: the day of the newest commit.").String()
 	c.affiliations = c.cmd.Flag("affiliations", "Affiliation file (gitdm-like: email-or-domain  Employer  [< yyyy-mm-dd]).").String()
 	c.mailmap = c.cmd.Flag("mailmap", "A .mailmap file merging people's addresses (with --git, the repository's own .mailmap is used when present).").String()
-	c.format = c.cmd.Flag("format", "Output format.").Default("text").Enum("text", "json")
+	c.format = c.cmd.Flag("format", "Output format: text or json.").Default("text").Enum("text", "json")
+	c.archivedAt = c.cmd.Flag("archived-at", "The day (YYYY-MM-DD) the repository was archived, as GitHub's archivedAt says: a history has no such record, and it is how a retired project is seen (lifecycle archived, reason abandoned) from that day on.").String()
 	c.timeline = c.cmd.Flag("timeline", "Analyse the history at every step between --from and --to and print when each signal turned on and off (and when it could not be evaluated).").Bool()
 	c.from = c.cmd.Flag("from", "With --timeline: the first day (YYYY-MM-DD); default: two years after the first commit (or the last month, for a shorter history).").String()
 	c.to = c.cmd.Flag("to", "With --timeline: the last day (YYYY-MM-DD); default: --as-of, else the day of the newest commit.").String()
@@ -118,6 +120,13 @@ func (c *analyzeCmd) runErr(w io.Writer) error {
 	people := analysis.NewPeople([][]store.Commit{commits}, nil, mm,
 		affiliation.NewResolver(affiliation.Options{File: file, Projects: []string{name}}))
 	facts := analysis.Facts{Repo: repo, Commits: commits}
+	if *c.archivedAt != "" {
+		t, err := time.Parse(time.DateOnly, *c.archivedAt)
+		if err != nil {
+			return fmt.Errorf("--archived-at %q: want YYYY-MM-DD", *c.archivedAt)
+		}
+		facts.Meta = &store.Repo{FullName: repo, Archived: true, ArchivedAt: t}
+	}
 	if *c.timeline {
 		return c.writeTimeline(w, facts, people, at)
 	}

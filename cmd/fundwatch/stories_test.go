@@ -184,6 +184,26 @@ func TestStoryHAXM(t *testing.T) {
 	if on := overlaps(spans, "employer_exit", "on", day(t, "2021-01-01"), day(t, "2022-11-01")); len(on) > 0 {
 		t.Errorf("exits in the quiet months: %+v", on)
 	}
+	// The retirement is in the repository's metadata, not in its commits
+	// (a four-month silence in 2023 looks like the eight-month one of
+	// 2022): with the archived date GitHub gives (archivedAt; here the
+	// discontinuation notice's day), it is seen by 2023-05-31 and stays,
+	// with no month of "unavailable" in between.
+	archived := []string{"--archived-at", "2023-01-28"}
+	if a := analyzeStory(t, "intel__haxm.commits.tsv.gz", "2023-05-31", archived...); !a.reason("abandoned") && len(a.Exits) == 0 {
+		t.Errorf("2023-05-31: reasons %+v; want the retirement seen", a.Risk.Reasons)
+	}
+	spans = timelineOf(t, "intel__haxm.commits.tsv.gz", "2021-01-01", "2024-06-01", archived...)
+	from, to := day(t, "2023-01-28"), day(t, "2024-06-02")
+	if on := overlaps(spans, "abandoned", "on", from, to); len(on) != 1 || on[0].From.After(day(t, "2023-05-31")) || !on[0].To.IsZero() {
+		t.Errorf("retirement spans %+v, want one from by 2023-05-31 that stays", on)
+	}
+	if u := overlaps(spans, "employer_exit", "unavailable", from, to); len(u) > 0 {
+		t.Errorf("exit unavailable after the retirement: %+v", u)
+	}
+	if on := overlaps(spans, "employer_exit", "on", day(t, "2021-01-01"), from); len(on) > 0 {
+		t.Errorf("exits before the retirement: %+v", on)
+	}
 }
 
 func TestStoryDeepSpeech(t *testing.T) {
