@@ -28,7 +28,9 @@ import (
 
 // Env is what a collector needs to do its work.
 type Env struct {
-	GH    *github.Client
+	// GH sends every request, and owns their retries, waits and budget
+	// decisions (ghclient.Call, Query).
+	GH    *ghclient.Client
 	Store *store.Store
 	Log   *slog.Logger
 	// Now is the instant collection windows (e.g. "people active in the
@@ -39,8 +41,6 @@ type Env struct {
 	// Concurrency is how many repositories one collector works on at once.
 	// The HTTP client separately bounds requests in flight per token.
 	Concurrency int
-	// Sleep waits for d or until ctx is done; tests may shorten it.
-	Sleep func(ctx context.Context, d time.Duration) error
 	// Git, when set, keeps a bare blob-less mirror of each repository, and
 	// the commits collector reads history from it instead of the REST
 	// API. CloneURL gives a repository's git URL; both or neither.
@@ -72,20 +72,6 @@ func (e *Env) now() time.Time {
 	return time.Now()
 }
 
-func (e *Env) sleep(ctx context.Context, d time.Duration) error {
-	if e.Sleep != nil {
-		return e.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // Result summarises one run of one collector.
 type Result struct {
 	Repos  int   // repositories (or accounts) attempted
@@ -105,7 +91,9 @@ type Result struct {
 // Collector refreshes one kind of fact for the watched repositories.
 type Collector interface {
 	Name() string
-	Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Result
+	// Collect refreshes repos. probe is the change probe of the run (nil:
+	// none), for the collectors it can spare work.
+	Collect(ctx context.Context, env *Env, repos []ghrepo.Name, probe *Probe) Result
 }
 
 // Phase orders a full pass: the repository collectors run first, sharing
@@ -197,24 +185,23 @@ func Get(name string) (Collector, bool) {
 // its attempt is recorded as a success, since it was verified fresh.
 type perRepo struct {
 	name string
-	fn   func(ctx context.Context, env *Env, repo ghrepo.Name) error
+	fn   func(ctx context.Context, env *Env, repo ghrepo.Name, probe *Probe) error
 }
 
 func (p perRepo) Name() string { return p.name }
 
-func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Result {
+func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name, probe *Probe) Result {
 	repos = stalestFirst(ctx, env, p.name, repos)
 	workers := env.Concurrency
 	if workers < 1 {
 		workers = 4
 	}
 	var (
-		mu    sync.Mutex
-		res   = Result{Repos: len(repos)}
-		errs  []error
-		wg    sync.WaitGroup
-		next  = make(chan ghrepo.Name)
-		probe = probeOf(ctx)
+		mu   sync.Mutex
+		res  = Result{Repos: len(repos)}
+		errs []error
+		wg   sync.WaitGroup
+		next = make(chan ghrepo.Name)
 	)
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
@@ -231,7 +218,7 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Res
 					mu.Unlock()
 					continue
 				}
-				err := p.fn(ctx, env, repo)
+				err := p.fn(ctx, env, repo, probe)
 				if errors.Is(err, ghclient.ErrBudgetReserved) {
 					// Not the repository's failure: every credential is
 					// spent. Nothing is recorded, so its status, data and

@@ -21,7 +21,7 @@ func init() {
 // comments reads the repository-wide comment stream, never one call per
 // issue: first-response times need every comment, and per-issue calls would
 // cost one request for each of thousands of issues.
-func collectComments(ctx context.Context, env *Env, name ghrepo.Name) error {
+func collectComments(ctx context.Context, env *Env, name ghrepo.Name, _ *Probe) error {
 	at := apiName(ctx, env, name)
 	sort, dir := "updated", "desc"
 	l := list[*github.IssueComment]{

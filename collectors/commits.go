@@ -34,7 +34,7 @@ const commitOverlap = 72 * time.Hour
 // an account, git only those of recent authors (see resolveLogins). Where
 // git is not usable at all, the Env has no cache and REST reads every
 // repository.
-func collectCommits(ctx context.Context, env *Env, name ghrepo.Name) error {
+func collectCommits(ctx context.Context, env *Env, name ghrepo.Name, _ *Probe) error {
 	if env.Git != nil && env.CloneURL != nil {
 		return collectCommitsGit(ctx, env, name)
 	}
@@ -88,20 +88,16 @@ func collectCommitsGit(ctx context.Context, env *Env, name ghrepo.Name) error {
 // up to date. A sync that fails (a 5xx, a reset connection, a pack cut
 // short) is tried again after a jittered backoff, as a REST request is.
 func syncMirror(ctx context.Context, env *Env, name ghrepo.Name) (*gitmirror.Mirror, error) {
-	r := &retrier{env: env, what: "git fetch " + name.String()}
-	for {
-		m, err := env.Git.Sync(ctx, name, env.CloneURL(name))
-		if err == nil || ctx.Err() != nil {
-			return m, err
-		}
-		d, retry, gerr := r.next(failure{kind: transient}, err)
-		if !retry {
-			return nil, gerr
-		}
-		if werr := r.wait(ctx, d, err); werr != nil {
-			return nil, werr
-		}
+	var m *gitmirror.Mirror
+	err := env.GH.Retry(ctx, "git fetch "+name.String(), func(ctx context.Context) error {
+		var err error
+		m, err = env.Git.Sync(ctx, name, env.CloneURL(name))
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return m, nil
 }
 
 func maxTime(a, b time.Time) time.Time {

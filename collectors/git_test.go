@@ -37,7 +37,7 @@ func newGitHarness(t *testing.T, w *scenario.World) (*harness, collectors.Collec
 	t.Helper()
 	h := newHarness(t, w, githubfake.Options{})
 	withGit(t, h)
-	h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.NoRetryWaits.Store(true)
 	h.Runner.NoProbe = true
 	commits, _ := collectors.Get("commits")
 	return h, commits

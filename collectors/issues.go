@@ -19,7 +19,7 @@ func init() {
 
 // issues lists issues and pull requests together (GitHub's issues endpoint
 // includes PRs, with merged_at), so pull requests need no calls of their own.
-func collectIssues(ctx context.Context, env *Env, name ghrepo.Name) error {
+func collectIssues(ctx context.Context, env *Env, name ghrepo.Name, _ *Probe) error {
 	at := apiName(ctx, env, name)
 	l := list[*github.Issue]{
 		repo:     name.String(),

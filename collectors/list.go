@@ -63,14 +63,14 @@ func (l list[T]) sync(ctx context.Context, env *Env) (changed bool, err error) {
 			}
 		}
 	}
-	page := func(ctx context.Context, since time.Time, n int) ([]T, *github.Response, error) {
-		return call(ctx, env, l.endpoint, func(ctx context.Context) ([]T, *github.Response, error) {
+	page := func(ctx context.Context, etag string, since time.Time, n int) ([]T, *github.Response, error) {
+		return ghclient.Call(ctx, env.GH, ghclient.Req{What: l.endpoint, ETag: etag}, func(ctx context.Context) ([]T, *github.Response, error) {
 			return l.fetch(ctx, since, n)
 		})
 	}
 
-	items, resp, err := page(ghclient.WithETag(ctx, cur.ETag), cur.Since, 1)
-	if err != nil && l.emptyOn != 0 && statusOf(resp) == l.emptyOn {
+	items, resp, err := page(ctx, cur.ETag, cur.Since, 1)
+	if err != nil && l.emptyOn != 0 && ghclient.StatusOf(resp) == l.emptyOn {
 		// Nothing to read, which is an answer: the list is complete
 		// (and empty). Anything stored before stays; the cursor keeps
 		// no validator, since GitHub gives none for this answer.
@@ -89,7 +89,7 @@ func (l list[T]) sync(ctx context.Context, env *Env) (changed bool, err error) {
 	note(items)
 	pages := 1
 	for n := resp.NextPage; n != 0; pages++ {
-		items, resp, err := page(ctx, cur.Since, n)
+		items, resp, err := page(ctx, "", cur.Since, n)
 		if err != nil {
 			return true, fmt.Errorf("%s page %d: %w", l.endpoint, n, err)
 		}
@@ -108,7 +108,7 @@ func (l list[T]) sync(ctx context.Context, env *Env) (changed bool, err error) {
 	// saving later. Only a window that outgrew one page moves.
 	if !newest.IsZero() && pages > 1 {
 		if s := newest.Add(-l.overlap).Truncate(time.Second); s.After(cur.Since) {
-			items, resp, err := page(ctx, s, 1)
+			items, resp, err := page(ctx, "", s, 1)
 			if err != nil {
 				return true, fmt.Errorf("%s priming since %s: %w", l.endpoint, s.Format(time.RFC3339), err)
 			}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fundwatch/fundwatch/ghclient"
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/store"
 )
@@ -137,10 +136,6 @@ func resolveLogins(ctx context.Context, env *Env, repo ghrepo.Name, commits []st
 // them by lower-case email, with the errors of the batches that failed.
 // Emails it could not learn about are absent.
 func lookupLogins(ctx context.Context, env *Env, repo ghrepo.Name, ask map[string]string) (map[string]store.EmailLogin, error) {
-	gql, err := ghclient.NewGraphQL(env.GH)
-	if err != nil {
-		return nil, err
-	}
 	var errs []error
 	// One commit per email, in a stable order; a commit can answer for
 	// two emails (author and committer).
@@ -171,10 +166,7 @@ func lookupLogins(ctx context.Context, env *Env, repo ghrepo.Name, ask map[strin
 				}
 			} `json:"repository"`
 		}
-		_, err := callGraphQL(ctx, env, "logins", func(ctx context.Context) ([]ghclient.GraphQLError, error) {
-			data.Repository = nil
-			return gql.Do(ctx, LoginQuery(len(chunk)), vars, &data)
-		})
+		_, err := env.GH.Query(ctx, "logins", LoginQuery(len(chunk)), vars, &data)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("looking up the accounts of %d commits' emails: %w", len(chunk), err))
 			continue

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fundwatch/fundwatch/ghclient"
 	"github.com/fundwatch/fundwatch/ghrepo"
 )
 
@@ -121,23 +120,13 @@ func (p probed) open() string {
 	return strconv.Itoa(p.Issues.TotalCount) + "/" + strconv.Itoa(p.PullRequests.TotalCount)
 }
 
-// probeResult is one probe of the watch list, carried to the collectors of
-// a run in its context.
-type probeResult struct {
+// Probe is what one change probe saw of the watch list, given to the
+// collectors of a run (shared by the repository collectors of a pass).
+// A nil Probe is none: every repository is refreshed.
+type Probe struct {
 	seen                  map[string]probed // by lower-case watched name; absent: not known (refresh)
 	maxSkip, maxSkipQuiet time.Duration
 	now                   time.Time // the data's now (Env.Now), to measure quiet time
-}
-
-type probeKey struct{}
-
-func withProbe(ctx context.Context, p *probeResult) context.Context {
-	return context.WithValue(ctx, probeKey{}, p)
-}
-
-func probeOf(ctx context.Context) *probeResult {
-	p, _ := ctx.Value(probeKey{}).(*probeResult)
-	return p
 }
 
 // probeRepos asks GitHub, in one GraphQL query per ProbeBatch
@@ -147,10 +136,6 @@ func probeOf(ctx context.Context) *probeResult {
 // collectors then refresh it in full, as without a probe. It never makes a
 // repository look unchanged that it could not check.
 func probeRepos(ctx context.Context, env *Env, repos []ghrepo.Name) (map[string]probed, error) {
-	gql, err := ghclient.NewGraphQL(env.GH)
-	if err != nil {
-		return nil, err
-	}
 	seen := make(map[string]probed, len(repos))
 	var errs []error
 	for start := 0; start < len(repos); start += ProbeBatch {
@@ -159,7 +144,7 @@ func probeRepos(ctx context.Context, env *Env, repos []ghrepo.Name) (map[string]
 			break
 		}
 		chunk := repos[start:min(start+ProbeBatch, len(repos))]
-		if err := probeBatch(ctx, env, gql, chunk, seen); err != nil {
+		if err := probeBatch(ctx, env, chunk, seen); err != nil {
 			env.Log.Warn("change probe batch failed; its repositories are refreshed in full", "repos", len(chunk), "err", err)
 			errs = append(errs, err)
 		}
@@ -167,17 +152,14 @@ func probeRepos(ctx context.Context, env *Env, repos []ghrepo.Name) (map[string]
 	return seen, errors.Join(errs...)
 }
 
-func probeBatch(ctx context.Context, env *Env, gql *ghclient.GraphQL, repos []ghrepo.Name, seen map[string]probed) error {
+func probeBatch(ctx context.Context, env *Env, repos []ghrepo.Name, seen map[string]probed) error {
 	vars := make(map[string]any, 2*len(repos))
 	for i, r := range repos {
 		n := apiName(ctx, env, r)
 		vars["o"+strconv.Itoa(i)], vars["n"+strconv.Itoa(i)] = n.Owner, n.Repo
 	}
 	var data map[string]json.RawMessage
-	gerrs, err := callGraphQL(ctx, env, "probe", func(ctx context.Context) ([]ghclient.GraphQLError, error) {
-		data = nil
-		return gql.Do(ctx, ProbeQuery(len(repos)), vars, &data)
-	})
+	gerrs, err := env.GH.Query(ctx, "probe", ProbeQuery(len(repos)), vars, &data)
 	if err != nil {
 		return err
 	}
@@ -208,7 +190,7 @@ func probeBatch(ctx context.Context, env *Env, gql *ghclient.GraphQL, repos []gh
 // probe runs the change probe for a run over repos. A probe that fails
 // altogether still returns a result: an empty one, under which every
 // repository is refreshed in full.
-func (r *Runner) probe(ctx context.Context, repos []ghrepo.Name) *probeResult {
+func (r *Runner) probe(ctx context.Context, repos []ghrepo.Name) *Probe {
 	maxSkip, quiet := r.MaxSkip, r.MaxSkipQuiet
 	if maxSkip <= 0 {
 		maxSkip = DefaultMaxSkip
@@ -224,11 +206,11 @@ func (r *Runner) probe(ctx context.Context, repos []ghrepo.Name) *probeResult {
 	}
 	r.Env.Log.Debug("change probe done", "repos", len(repos), "checked", len(seen),
 		"duration", time.Since(start).Round(time.Millisecond).String())
-	return &probeResult{seen: seen, maxSkip: maxSkip, maxSkipQuiet: max(quiet, maxSkip), now: r.Env.now()}
+	return &Probe{seen: seen, maxSkip: maxSkip, maxSkipQuiet: max(quiet, maxSkip), now: r.Env.now()}
 }
 
 // saw returns what the probe of this run saw of repo, if it did.
-func (p *probeResult) saw(repo ghrepo.Name) (probed, bool) {
+func (p *Probe) saw(repo ghrepo.Name) (probed, bool) {
 	if p == nil {
 		return probed{}, false
 	}
@@ -246,7 +228,7 @@ func (perRepo) probeGated() {}
 // with the fingerprint the collector's last successful refresh was made
 // under, and that refresh is younger than maxSkip. fp is the fingerprint
 // to record after a refresh ("" when the probe did not see the repo).
-func (p *probeResult) unchanged(ctx context.Context, env *Env, repo ghrepo.Name, collector string) (skip bool, fp string) {
+func (p *Probe) unchanged(ctx context.Context, env *Env, repo ghrepo.Name, collector string) (skip bool, fp string) {
 	if p == nil {
 		return false, ""
 	}

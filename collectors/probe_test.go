@@ -333,7 +333,7 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 func TestFailedProbeRefreshesEverything(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testWorld(), githubfake.Options{})
-	h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.NoRetryWaits.Store(true)
 	runRepoCollectors(t, h)
 	h.Fake.SetFaults(githubfake.MustParseFaults("502@" + githubfake.GraphQLRoute))
 	h.Fake.ResetCounts()
@@ -356,7 +356,7 @@ func TestFailedProbeRefreshesEverything(t *testing.T) {
 func TestFailedRefreshIsRetriedDespiteProbe(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testWorld(), githubfake.Options{})
-	h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.NoRetryWaits.Store(true)
 	runRepoCollectors(t, h)
 	releases, _ := collectors.Get("releases")
 	h.Fake.SetFaults(githubfake.MustParseFaults("502@/repos/bob/tool/releases"))

@@ -21,7 +21,7 @@ func init() {
 
 // releases has no `since`: the cursor keeps only the ETag of page 1, which
 // changes whenever a release is published (newest first).
-func collectReleases(ctx context.Context, env *Env, name ghrepo.Name) error {
+func collectReleases(ctx context.Context, env *Env, name ghrepo.Name, _ *Probe) error {
 	at := apiName(ctx, env, name)
 	l := list[*github.RepositoryRelease]{
 		repo:     name.String(),

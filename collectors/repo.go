@@ -31,13 +31,13 @@ const fundingPath = ".github/FUNDING.yml"
 // FUNDING.yml file. The metadata GET is conditional: pushed_at moves with
 // every push, so a 304 also proves FUNDING.yml is unchanged and saves the
 // contents request.
-func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
+func collectRepo(ctx context.Context, env *Env, name ghrepo.Name, probe *Probe) error {
 	key := "repo:" + name.Key()
 	etag, _, err := env.Store.ETag(ctx, key)
 	if err != nil {
 		return err
 	}
-	r, resp, err := call(ghclient.WithETag(ctx, etag), env, "repo", func(ctx context.Context) (*github.Repository, *github.Response, error) {
+	r, resp, err := ghclient.Call(ctx, env.GH, ghclient.Req{What: "repo", ETag: etag}, func(ctx context.Context) (*github.Repository, *github.Response, error) {
 		return env.GH.Repositories.Get(ctx, name.Owner, name.Repo)
 	})
 	if err != nil {
@@ -82,7 +82,7 @@ func collectRepo(ctx context.Context, env *Env, name ghrepo.Name) error {
 	// The change probe saw the file's blob ID: read the file only when
 	// it differs from the one last read (and not at all when there is
 	// none). Without a probe, read it whenever the metadata changed.
-	seen, probed := probeOf(ctx).saw(name)
+	seen, probed := probe.saw(name)
 	// When it was archived: only GraphQL (the probe) says; a run without
 	// a probe keeps the date known before.
 	switch {
@@ -170,11 +170,11 @@ func fundingFile(ctx context.Context, env *Env, name ghrepo.Name) (content strin
 		}
 		env.Log.Debug("reading FUNDING.yml over git failed; asking the API", "repo", name.String(), "err", err)
 	}
-	f, resp, err := call(ctx, env, "contents", func(ctx context.Context) (*github.RepositoryContent, *github.Response, error) {
+	f, resp, err := ghclient.Call(ctx, env.GH, ghclient.Req{What: "contents"}, func(ctx context.Context) (*github.RepositoryContent, *github.Response, error) {
 		f, _, resp, err := env.GH.Repositories.GetContents(ctx, name.Owner, name.Repo, fundingPath, nil)
 		return f, resp, err
 	})
-	if statusOf(resp) == http.StatusNotFound {
+	if ghclient.StatusOf(resp) == http.StatusNotFound {
 		return "", false, nil
 	}
 	if err != nil {

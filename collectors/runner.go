@@ -53,6 +53,12 @@ type Runner struct {
 // doing anything when the same collector is still running: a slow run is
 // never doubled by the next tick of its schedule.
 func (r *Runner) Run(ctx context.Context, c Collector, repos []ghrepo.Name) (res Result, ran bool) {
+	return r.run(ctx, c, repos, nil)
+}
+
+// run is Run with the probe of the pass, if it made one (nil: the run
+// probes for itself when its collector wants one).
+func (r *Runner) run(ctx context.Context, c Collector, repos []ghrepo.Name, probe *Probe) (res Result, ran bool) {
 	name := c.Name()
 	r.mu.Lock()
 	if r.running == nil {
@@ -78,11 +84,11 @@ func (r *Runner) Run(ctx context.Context, c Collector, repos []ghrepo.Name) (res
 		r.Observer.RunStarted(name)
 	}
 	start := time.Now()
-	if r.wantsProbe(ctx, c) {
-		ctx = withProbe(ctx, r.probe(ctx, repos))
+	if probe == nil && r.wantsProbe(ctx, c) {
+		probe = r.probe(ctx, repos)
 	}
 	r.Env.Log.Debug("collector run started", "collector", name, "repos", len(repos))
-	res = c.Collect(ctx, r.Env, repos)
+	res = c.Collect(ctx, r.Env, repos, probe)
 	took := time.Since(start)
 	run := store.Run{Collector: name, Started: start, Finished: time.Now(), OK: res.Err == nil, Repos: res.Repos, Failed: res.Failed}
 	if res.Err != nil {
@@ -127,8 +133,9 @@ func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name
 		mu      sync.Mutex
 		results = map[string]Result{}
 	)
+	var probe *Probe
 	run := func(c Collector) {
-		if res, ran := r.Run(ctx, c, repos); ran {
+		if res, ran := r.run(ctx, c, repos, probe); ran {
 			mu.Lock()
 			results[c.Name()] = res
 			mu.Unlock()
@@ -137,7 +144,7 @@ func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name
 	for _, c := range cs {
 		if phaseOf(c.Name()) == PhaseRepositories && r.wantsProbe(ctx, c) {
 			// One probe serves every repository collector of the pass.
-			ctx = withProbe(ctx, r.probe(ctx, repos))
+			probe = r.probe(ctx, repos)
 			break
 		}
 	}
@@ -161,12 +168,11 @@ func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name
 	return results
 }
 
-// wantsProbe reports whether a run of c needs a change probe made for it:
-// c is spared unchanged repositories, the probe is on, and ctx does not
-// already carry one (RunAll's).
+// wantsProbe reports whether a run of c needs a change probe: c is spared
+// unchanged repositories and the probe is on.
 func (r *Runner) wantsProbe(ctx context.Context, c Collector) bool {
 	_, gated := c.(probeGated)
-	return gated && !r.NoProbe && probeOf(ctx) == nil && ctx.Err() == nil
+	return gated && !r.NoProbe && ctx.Err() == nil
 }
 
 func firstLine(s string) string {

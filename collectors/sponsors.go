@@ -95,12 +95,8 @@ func (s sponsorable) row(at time.Time) store.Sponsors {
 	return r
 }
 
-func (sp sponsors) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) Result {
+func (sp sponsors) Collect(ctx context.Context, env *Env, repos []ghrepo.Name, _ *Probe) Result {
 	logins, err := sponsorLogins(ctx, env, repos)
-	if err != nil {
-		return Result{Err: err}
-	}
-	gql, err := ghclient.NewGraphQL(env.GH)
 	if err != nil {
 		return Result{Err: err}
 	}
@@ -112,7 +108,7 @@ func (sp sponsors) Collect(ctx context.Context, env *Env, repos []ghrepo.Name) R
 			break
 		}
 		chunk := logins[start:min(start+SponsorsBatch, len(logins))]
-		failed, err := collectSponsorsBatch(ctx, env, gql, chunk)
+		failed, err := collectSponsorsBatch(ctx, env, chunk)
 		if errors.Is(err, ghclient.ErrBudgetReserved) {
 			res.Deferred += failed
 			continue
@@ -157,16 +153,13 @@ func sponsorLogins(ctx context.Context, env *Env, repos []ghrepo.Name) ([]string
 // collectSponsorsBatch asks about one batch and stores what came back.
 // Accounts GitHub no longer knows (null) are skipped: what we knew stays.
 // It returns how many logins of the batch failed.
-func collectSponsorsBatch(ctx context.Context, env *Env, gql *ghclient.GraphQL, logins []string) (int, error) {
+func collectSponsorsBatch(ctx context.Context, env *Env, logins []string) (int, error) {
 	vars := make(map[string]any, len(logins))
 	for i, l := range logins {
 		vars[fmt.Sprintf("l%d", i)] = l
 	}
 	var data map[string]json.RawMessage
-	gerrs, err := callGraphQL(ctx, env, "sponsors", func(ctx context.Context) ([]ghclient.GraphQLError, error) {
-		data = nil
-		return gql.Do(ctx, SponsorsQuery(len(logins)), vars, &data)
-	})
+	gerrs, err := env.GH.Query(ctx, "sponsors", SponsorsQuery(len(logins)), vars, &data)
 	if err != nil {
 		return len(logins), err
 	}

@@ -153,25 +153,25 @@ func newSponsorsHarness(t *testing.T, w *scenario.World, opts githubfake.Options
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	gh, err := ghclient.New(ghclient.Options{BaseURL: srv.URL, Token: "t", Observer: h.obs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.env = &collectors.Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return end }, Concurrency: 2,
-		Sleep: func(_ context.Context, d time.Duration) error {
+	gh, err := ghclient.New(ghclient.Options{BaseURL: srv.URL, Token: "t", Observer: h.obs,
+		Backoff: func(_ context.Context, d time.Duration) error {
 			h.slept += d
 			if sleep != nil {
 				sleep(d)
 			}
 			return nil
-		}}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.env = &collectors.Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return end }, Concurrency: 2}
 	for _, r := range w.Repos {
 		h.repos = append(h.repos, ghrepo.MustParse(r.FullName()))
 	}
 	// Sponsors reads the commit authors the commits collector stored.
 	commits, _ := collectors.Get("commits")
-	if res := commits.Collect(context.Background(), h.env, h.repos); res.Err != nil {
+	if res := commits.Collect(context.Background(), h.env, h.repos, nil); res.Err != nil {
 		t.Fatal(res.Err)
 	}
 	h.fake.ResetCounts()
@@ -184,7 +184,7 @@ func (h *sponsorsHarness) collect(t *testing.T) collectors.Result {
 	if !ok {
 		t.Fatal("sponsors collector not registered")
 	}
-	return c.Collect(context.Background(), h.env, h.repos)
+	return c.Collect(context.Background(), h.env, h.repos, nil)
 }
 
 func (h *sponsorsHarness) stored(t *testing.T) []store.Sponsors {
@@ -288,7 +288,7 @@ func TestSponsorsFailureKeepsGoodData(t *testing.T) {
 func TestSponsorsBrokenQueryIsRejected(t *testing.T) {
 	t.Parallel()
 	h := newSponsorsHarness(t, sponsorsWorld(), githubfake.Options{}, nil)
-	gql, err := ghclient.NewGraphQL(h.env.GH)
+	gql, err := h.env.GH.GraphQL(), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

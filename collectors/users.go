@@ -32,7 +32,7 @@ type users struct{}
 
 func (users) Name() string { return "users" }
 
-func (users) Collect(ctx context.Context, env *Env, _ []ghrepo.Name) Result {
+func (users) Collect(ctx context.Context, env *Env, _ []ghrepo.Name, _ *Probe) Result {
 	logins, err := env.Store.ActiveLogins(ctx, env.activeSince())
 	if err != nil {
 		return Result{Err: err}
@@ -91,10 +91,10 @@ func collectUser(ctx context.Context, env *Env, login string) error {
 	if err != nil {
 		return err
 	}
-	u, resp, err := call(ghclient.WithETag(ctx, etag), env, "user", func(ctx context.Context) (*github.User, *github.Response, error) {
+	u, resp, err := ghclient.Call(ctx, env.GH, ghclient.Req{What: "user", ETag: etag}, func(ctx context.Context) (*github.User, *github.Response, error) {
 		return env.GH.Users.Get(ctx, login)
 	})
-	if statusOf(resp) == http.StatusNotFound {
+	if ghclient.StatusOf(resp) == http.StatusNotFound {
 		// A deleted or renamed account: what we knew stays; nothing to refresh.
 		return nil
 	}
@@ -136,7 +136,7 @@ func collectUser(ctx context.Context, env *Env, login string) error {
 		if err != nil {
 			return err
 		}
-		orgs, oresp, err := call(ghclient.WithETag(ctx, oetag), env, "user orgs", func(ctx context.Context) ([]*github.Organization, *github.Response, error) {
+		orgs, oresp, err := ghclient.Call(ctx, env.GH, ghclient.Req{What: "user orgs", ETag: oetag}, func(ctx context.Context) ([]*github.Organization, *github.Response, error) {
 			return env.GH.Organizations.List(ctx, login, &github.ListOptions{PerPage: perPage})
 		})
 		if err != nil {

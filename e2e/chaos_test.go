@@ -71,7 +71,17 @@ func newChaosRig(t *testing.T, w *scenario.World, repos []string, opts githubfak
 	t.Cleanup(func() { st.Close() })
 	// A short timeout, so a slow answer fails fast; the fake's slow
 	// answers take longer than this.
-	gh, err := ghclient.New(ghclient.Options{BaseURL: srv.URL, Token: "test-token", Timeout: time.Second})
+	gh, err := ghclient.New(ghclient.Options{BaseURL: srv.URL, Token: "test-token", Timeout: time.Second,
+		// Backoffs and Retry-After waits are honoured, 50 times faster.
+		Backoff: func(ctx context.Context, d time.Duration) error {
+			d = min(max(d/50, 5*time.Millisecond), 200*time.Millisecond)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(d):
+				return nil
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,17 +90,7 @@ func newChaosRig(t *testing.T, w *scenario.World, repos []string, opts githubfak
 	}
 	rig.store = st
 	env := &collectors.Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return w.End }, Concurrency: 4,
-		// Backoffs and Retry-After waits are honoured, 50 times faster.
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			d = min(max(d/50, 5*time.Millisecond), 200*time.Millisecond)
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(d):
-				return nil
-			}
-		}}
+		Now: func() time.Time { return w.End }, Concurrency: 4}
 	// History over git, as serve and collect read it where git is usable:
 	// the faults a git server or the network can produce strike the
 	// fetches too.

@@ -122,7 +122,7 @@ func TestGoneRepositoryKeepsItsSignals(t *testing.T) {
 		t.Run(string(tt.cond), func(t *testing.T) {
 			t.Parallel()
 			h := collectortest.New(t, collectortest.World(), githubfake.Options{})
-			h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
+			h.NoRetryWaits.Store(true)
 			h.SyncAll(t)
 			before := series(t, snapshotAt(t, h, collectortest.End))
 			key := `{reason="` + tt.reason + `",repo="bob/tool"}`
@@ -220,7 +220,7 @@ func TestEmptyRepositoryHasNoCommits(t *testing.T) {
 func TestFailedCollectionNeverZeroesMetrics(t *testing.T) {
 	t.Parallel()
 	h := collectortest.New(t, collectortest.World(), githubfake.Options{})
-	h.Env.Sleep = func(context.Context, time.Duration) error { return nil }
+	h.NoRetryWaits.Store(true)
 	// Nothing changes in this world between runs, so the change probe
 	// would spare every repository and the faulted REST requests would
 	// never be made: this test is about failures of the detailed refresh,

@@ -1,7 +1,9 @@
-// Package ghclient builds the go-github client fundwatch's collectors use: it
-// adds the token, sends conditional requests, reads GitHub's rate-limit
-// headers on every response and reports each request to an Observer, so cost
-// and quota are measured in one place rather than in every collector.
+// Package ghclient is fundwatch's one way to GitHub: a Client that adds the
+// tokens, spreads requests over them, paces them, sends conditional
+// requests, reads GitHub's rate-limit headers on every response, reports
+// each request to an Observer, and owns every retry, wait and budget
+// decision (Call, Query). Collectors decide what to ask; how to ask, and
+// when to give up, is decided here, once.
 package ghclient
 
 import (
@@ -9,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,6 +63,45 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Transport sends the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
+	// Logger receives the retries' and waits' log lines; nil discards them.
+	Logger *slog.Logger
+	// Backoff waits between the tries of one request (Call, Query): for
+	// d, or until ctx is done. nil waits on the wall clock; tests shorten
+	// it.
+	Backoff func(ctx context.Context, d time.Duration) error
+}
+
+// Client is go-github's client (embedded: every REST service), its GraphQL
+// sibling and the Pool both send through, and Call and Query, which retry
+// and wait as GitHub asks.
+type Client struct {
+	*github.Client
+	pool    *Pool
+	gql     *GraphQL
+	log     *slog.Logger
+	backoff func(ctx context.Context, d time.Duration) error
+}
+
+// Pool is the client's credential pool.
+func (c *Client) Pool() *Pool { return c.pool }
+
+// GraphQL is the client's GraphQL endpoint, for a query sent without
+// Query's retries (tests, one-off lookups).
+func (c *Client) GraphQL() *GraphQL { return c.gql }
+
+// MaxWait is the longest the client waits for a reset before refusing a
+// request with ErrBudgetReserved.
+func (c *Client) MaxWait() time.Duration { return c.pool.pacing.MaxWait }
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // DefaultMaxInFlight is the in-flight bound per credential.
@@ -68,9 +110,9 @@ const DefaultMaxInFlight = 4
 // apiVersion is the REST API version fundwatch is written against.
 const apiVersion = "2022-11-28"
 
-// New returns a go-github client talking to opts.BaseURL, its requests
-// spread over opts' credentials by a Pool (see PoolOf).
-func New(opts Options) (*github.Client, error) {
+// New returns a client talking to opts.BaseURL, its requests spread over
+// opts' credentials by a Pool.
+func New(opts Options) (*Client, error) {
 	base, err := url.Parse(opts.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("github api url %q: %w", opts.BaseURL, err)
@@ -106,10 +148,22 @@ func New(opts Options) (*github.Client, error) {
 			return nil
 		},
 	}
-	c := github.NewClient(hc)
-	c.BaseURL = base
+	gh := github.NewClient(hc)
+	gh.BaseURL = base
 	if opts.UserAgent != "" {
-		c.UserAgent = opts.UserAgent
+		gh.UserAgent = opts.UserAgent
+	}
+	endpoint, err := GraphQLURL(base.String())
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{Client: gh, pool: pool, log: opts.Logger, backoff: opts.Backoff,
+		gql: &GraphQL{hc: hc, url: endpoint, userAgent: gh.UserAgent, obs: opts.Observer, pool: pool}}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if c.backoff == nil {
+		c.backoff = sleepCtx
 	}
 	return c, nil
 }
@@ -162,37 +216,16 @@ func newPool(opts Options, base string) (*Pool, error) {
 	return p, nil
 }
 
-// PoolOf returns the Pool of a client built by New, or nil.
-func PoolOf(gh *github.Client) *Pool {
-	if gh == nil {
-		return nil
-	}
-	if t, ok := gh.Client().Transport.(*transport); ok {
-		return t.pool
-	}
-	return nil
-}
-
-// MaxWait is the longest gh's pool waits for a reset before refusing a
-// request with ErrBudgetReserved; callers waiting out a primary limit
-// themselves should not wait longer either.
-func MaxWait(gh *github.Client) time.Duration {
-	if p := PoolOf(gh); p != nil {
-		return p.pacing.MaxWait
-	}
-	return DefaultPacing.MaxWait
-}
-
 // ErrRedirectRefused is wrapped by the error of a request whose redirect
 // was not followed (to another host, or too many): retrying cannot help.
 var ErrRedirectRefused = errors.New("redirect refused")
 
 type etagKey struct{}
 
-// WithETag returns a context whose GET request is made conditional on etag:
-// GitHub answers 304 without a body, and without spending quota, when
-// nothing changed. An empty etag leaves the request unconditional.
-func WithETag(ctx context.Context, etag string) context.Context {
+// withETag returns a context whose GET request the transport makes
+// conditional on etag (see Req.ETag). An empty etag leaves the request
+// unconditional.
+func withETag(ctx context.Context, etag string) context.Context {
 	if etag == "" {
 		return ctx
 	}

@@ -1,6 +1,8 @@
 package ghclient
 
 import (
+	"github.com/google/go-github/v60/github"
+
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -88,7 +90,9 @@ func TestTransportAuthenticatesConditionsAndObserves(t *testing.T) {
 		t.Errorf("Authorization = %q", gotAuth)
 	}
 	etag := ETagOf(resp)
-	_, resp, _ = c.Users.Get(WithETag(ctx, etag), "octocat")
+	_, resp, _ = Call(ctx, c, Req{What: "user", ETag: etag}, func(ctx context.Context) (*github.User, *github.Response, error) {
+		return c.Users.Get(ctx, "octocat")
+	})
 	if gotINM != etag || !NotModified(resp) {
 		t.Errorf("conditional request: If-None-Match %q, status %d", gotINM, resp.StatusCode)
 	}

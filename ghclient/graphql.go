@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/go-github/v60/github"
 )
 
 // GraphQLObserver is the part of an Observer that learns what GraphQL
@@ -51,22 +49,6 @@ type GraphQL struct {
 	userAgent string
 	obs       Observer
 	pool      *Pool
-}
-
-// NewGraphQL returns a GraphQL client sharing gh's transport and deriving
-// its endpoint from gh.BaseURL. A client built by New keeps reporting to
-// its Observer.
-func NewGraphQL(gh *github.Client) (*GraphQL, error) {
-	endpoint, err := GraphQLURL(gh.BaseURL.String())
-	if err != nil {
-		return nil, err
-	}
-	hc := gh.Client()
-	g := &GraphQL{hc: hc, url: endpoint, userAgent: gh.UserAgent}
-	if t, ok := hc.Transport.(*transport); ok {
-		g.obs, g.pool = t.obs, t.pool
-	}
-	return g, nil
 }
 
 // URL is the endpoint queries go to.

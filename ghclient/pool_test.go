@@ -152,7 +152,7 @@ func newRig(t *testing.T, opts githubfake.Options, wrap func(http.Handler) http.
 	return r
 }
 
-func (r *rig) client(t *testing.T, pacing ghclient.Pacing, creds ...ghclient.Credential) *github.Client {
+func (r *rig) client(t *testing.T, pacing ghclient.Pacing, creds ...ghclient.Credential) *ghclient.Client {
 	t.Helper()
 	gh, err := ghclient.New(ghclient.Options{BaseURL: r.url, Credentials: creds, Observer: r.obs,
 		Pacing: &pacing, Now: r.clk.Now, Sleep: r.clk.Sleep, Timeout: 5 * time.Second})
@@ -171,7 +171,7 @@ func tokens(names ...string) []ghclient.Credential {
 }
 
 // run sends n requests from workers goroutines and returns the errors.
-func run(gh *github.Client, n, workers int) []error {
+func run(gh *ghclient.Client, n, workers int) []error {
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -393,8 +393,10 @@ func TestETagWorksAcrossCredentials(t *testing.T) {
 	}
 	etag := ghclient.ETagOf(resp)
 	for range 6 {
-		_, resp, err := gh.Repositories.Get(ghclient.WithETag(ctx, etag), "acme", "widget")
-		if !ghclient.NotModified(resp) { // go-github returns 304s as errors
+		_, resp, err := ghclient.Call(ctx, gh, ghclient.Req{What: "repo", ETag: etag}, func(ctx context.Context) (*github.Repository, *github.Response, error) {
+			return gh.Repositories.Get(ctx, "acme", "widget")
+		})
+		if !ghclient.NotModified(resp) {
 			t.Fatalf("conditional request: %v", err)
 		}
 	}
@@ -413,7 +415,7 @@ func TestIdentifyMergesTokensOfOneUser(t *testing.T) {
 	r := newRig(t, githubfake.Options{Limit: 10, Window: time.Hour,
 		TokenUsers: map[string]string{"tok-a1": "alice", "tok-a2": "Alice", "tok-b": "bob"}}, nil)
 	gh := r.client(t, ghclient.Pacing{PaceBelow: 0.0001, Reserve: 0, MaxWait: time.Minute}, tokens("a1", "a2", "b")...)
-	groups, err := ghclient.PoolOf(gh).Identify(context.Background())
+	groups, err := gh.Pool().Identify(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +436,7 @@ func TestIdentifyMergesTokensOfOneUser(t *testing.T) {
 	}
 	// One token, or none but an App: nothing to ask.
 	single := r.client(t, ghclient.DefaultPacing, tokens("solo")...)
-	if g, err := ghclient.PoolOf(single).Identify(context.Background()); g != nil || err != nil || r.seen.count("Bearer tok-solo") != 0 {
+	if g, err := single.Pool().Identify(context.Background()); g != nil || err != nil || r.seen.count("Bearer tok-solo") != 0 {
 		t.Errorf("Identify with one token: %v %v", g, err)
 	}
 }
@@ -531,7 +533,7 @@ func TestGraphQLSpreads(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, githubfake.Options{GraphQLLimit: 4, Window: time.Hour}, nil)
 	gh := r.client(t, ghclient.Pacing{PaceBelow: 0.0001, Reserve: 0, MaxWait: time.Minute}, tokens("a", "b")...)
-	g, err := ghclient.NewGraphQL(gh)
+	g, err := gh.GraphQL(), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

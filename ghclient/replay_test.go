@@ -31,7 +31,7 @@ func (r *rateSeen) RateLimit(resource string, _, remaining int, _ time.Time) {
 	r.remaining[resource] = remaining
 }
 
-func replayClient(t *testing.T, scenario string, aliases map[string]string) (*github.Client, *replay.Server, *rateSeen) {
+func replayClient(t *testing.T, scenario string, aliases map[string]string) (*Client, *replay.Server, *rateSeen) {
 	t.Helper()
 	xs, err := replay.Scenario(scenario)
 	if err != nil {

@@ -27,7 +27,7 @@ type slow struct {
 
 func (s *slow) Name() string { return s.name }
 
-func (s *slow) Collect(ctx context.Context, _ *collectors.Env, _ []ghrepo.Name) collectors.Result {
+func (s *slow) Collect(ctx context.Context, _ *collectors.Env, _ []ghrepo.Name, _ *collectors.Probe) collectors.Result {
 	n := s.inFlight.Add(1)
 	for {
 		m := s.maxInFlight.Load()
@@ -111,7 +111,7 @@ type blocker struct {
 
 func (b *blocker) Name() string { return "blocker" }
 
-func (b *blocker) Collect(ctx context.Context, _ *collectors.Env, _ []ghrepo.Name) collectors.Result {
+func (b *blocker) Collect(ctx context.Context, _ *collectors.Env, _ []ghrepo.Name, _ *collectors.Probe) collectors.Result {
 	if b.runs.Add(1) == 1 {
 		return collectors.Result{}
 	}

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
 	"github.com/prometheus/common/version"
 
 	"github.com/fundwatch/fundwatch/config"
@@ -14,8 +13,9 @@ import (
 
 // GitHubClient builds the GitHub client of a configuration: every
 // configured credential (token, token files, App installation) in one
-// pool, paced as configured. obs may be nil.
-func GitHubClient(cfg *config.Config, obs ghclient.Observer) (*github.Client, error) {
+// pool, paced as configured; its retries and waits log to log. obs may be
+// nil.
+func GitHubClient(cfg *config.Config, obs ghclient.Observer, log *slog.Logger) (*ghclient.Client, error) {
 	var creds []ghclient.Credential
 	for _, c := range cfg.GitHub.Credentials() {
 		gc := ghclient.Credential{Name: c.Name, Token: c.Token.Reveal()}
@@ -30,6 +30,7 @@ func GitHubClient(cfg *config.Config, obs ghclient.Observer) (*github.Client, er
 		Timeout:     cfg.GitHub.Timeout,
 		UserAgent:   "fundwatch/" + version.Version,
 		MaxInFlight: cfg.GitHub.Pacing.MaxInFlight,
+		Logger:      log,
 	}
 	if obs != nil {
 		opts.Observer = obs
@@ -43,8 +44,8 @@ func GitHubClient(cfg *config.Config, obs ghclient.Observer) (*github.Client, er
 // identifyTokens asks GitHub who owns each token (one request each, only
 // with several tokens) and has the tokens of one user spend one budget,
 // as GitHub counts them.
-func identifyTokens(ctx context.Context, gh *github.Client, log *slog.Logger) {
-	groups, err := ghclient.PoolOf(gh).Identify(ctx)
+func identifyTokens(ctx context.Context, gh *ghclient.Client, log *slog.Logger) {
+	groups, err := gh.Pool().Identify(ctx)
 	if err != nil {
 		log.Warn("could not ask GitHub who owns each token; those are counted as budgets of their own", "err", err)
 	}

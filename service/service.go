@@ -78,7 +78,7 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	a.self = metrics.NewSelf(collectors.Names())
 	a.snap = metrics.NewSnapshot()
 	a.live = metrics.NewLiveRegistry(a.self, a.snap)
-	gh, err := GitHubClient(cfg, a.self)
+	gh, err := GitHubClient(cfg, a.self, log)
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -148,21 +148,18 @@ func (r *Resolver) listing(ctx context.Context, kind, acct string) ([]brief, err
 		r.mu.Lock()
 		cached, have := r.pages[key]
 		r.mu.Unlock()
-		cctx := ctx
+		etag := ""
 		if have {
-			cctx = ghclient.WithETag(ctx, cached.etag)
+			etag = cached.etag
 		}
-		var (
-			repos []*github.Repository
-			resp  *github.Response
-			err   error
-		)
 		lo := github.ListOptions{PerPage: perPage, Page: n}
-		if kind == "orgs" {
-			repos, resp, err = r.GH.Repositories.ListByOrg(cctx, acct, &github.RepositoryListByOrgOptions{Type: "all", ListOptions: lo})
-		} else {
-			repos, resp, err = r.GH.Repositories.ListByUser(cctx, acct, &github.RepositoryListByUserOptions{Type: "owner", ListOptions: lo})
-		}
+		repos, resp, err := ghclient.Call(ctx, r.GH, ghclient.Req{What: kind + " repositories", ETag: etag},
+			func(ctx context.Context) ([]*github.Repository, *github.Response, error) {
+				if kind == "orgs" {
+					return r.GH.Repositories.ListByOrg(ctx, acct, &github.RepositoryListByOrgOptions{Type: "all", ListOptions: lo})
+				}
+				return r.GH.Repositories.ListByUser(ctx, acct, &github.RepositoryListByUserOptions{Type: "owner", ListOptions: lo})
+			})
 		if have && ghclient.NotModified(resp) {
 			all = append(all, cached.repos...)
 			n = cached.next

@@ -39,9 +39,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/ghclient"
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/internal/userfile"
 	"github.com/fundwatch/fundwatch/store"
@@ -116,7 +115,7 @@ func (l *List) Repos() []ghrepo.Name {
 // Resolver for the life of the process. It is safe for concurrent use.
 type Resolver struct {
 	// GH lists accounts' repositories; nil makes org items an error.
-	GH *github.Client
+	GH *ghclient.Client
 	// Config names the config file in errors ("fundwatch.yaml").
 	Config string
 	// Listings, if set, keeps each account's last complete listing, which

@@ -49,7 +49,7 @@ func (c *watchlistCmd) runErr(log *slog.Logger, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	gh, err := service.GitHubClient(cfg, nil)
+	gh, err := service.GitHubClient(cfg, nil, log)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,6 +95,9 @@ type Harness struct {
 	Runner *collectors.Runner
 	Repos  []ghrepo.Name
 	Server *httptest.Server
+	// NoRetryWaits, when set, makes the client retry at once instead of
+	// backing off (tests about what is retried, not when).
+	NoRetryWaits atomic.Bool
 }
 
 // New serves w with opts and opens a store; repos are the watched
@@ -123,7 +127,20 @@ func (h *Harness) Open(t testing.TB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	gh, err := ghclient.New(ghclient.Options{BaseURL: h.Server.URL, Token: "test-token"})
+	gh, err := ghclient.New(ghclient.Options{BaseURL: h.Server.URL, Token: "test-token",
+		Backoff: func(ctx context.Context, d time.Duration) error {
+			if h.NoRetryWaits.Load() {
+				return ctx.Err()
+			}
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				return nil
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package collectors
+package ghclient
 
 import (
 	"context"
@@ -9,12 +9,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 
 	"github.com/google/go-github/v60/github"
-
-	"github.com/fundwatch/fundwatch/ghclient"
 )
 
 const (
@@ -41,18 +40,18 @@ const (
 type failureKind int
 
 const (
-	permanent failureKind = iota // give up: the answer will not change (404, 422, ...)
-	transient                    // retry soon with backoff: 5xx, network, unreadable body
-	primary                      // wait for the announced reset if near; not an attempt
-	secondary                    // wait Retry-After (or a minute and more)
-	deferred                     // the budget is spent: give up now, the next run will do it
+	failPermanent failureKind = iota // give up: the answer will not change (404, 422, ...)
+	failTransient                    // retry soon with backoff: 5xx, network, unreadable body
+	failPrimary                      // wait for the announced reset if near; not an attempt
+	failSecondary                    // wait Retry-After (or a minute and more)
+	failDeferred                     // the budget is spent: give up now, the next run will do it
 )
 
 // failure is a classified error.
 type failure struct {
 	kind       failureKind
-	reset      time.Time     // primary: when the window resets
-	retryAfter time.Duration // secondary: as announced; 0 when not
+	reset      time.Time     // failPrimary: when the window resets
+	retryAfter time.Duration // failSecondary: as announced; 0 when not
 	// local marks a refusal go-github made from what it remembers of an
 	// earlier limit, without sending a request: waiting it out is not a
 	// retry of ours.
@@ -62,57 +61,57 @@ type failure struct {
 // retrier carries one request's retry state: what it has tried, its
 // backoff, and where to log.
 type retrier struct {
-	env                  *Env
-	what                 string
-	transient, secondary int
+	c                      *Client
+	what                   string
+	nTransient, nSecondary int
 }
 
 // next returns how long to wait before trying again, or false to give up
 // with the error to return.
 func (r *retrier) next(f failure, err error) (time.Duration, bool, error) {
 	switch f.kind {
-	case primary:
+	case failPrimary:
 		wait := max(time.Until(f.reset)+time.Second, time.Second)
-		if limit := ghclient.MaxWait(r.env.GH); wait > limit {
+		if limit := r.c.MaxWait(); wait > limit {
 			// Every credential is spent until a reset too far away to
 			// hold the run for: the rest of the run is left for the
-			// next one, as the client's pool does (ghclient.ErrBudgetReserved).
-			r.env.Log.Debug("GitHub rate limit exhausted; leaving the request for the next run",
+			// next one, as the client's pool does (ErrBudgetReserved).
+			r.c.log.Debug("GitHub rate limit exhausted; leaving the request for the next run",
 				"request", r.what, "reset", f.reset.UTC().Format(time.RFC3339))
-			return 0, false, fmt.Errorf("%w: exhausted until %s, not waiting %s: %w", ghclient.ErrBudgetReserved,
+			return 0, false, fmt.Errorf("%w: exhausted until %s, not waiting %s: %w", ErrBudgetReserved,
 				f.reset.UTC().Format(time.RFC3339), wait.Round(time.Second), err)
 		}
 		if !f.local {
-			r.env.Log.Warn("GitHub rate limit exhausted; pausing collection until it resets",
+			r.c.log.Warn("GitHub rate limit exhausted; pausing collection until it resets",
 				"request", r.what, "reset", f.reset.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second).String())
 		}
 		return wait, true, nil
-	case secondary:
+	case failSecondary:
 		if f.local {
 			return max(f.retryAfter, 10*time.Millisecond), true, nil
 		}
-		r.secondary++
-		if r.secondary > secondaryAttempts {
+		r.nSecondary++
+		if r.nSecondary > secondaryAttempts {
 			return 0, false, err
 		}
 		wait := f.retryAfter
 		if wait <= 0 {
-			wait = min(secondaryWait<<(r.secondary-1), secondaryCap)
+			wait = min(secondaryWait<<(r.nSecondary-1), secondaryCap)
 			wait += rand.N(wait / 4) // still spread concurrent workers
 		}
-		r.env.Log.Warn("GitHub secondary rate limit; backing off", "request", r.what, "wait", wait.String())
+		r.c.log.Warn("GitHub secondary rate limit; backing off", "request", r.what, "wait", wait.String())
 		return wait, true, nil
-	case transient:
-		r.transient++
-		if r.transient >= transientAttempts {
+	case failTransient:
+		r.nTransient++
+		if r.nTransient >= transientAttempts {
 			return 0, false, err
 		}
-		ceil := min(backoffBase<<(r.transient-1), backoffCap)
+		ceil := min(backoffBase<<(r.nTransient-1), backoffCap)
 		wait := rand.N(ceil)
-		r.env.Log.Debug("transient GitHub error; retrying", "request", r.what, "attempt", r.transient, "wait", wait.String(), "err", err)
+		r.c.log.Debug("transient GitHub error; retrying", "request", r.what, "attempt", r.nTransient, "wait", wait.String(), "err", err)
 		return wait, true, nil
-	case deferred:
-		r.env.Log.Debug("GitHub rate limit budget reserved; leaving the request for the next run", "request", r.what, "err", err)
+	case failDeferred:
+		r.c.log.Debug("GitHub rate limit budget reserved; leaving the request for the next run", "request", r.what, "err", err)
 	}
 	return 0, false, err
 }
@@ -124,26 +123,27 @@ func (r *retrier) wait(ctx context.Context, d time.Duration, cause error) error 
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 		return fmt.Errorf("%w (not retrying: waiting %s would pass the deadline)", cause, d.Round(time.Millisecond))
 	}
-	return r.env.sleep(ctx, d)
+	return r.c.backoff(ctx, d)
 }
 
-// call runs one go-github request and handles what every request must:
+// Call runs one go-github request and handles what every request must:
 // a primary rate limit pauses until GitHub's announced reset when that is
-// at most ghclient.MaxWait away (it is not an error: the run continues
-// afterwards), a secondary limit waits Retry-After, and transient
+// at most MaxWait away (it is not an error: the run continues
+// afterwards), a secondary limit waits Retry-After, and failTransient
 // failures — 5xx, network errors, timeouts, a body that is cut short or
 // is not JSON — retry with jittered exponential backoff. A spent budget
 // (every credential at its reserve, or exhausted until a reset further
-// away) fails at once with an error wrapping ghclient.ErrBudgetReserved:
-// the caller leaves the repository for the next run rather than hold the
-// run for up to an hour. Nothing is stored from a failed try: go-github
-// returns no value when the body does not decode. A 304 is a success; the
-// caller checks ghclient.NotModified.
-func call[T any](ctx context.Context, env *Env, what string, f func(context.Context) (T, *github.Response, error)) (T, *github.Response, error) {
-	r := &retrier{env: env, what: what}
+// away) fails at once with an error wrapping ErrBudgetReserved: the
+// caller leaves the repository for the next run rather than hold the run
+// for up to an hour. Nothing is stored from a failed try: go-github
+// returns no value when the body does not decode. With req.ETag the GET
+// is conditional, and a 304 is a success: the caller checks NotModified.
+func Call[T any](ctx context.Context, c *Client, req Req, f func(context.Context) (T, *github.Response, error)) (T, *github.Response, error) {
+	r := &retrier{c: c, what: req.What}
+	ctx = withETag(ctx, req.ETag)
 	for {
 		v, resp, err := f(ctx)
-		if err == nil || ghclient.NotModified(resp) {
+		if err == nil || NotModified(resp) {
 			return v, resp, nil
 		}
 		if ctx.Err() != nil {
@@ -159,21 +159,30 @@ func call[T any](ctx context.Context, env *Env, what string, f func(context.Cont
 	}
 }
 
+// Req describes one request to Call.
+type Req struct {
+	// What names it in logs ("repo", "user orgs").
+	What string
+	// ETag, when not empty, makes the GET conditional: GitHub answers 304
+	// without a body, and without spending quota, when nothing changed.
+	ETag string
+}
+
 func classifyREST(resp *github.Response, err error) failure {
 	var (
 		rle *github.RateLimitError
 		are *github.AbuseRateLimitError
 	)
-	status := statusOf(resp)
+	status := StatusOf(resp)
 	switch {
-	case errors.Is(err, ghclient.ErrBudgetReserved):
-		return failure{kind: deferred}
-	case errors.Is(err, ghclient.ErrCredentialRejected):
-		return failure{kind: permanent}
+	case errors.Is(err, ErrBudgetReserved):
+		return failure{kind: failDeferred}
+	case errors.Is(err, ErrCredentialRejected):
+		return failure{kind: failPermanent}
 	case errors.As(err, &rle):
-		return failure{kind: primary, reset: rle.Rate.Reset.Time, local: synthesized(resp)}
+		return failure{kind: failPrimary, reset: rle.Rate.Reset.Time, local: synthesized(resp)}
 	case errors.As(err, &are):
-		f := failure{kind: secondary, local: synthesized(resp)}
+		f := failure{kind: failSecondary, local: synthesized(resp)}
 		if are.RetryAfter != nil {
 			f.retryAfter = *are.RetryAfter
 		}
@@ -181,24 +190,24 @@ func classifyREST(resp *github.Response, err error) failure {
 	case (status == http.StatusForbidden || status == http.StatusTooManyRequests) && resp.Header.Get("X-RateLimit-Remaining") == "0":
 		// A primary limit answered 429, which go-github does not classify.
 		reset, _ := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
-		return failure{kind: primary, reset: time.Unix(reset, 0)}
+		return failure{kind: failPrimary, reset: time.Unix(reset, 0)}
 	case status == http.StatusTooManyRequests || (status == http.StatusForbidden && resp.Header.Get("Retry-After") != ""):
-		return failure{kind: secondary, retryAfter: retryAfter(resp.Header)}
+		return failure{kind: failSecondary, retryAfter: retryAfterSeconds(resp.Header)}
 	case status >= 500:
-		return failure{kind: transient}
+		return failure{kind: failTransient}
 	}
 	var ae *github.AcceptedError // 202: GitHub is still computing; try again
 	if errors.As(err, &ae) || transientErr(err) {
-		return failure{kind: transient}
+		return failure{kind: failTransient}
 	}
-	return failure{kind: permanent}
+	return failure{kind: failPermanent}
 }
 
 // transientErr reports network failures (resets, timeouts, connections
 // closed mid-answer) and bodies that are cut short or are not JSON: all
 // worth another try, none worth storing.
 func transientErr(err error) bool {
-	if errors.Is(err, ghclient.ErrRedirectRefused) {
+	if errors.Is(err, ErrRedirectRefused) {
 		return false
 	}
 	var (
@@ -216,30 +225,27 @@ func synthesized(resp *github.Response) bool {
 	return resp != nil && resp.Response != nil && len(resp.Header) == 0
 }
 
-func retryAfter(h http.Header) time.Duration {
-	s, err := strconv.Atoi(h.Get("Retry-After"))
-	if err != nil || s < 0 {
-		return 0
-	}
-	return time.Duration(s) * time.Second
-}
-
-// statusOf returns the HTTP status of a go-github response, or 0.
-func statusOf(resp *github.Response) int {
+// StatusOf returns the HTTP status of a go-github response, or 0.
+func StatusOf(resp *github.Response) int {
 	if resp == nil || resp.Response == nil {
 		return 0
 	}
 	return resp.StatusCode
 }
 
-// callGraphQL is call() for GraphQL: an exhausted point budget pauses until
-// GitHub's reset when it is near (the run then goes on) and is left for the
-// next run otherwise, secondary limits wait Retry-After, 5xx, network
-// errors and unreadable bodies retry with jittered backoff.
-func callGraphQL(ctx context.Context, env *Env, what string, f func(context.Context) ([]ghclient.GraphQLError, error)) ([]ghclient.GraphQLError, error) {
-	r := &retrier{env: env, what: what}
+// Query sends one GraphQL query through Do with what Call does for REST:
+// an exhausted point budget pauses until GitHub's reset when it is near
+// (the run then goes on) and is left for the next run otherwise, failSecondary
+// limits wait Retry-After, 5xx, network errors and unreadable bodies retry
+// with jittered backoff. data is reset before every try.
+func (c *Client) Query(ctx context.Context, what, query string, vars map[string]any, data any) ([]GraphQLError, error) {
+	r := &retrier{c: c, what: what}
 	for {
-		gerrs, err := f(ctx)
+		// A failed try may have filled part of data: start each afresh.
+		if v := reflect.ValueOf(data); v.Kind() == reflect.Pointer && !v.IsNil() {
+			v.Elem().SetZero()
+		}
+		gerrs, err := c.gql.Do(ctx, query, vars, data)
 		if err == nil {
 			return gerrs, nil
 		}
@@ -258,22 +264,49 @@ func callGraphQL(ctx context.Context, env *Env, what string, f func(context.Cont
 
 func classifyGraphQL(err error) failure {
 	var (
-		rle *ghclient.GraphQLRateLimitError
-		se  *ghclient.GraphQLStatusError
+		rle *GraphQLRateLimitError
+		se  *GraphQLStatusError
 	)
 	switch {
-	case errors.Is(err, ghclient.ErrBudgetReserved):
-		return failure{kind: deferred}
-	case errors.Is(err, ghclient.ErrCredentialRejected):
-		return failure{kind: permanent}
+	case errors.Is(err, ErrBudgetReserved):
+		return failure{kind: failDeferred}
+	case errors.Is(err, ErrCredentialRejected):
+		return failure{kind: failPermanent}
 	case errors.As(err, &rle):
-		return failure{kind: primary, reset: rle.Reset}
+		return failure{kind: failPrimary, reset: rle.Reset}
 	case errors.As(err, &se) && (se.Status == http.StatusForbidden || se.Status == http.StatusTooManyRequests):
-		return failure{kind: secondary, retryAfter: se.RetryAfter}
+		return failure{kind: failSecondary, retryAfter: se.RetryAfter}
 	case errors.As(err, &se) && se.Status >= 500:
-		return failure{kind: transient}
+		return failure{kind: failTransient}
 	case transientErr(err):
-		return failure{kind: transient}
+		return failure{kind: failTransient}
 	}
-	return failure{kind: permanent}
+	return failure{kind: failPermanent}
+}
+
+// retryAfterSeconds is Retry-After as the retries read it (0 when absent).
+func retryAfterSeconds(h http.Header) time.Duration {
+	d, _ := retryAfterOf(h)
+	return d
+}
+
+// Retry runs f, a transfer outside the API (a git fetch over the same
+// network), and tries again after the jittered backoff Call uses for a
+// transient failure, as many times: one policy for every way fundwatch
+// reaches GitHub.
+func (c *Client) Retry(ctx context.Context, what string, f func(context.Context) error) error {
+	r := &retrier{c: c, what: what}
+	for {
+		err := f(ctx)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		d, retry, gerr := r.next(failure{kind: failTransient}, err)
+		if !retry {
+			return gerr
+		}
+		if werr := r.wait(ctx, d, err); werr != nil {
+			return werr
+		}
+	}
 }

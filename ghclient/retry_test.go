@@ -1,4 +1,4 @@
-package collectors
+package ghclient
 
 import (
 	"context"
@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,12 +16,6 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
-
-	"github.com/fundwatch/fundwatch/ghclient"
-	"github.com/fundwatch/fundwatch/ghrepo"
-	"github.com/fundwatch/fundwatch/githubfake"
-	"github.com/fundwatch/fundwatch/githubfake/scenario"
-	"github.com/fundwatch/fundwatch/store"
 )
 
 // scripted answers GET /repos/o/r with one scripted answer per request,
@@ -72,22 +64,18 @@ func body(s string) func(w http.ResponseWriter) {
 	return func(w http.ResponseWriter) { fmt.Fprint(w, s) }
 }
 
-// callEnv runs call() against a scripted server and records the waits
-// it asked for (sleeping at most a few milliseconds of each).
-func callEnv(t *testing.T, answers ...func(w http.ResponseWriter)) (*Env, *scripted, *[]time.Duration) {
+// callEnv makes a client of a scripted server that records the waits
+// Call asked for (sleeping at most a few milliseconds of each).
+func callEnv(t *testing.T, answers ...func(w http.ResponseWriter)) (*Client, *scripted, *[]time.Duration) {
 	t.Helper()
 	sc := &scripted{answers: answers}
 	srv := httptest.NewServer(sc)
 	t.Cleanup(srv.Close)
-	gh, err := ghclient.New(ghclient.Options{BaseURL: srv.URL, Token: "t"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var (
 		mu    sync.Mutex
 		waits []time.Duration
 	)
-	env := &Env{GH: gh, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Sleep: func(ctx context.Context, d time.Duration) error {
+	c, err := New(Options{BaseURL: srv.URL, Token: "t", Backoff: func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		waits = append(waits, d)
 		mu.Unlock()
@@ -97,13 +85,16 @@ func callEnv(t *testing.T, answers ...func(w http.ResponseWriter)) (*Env, *scrip
 		case <-time.After(min(d, 5*time.Millisecond)):
 			return nil
 		}
-	}}
-	return env, sc, &waits
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, sc, &waits
 }
 
-func getRepo(ctx context.Context, env *Env) (*github.Repository, error) {
-	r, _, err := call(ctx, env, "repo", func(ctx context.Context) (*github.Repository, *github.Response, error) {
-		return env.GH.Repositories.Get(ctx, "o", "r")
+func getRepo(ctx context.Context, c *Client) (*github.Repository, error) {
+	r, _, err := Call(ctx, c, Req{What: "repo"}, func(ctx context.Context) (*github.Repository, *github.Response, error) {
+		return c.Repositories.Get(ctx, "o", "r")
 	})
 	return r, err
 }
@@ -113,7 +104,7 @@ func TestCallRetries(t *testing.T) {
 	// go-github remembers an exhausted limit and refuses requests itself
 	// until the reset, in real time: keep it close.
 	reset := strconv.FormatInt(time.Now().Add(2*time.Second).Unix(), 10)
-	// A reset further than ghclient.MaxWait is not waited for.
+	// A reset further than Client.MaxWait is not waited for.
 	farReset := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
 	tests := []struct {
 		name    string
@@ -220,7 +211,7 @@ func TestCallWaitsOutRememberedLimits(t *testing.T) {
 	}
 }
 
-// A spent budget fails a request at once with ghclient.ErrBudgetReserved,
+// A spent budget fails a request at once with ErrBudgetReserved,
 // whether GitHub said so (primary limit, reset far away) or the client's
 // pool knew it before sending anything (every credential at its reserve).
 func TestSpentBudgetIsLeftForTheNextRun(t *testing.T) {
@@ -238,16 +229,17 @@ func TestSpentBudgetIsLeftForTheNextRun(t *testing.T) {
 	}
 	start := time.Now()
 	_, err := getRepo(context.Background(), env)
-	if !errors.Is(err, ghclient.ErrBudgetReserved) || !strings.Contains(err.Error(), "rate limit") {
+	if !errors.Is(err, ErrBudgetReserved) || !strings.Contains(err.Error(), "rate limit") {
 		t.Fatalf("err = %v, want ErrBudgetReserved", err)
 	}
 	if sc.served != 1 || len(*waits) != 0 || time.Since(start) > time.Second {
 		t.Errorf("%d requests, waits %v, %s: want the second refused without a request or a wait", sc.served, *waits, time.Since(start))
 	}
-	_, gerr := callGraphQL(context.Background(), env, "q", func(context.Context) ([]ghclient.GraphQLError, error) {
-		return nil, &ghclient.GraphQLRateLimitError{Reset: time.Now().Add(time.Hour)}
-	})
-	if !errors.Is(gerr, ghclient.ErrBudgetReserved) {
+	// The same for GraphQL: its point budget spent for an hour.
+	spent := &GraphQLRateLimitError{Reset: time.Now().Add(time.Hour)}
+	r := &retrier{c: env, what: "q"}
+	_, retry, gerr := r.next(classifyGraphQL(spent), spent)
+	if retry || !errors.Is(gerr, ErrBudgetReserved) {
 		t.Errorf("GraphQL budget exhausted for an hour: %v, want ErrBudgetReserved", gerr)
 	}
 }
@@ -260,9 +252,9 @@ func TestClassifyREST(t *testing.T) {
 	}{
 		// Transport errors reach go-github's caller as *url.Error, which
 		// is a net.Error: the pool's verdicts must win over "network".
-		{&url.Error{Op: "Get", URL: "http://x/", Err: &ghclient.BudgetError{Resource: "core", Reason: "spent"}}, deferred},
-		{&url.Error{Op: "Get", URL: "http://x/", Err: fmt.Errorf("%w: installation 3", ghclient.ErrCredentialRejected)}, permanent},
-		{&url.Error{Op: "Get", URL: "http://x/", Err: io.ErrUnexpectedEOF}, transient},
+		{&url.Error{Op: "Get", URL: "http://x/", Err: &BudgetError{Resource: "core", Reason: "spent"}}, failDeferred},
+		{&url.Error{Op: "Get", URL: "http://x/", Err: fmt.Errorf("%w: installation 3", ErrCredentialRejected)}, failPermanent},
+		{&url.Error{Op: "Get", URL: "http://x/", Err: io.ErrUnexpectedEOF}, failTransient},
 	} {
 		if got := classifyREST(nil, tt.err).kind; got != tt.want {
 			t.Errorf("classifyREST(%v) = %d, want %d", tt.err, got, tt.want)
@@ -277,123 +269,18 @@ func TestClassifyGraphQL(t *testing.T) {
 		err  error
 		want failureKind
 	}{
-		{&ghclient.GraphQLRateLimitError{Reset: time.Now()}, primary},
-		{&ghclient.GraphQLStatusError{Status: 403, RetryAfter: time.Second}, secondary},
-		{&ghclient.GraphQLStatusError{Status: 429}, secondary},
-		{&ghclient.GraphQLStatusError{Status: 502}, transient},
-		{&ghclient.GraphQLStatusError{Status: 401}, permanent},
-		{fmt.Errorf("graphql: malformed response: %w", syntax), transient},
-		{fmt.Errorf("graphql: reading response: %w", io.ErrUnexpectedEOF), transient},
-		{fmt.Errorf("graphql: query refused: %w", errors.New("bad field")), permanent},
-		{&url.Error{Op: "Post", URL: "http://x/graphql", Err: &ghclient.BudgetError{Resource: "graphql", Reason: "spent"}}, deferred},
+		{&GraphQLRateLimitError{Reset: time.Now()}, failPrimary},
+		{&GraphQLStatusError{Status: 403, RetryAfter: time.Second}, failSecondary},
+		{&GraphQLStatusError{Status: 429}, failSecondary},
+		{&GraphQLStatusError{Status: 502}, failTransient},
+		{&GraphQLStatusError{Status: 401}, failPermanent},
+		{fmt.Errorf("graphql: malformed response: %w", syntax), failTransient},
+		{fmt.Errorf("graphql: reading response: %w", io.ErrUnexpectedEOF), failTransient},
+		{fmt.Errorf("graphql: query refused: %w", errors.New("bad field")), failPermanent},
+		{&url.Error{Op: "Post", URL: "http://x/graphql", Err: &BudgetError{Resource: "graphql", Reason: "spent"}}, failDeferred},
 	} {
 		if got := classifyGraphQL(tt.err).kind; got != tt.want {
 			t.Errorf("classifyGraphQL(%v) = %d, want %d", tt.err, got, tt.want)
-		}
-	}
-}
-
-// budgetWorld has four repositories, each with a page of releases and
-// three pages of issues.
-func budgetWorld() *scenario.World {
-	end := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	w := &scenario.World{Name: "budget", End: end, Users: map[string]*scenario.User{}}
-	for i := range 4 {
-		r := &scenario.Repo{Owner: "acme", Name: fmt.Sprintf("r%d", i), ID: int64(100 + i), DefaultBranch: "main",
-			CreatedAt: end.AddDate(-2, 0, 0), HasIssues: true}
-		for n := 1; n <= 250; n++ {
-			r.Issues = append(r.Issues, scenario.Issue{Number: n, Title: "issue", User: "alice", CreatedAt: end.Add(-time.Duration(300-n) * time.Hour)})
-		}
-		for n := range 3 {
-			at := end.AddDate(0, -n-1, 0)
-			r.Releases = append(r.Releases, scenario.Release{ID: int64(1000*i + n + 1), TagName: fmt.Sprintf("v1.%d", n), Author: "alice", CreatedAt: at, PublishedAt: at})
-		}
-		w.Repos = append(w.Repos, r)
-	}
-	return w
-}
-
-// Every credential spent in the middle of a run: the run ends at once
-// rather than wait an hour for the reset, GitHub never had to refuse a
-// request, the repositories left over fail with ErrBudgetReserved (for
-// the Runner to record as deferred, not failed), and what earlier runs
-// stored stays as it was.
-func TestSpentBudgetsEndARunPromptly(t *testing.T) {
-	t.Parallel()
-	w := budgetWorld()
-	fake := githubfake.New(w, githubfake.Options{Limit: 12, Window: time.Hour})
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
-	// Two tokens of 12 requests an hour; below half, the pacer would
-	// space the rest ten minutes apart: each spends 7, then is spent.
-	gh, err := ghclient.New(ghclient.Options{BaseURL: srv.URL, Credentials: []ghclient.Credential{
-		{Name: "a", Token: "tok-a"}, {Name: "b", Token: "tok-b"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "fw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	var (
-		mu      sync.Mutex
-		longest time.Duration
-	)
-	env := &Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return w.End },
-		Concurrency: 2, Sleep: func(ctx context.Context, d time.Duration) error {
-			mu.Lock()
-			longest = max(longest, d)
-			mu.Unlock()
-			return ctx.Err()
-		}}
-	runner := &Runner{Env: env, NoProbe: true}
-	var repos []ghrepo.Name
-	for _, r := range w.Repos {
-		repos = append(repos, ghrepo.MustParse(r.FullName()))
-	}
-	ctx := context.Background()
-	if res, _ := runner.Run(ctx, registry["releases"].c, repos); res.Err != nil {
-		t.Fatalf("releases: %v", res.Err)
-	}
-	start := time.Now()
-	res, _ := runner.Run(ctx, registry["issues"].c, repos)
-	if took := time.Since(start); took > 10*time.Second || longest > ghclient.MaxWait(gh) {
-		t.Errorf("the run took %s and waited up to %s: want it to end promptly", took, longest)
-	}
-	// Whatever the Runner makes of them, the repositories left over were
-	// left for want of budget, and nothing else failed.
-	var errs []error
-	if u, ok := res.Err.(interface{ Unwrap() []error }); ok {
-		errs = u.Unwrap()
-	}
-	if len(errs) != res.Failed {
-		t.Fatalf("%d errors for %d failures: %v", len(errs), res.Failed, res.Err)
-	}
-	for _, err := range errs {
-		if !errors.Is(err, ghclient.ErrBudgetReserved) {
-			t.Errorf("failure %v, want ErrBudgetReserved", err)
-		}
-	}
-	sts, err := st.RepoStatuses(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	refreshed := 0
-	for _, s := range sts {
-		if s.Collector == "issues" && !s.LastSuccess.IsZero() {
-			refreshed++
-		}
-	}
-	if refreshed == 0 || refreshed == len(repos) {
-		t.Fatalf("%d of %d repositories refreshed: want the budget spent in the middle of the run", refreshed, len(repos))
-	}
-	if n := fake.Count("/repos/{owner}/{repo}/issues", http.StatusForbidden); n != 0 {
-		t.Errorf("GitHub refused %d requests: the pool should have stopped first", n)
-	}
-	for _, r := range w.Repos {
-		if rs, err := st.Releases(ctx, r.FullName()); err != nil || len(rs) != len(r.Releases) {
-			t.Errorf("%s: %d releases (%v), want the %d stored before", r.FullName(), len(rs), err, len(r.Releases))
 		}
 	}
 }
