@@ -221,11 +221,6 @@ const (
 	DefaultStorePath     = "fundwatch.db"
 	DefaultListenAddress = ":9864"
 	DefaultTelemetryPath = "/metrics"
-	// DefaultMaxSkip and DefaultMaxSkipQuiet repeat the collectors'
-	// defaults (config does not import collectors); a test in
-	// cmd/fundwatch keeps them equal.
-	DefaultMaxSkip      = 24 * time.Hour
-	DefaultMaxSkipQuiet = 7 * 24 * time.Hour
 )
 
 // CollectorDefault is a collector the config may name, with its defaults.
@@ -241,12 +236,22 @@ type CollectorDefault struct {
 // Option changes how a config is read.
 type Option func(*options)
 
-type options struct{ collectors []CollectorDefault }
+type options struct {
+	collectors            []CollectorDefault
+	maxSkip, maxSkipQuiet time.Duration
+}
 
 // WithCollectors names the collectors a config may set, with their
 // defaults, in the order docs list them. Without it, a config names none.
 func WithCollectors(cs []CollectorDefault) Option {
 	return func(o *options) { o.collectors = append([]CollectorDefault(nil), cs...) }
+}
+
+// WithMaxSkip gives the change probe's defaults (collection.max_skip and
+// max_skip_quiet), which the collectors own: config keeps no copy. Without
+// it they are zero, which the collectors read as their defaults.
+func WithMaxSkip(active, quiet time.Duration) Option {
+	return func(o *options) { o.maxSkip, o.maxSkipQuiet = active, quiet }
 }
 
 func readOptions(opts []Option) options {
@@ -270,7 +275,7 @@ func Default(opts ...Option) *Config {
 			Pacing: Pacing{MaxInFlight: DefaultMaxInFlight, PaceBelow: DefaultPaceBelow, Reserve: DefaultReserve, MaxWait: DefaultMaxWait}},
 		Store:      Store{Path: DefaultStorePath},
 		Web:        Web{ListenAddress: DefaultListenAddress, TelemetryPath: DefaultTelemetryPath},
-		Collection: Collection{Git: true, Probe: true, MaxSkip: DefaultMaxSkip, MaxSkipQuiet: DefaultMaxSkipQuiet},
+		Collection: Collection{Git: true, Probe: true, MaxSkip: o.maxSkip, MaxSkipQuiet: o.maxSkipQuiet},
 		Collectors: make(map[string]Collector, len(o.collectors)),
 	}
 	for _, d := range o.collectors {

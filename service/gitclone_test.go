@@ -33,11 +33,12 @@ func TestCloneURLs(t *testing.T) {
 	}
 }
 
-// config cannot import collectors (imports flow one way), so it repeats
-// the collectors' refresh-interval defaults; they must not drift apart.
+// The config a service reads takes the change probe's defaults from the
+// collectors, which own them.
 func TestCollectionDefaultsAreTheCollectors(t *testing.T) {
-	if config.DefaultMaxSkip != collectors.DefaultMaxSkip || config.DefaultMaxSkipQuiet != collectors.DefaultMaxSkipQuiet {
-		t.Errorf("config defaults %s/%s, collectors' %s/%s", config.DefaultMaxSkip, config.DefaultMaxSkipQuiet,
+	c := config.Default(ConfigOptions()...)
+	if c.Collection.MaxSkip != collectors.DefaultMaxSkip || c.Collection.MaxSkipQuiet != collectors.DefaultMaxSkipQuiet {
+		t.Errorf("config defaults %s/%s, collectors' %s/%s", c.Collection.MaxSkip, c.Collection.MaxSkipQuiet,
 			collectors.DefaultMaxSkip, collectors.DefaultMaxSkipQuiet)
 	}
 }

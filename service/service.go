@@ -521,6 +521,13 @@ func (a *App) CollectOnce(ctx context.Context) (map[string]collectors.Result, er
 	return a.runner.RunAll(ctx, CollectorsOf(entries), a.Repos()), nil
 }
 
+// ConfigOptions are what a config is read with: the registered collectors
+// and the change probe's defaults, both owned by package collectors.
+func ConfigOptions() []config.Option {
+	return []config.Option{config.WithCollectors(CollectorDefaults()),
+		config.WithMaxSkip(collectors.DefaultMaxSkip, collectors.DefaultMaxSkipQuiet)}
+}
+
 // CollectorDefaults are the registered collectors as the config sees them
 // (config.WithCollectors): the one list of their names and default
 // schedules.

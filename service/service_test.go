@@ -31,7 +31,7 @@ func TestAppExportsTheResolvedWatchList(t *testing.T) {
 	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n  - repo: golang/net\n    owner: security-team\n    tier: low\n"+
 		"  - gomod: %s/gomod/go.mod\n    owner: platform-team\n    tier: high\n    indirect: false\n  - sbom: %s/sbom/spdx.json\n",
 		dir, fixtures, fixtures)
-	cfg, err := config.Parse("fw.yaml", []byte(body), nil, config.WithCollectors(CollectorDefaults()))
+	cfg, err := config.Parse("fw.yaml", []byte(body), nil, ConfigOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}

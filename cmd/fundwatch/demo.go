@@ -134,7 +134,7 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 		d.store = filepath.Join(dir, "fundwatch.db")
 	}
 
-	cfg := config.Default(config.WithCollectors(service.CollectorDefaults()))
+	cfg := config.Default(service.ConfigOptions()...)
 	cfg.Source = "(demo)"
 	cfg.GitHub.APIURL = d.apiURL
 	cfg.GitHub.Token = config.Secret(demoToken)

@@ -104,7 +104,7 @@ func (c *serveCmd) run(log *slog.Logger) int {
 }
 
 func loadConfig(path string, log *slog.Logger) (*config.Config, error) {
-	cfg, err := config.Load(path, os.Getenv, config.WithCollectors(service.CollectorDefaults()))
+	cfg, err := config.Load(path, os.Getenv, service.ConfigOptions()...)
 	if err != nil {
 		return nil, err
 	}
