@@ -56,7 +56,22 @@ func (s *Store) UpsertCommits(ctx context.Context, cs []Commit) error {
 		return nil
 	}
 	return s.write(ctx, "upsert commits", func(tx *sql.Tx) error {
-		return batch(ctx, tx, "commits", upsertCommit, cs, commitArgs)
+		if err := batch(ctx, tx, "commits", upsertCommit, cs, commitArgs); err != nil {
+			return err
+		}
+		type pair struct{ repo, email string }
+		seen := map[pair]bool{}
+		for _, c := range cs {
+			p := pair{key(c.Repo), key(c.AuthorEmail)}
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if err := noteAuthors(ctx, tx, p.repo, p.email); err != nil {
+				return err
+			}
+		}
+		return bumpVersions(ctx, tx, repoKeys(cs, func(c Commit) string { return c.Repo })...)
 	})
 }
 

@@ -21,7 +21,12 @@ func (s *Store) SetCursor(ctx context.Context, c Cursor) error {
 			ON CONFLICT (repo_key, endpoint) DO UPDATE SET
 				repo = excluded.repo, since = excluded.since, etag = excluded.etag`,
 			key(c.Repo), c.Endpoint, c.Repo, unix(c.Since), c.ETag)
-		return err
+		if err != nil || c.Repo == "" {
+			return err
+		}
+		// A list read completely makes its facts count (see
+		// analysis.loadFacts): the repository's facts changed.
+		return bumpVersions(ctx, tx, key(c.Repo))
 	})
 }
 

@@ -40,6 +40,12 @@ func (s *Store) SetEmailLogins(ctx context.Context, rows []EmailLogin) error {
 			if r.Login == "" {
 				continue
 			}
+			// The repositories whose commits get a login now have new
+			// facts, and an author known by it.
+			repos, err := repoKeysOf(ctx, tx, `SELECT DISTINCT repo_key FROM commits WHERE lower(author_email) = ? AND author_login = ''`, key(r.Email))
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE commits SET author_login = ?, author_login_key = ?
 				WHERE lower(author_email) = ? AND author_login = ''`, r.Login, key(r.Login), key(r.Email)); err != nil {
 				return err
@@ -47,6 +53,14 @@ func (s *Store) SetEmailLogins(ctx context.Context, rows []EmailLogin) error {
 			if _, err := tx.ExecContext(ctx, `UPDATE commits SET committer_login = ?, committer_login_key = ?
 				WHERE lower(committer_email) = ? AND committer_login = ''`, r.Login, key(r.Login), key(r.Email)); err != nil {
 				return err
+			}
+			if len(repos) > 0 {
+				if err := noteAuthors(ctx, tx, "", r.Email); err != nil {
+					return err
+				}
+				if err := bumpVersions(ctx, tx, repos...); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -25,13 +25,16 @@ func (s *Store) UpsertIssues(ctx context.Context, is []Issue) error {
 	WHERE excluded.updated_at IS NULL OR issues.updated_at IS NULL
 		OR excluded.updated_at >= issues.updated_at`
 	return s.write(ctx, "upsert issues", func(tx *sql.Tx) error {
-		return batch(ctx, tx, "issues", q, is, func(i Issue) ([]any, error) {
+		if err := batch(ctx, tx, "issues", q, is, func(i Issue) ([]any, error) {
 			if i.Repo == "" || i.Number <= 0 {
 				return nil, errors.New("empty repo or number")
 			}
 			return []any{key(i.Repo), i.Repo, i.Number, i.IsPull, i.Title, i.Author, key(i.Author), i.AuthorBot,
 				i.State, i.Comments, unix(i.CreatedAt), unix(i.UpdatedAt), unix(i.ClosedAt), unix(i.MergedAt)}, nil
-		})
+		}); err != nil {
+			return err
+		}
+		return bumpVersions(ctx, tx, repoKeys(is, func(i Issue) string { return i.Repo })...)
 	})
 }
 
@@ -63,13 +66,16 @@ func (s *Store) UpsertComments(ctx context.Context, cs []Comment) error {
 	WHERE excluded.updated_at IS NULL OR comments.updated_at IS NULL
 		OR excluded.updated_at >= comments.updated_at`
 	return s.write(ctx, "upsert comments", func(tx *sql.Tx) error {
-		return batch(ctx, tx, "comments", q, cs, func(c Comment) ([]any, error) {
+		if err := batch(ctx, tx, "comments", q, cs, func(c Comment) ([]any, error) {
 			if c.Repo == "" || c.ID == 0 {
 				return nil, errors.New("empty repo or id")
 			}
 			return []any{key(c.Repo), c.Repo, c.ID, c.IssueNumber, c.Author, key(c.Author), c.AuthorBot,
 				unix(c.CreatedAt), unix(c.UpdatedAt)}, nil
-		})
+		}); err != nil {
+			return err
+		}
+		return bumpVersions(ctx, tx, repoKeys(cs, func(c Comment) string { return c.Repo })...)
 	})
 }
 

@@ -22,13 +22,16 @@ func (s *Store) UpsertReleases(ctx context.Context, rs []Release) error {
 		prerelease = excluded.prerelease, created_at = excluded.created_at,
 		published_at = excluded.published_at`
 	return s.write(ctx, "upsert releases", func(tx *sql.Tx) error {
-		return batch(ctx, tx, "releases", q, rs, func(r Release) ([]any, error) {
+		if err := batch(ctx, tx, "releases", q, rs, func(r Release) ([]any, error) {
 			if r.Repo == "" || r.ID == 0 {
 				return nil, errors.New("empty repo or id")
 			}
 			return []any{key(r.Repo), r.Repo, r.ID, r.TagName, r.Name, r.Author, key(r.Author), r.Draft,
 				r.Prerelease, unix(r.CreatedAt), unix(r.PublishedAt)}, nil
-		})
+		}); err != nil {
+			return err
+		}
+		return bumpVersions(ctx, tx, repoKeys(rs, func(r Release) string { return r.Repo })...)
 	})
 }
 

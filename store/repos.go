@@ -39,7 +39,10 @@ func (s *Store) UpsertRepo(ctx context.Context, r Repo) error {
 			key(r.FullName), r.FullName, r.GitHubID, r.Description, r.Stars, r.Forks, r.Watchers, r.OpenIssues,
 			r.Archived, r.Disabled, r.Fork, r.DefaultBranch, r.License, r.OwnerType, r.Language,
 			unix(r.CreatedAt), unix(r.PushedAt), unix(r.UpdatedAt), r.FundingYML, r.HasFundingYML, unix(r.CollectedAt), unix(r.ArchivedAt))
-		return err
+		if err != nil {
+			return err
+		}
+		return bumpVersions(ctx, tx, key(r.FullName))
 	})
 }
 

@@ -34,7 +34,7 @@ func (s *Store) UpsertSponsors(ctx context.Context, rows []Sponsors) error {
 		return nil
 	}
 	return s.write(ctx, "upsert sponsors", func(tx *sql.Tx) error {
-		return batch(ctx, tx, "sponsors", `INSERT INTO sponsors (login_key, login, has_listing, sponsors_count,
+		if err := batch(ctx, tx, "sponsors", `INSERT INTO sponsors (login_key, login, has_listing, sponsors_count,
 			private_count, goal_kind, goal_target, goal_percent, goal_title, collected_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (login_key) DO UPDATE SET
@@ -54,7 +54,10 @@ func (s *Store) UpsertSponsors(ctx context.Context, rows []Sponsors) error {
 			}
 			return []any{key(r.Login), r.Login, r.HasListing, r.Count, r.Private, r.GoalKind, r.GoalTarget,
 				r.GoalPercent, r.GoalTitle, r.CollectedAt.Unix()}, nil
-		})
+		}); err != nil {
+			return err
+		}
+		return bumpVersions(ctx, tx, SharedFacts)
 	})
 }
 

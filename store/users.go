@@ -36,6 +36,9 @@ func (s *Store) UpsertUser(ctx context.Context, u User) error {
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return err // stale: the stored profile is newer
 		}
+		if err := bumpVersions(ctx, tx, SharedFacts); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_orgs WHERE login_key = ?`, k); err != nil {
 			return err
 		}
