@@ -31,7 +31,9 @@ func TestFactVersions(t *testing.T) {
 		{"commits", func() error {
 			return s.UpsertCommits(ctx, []Commit{{Repo: "A/x", SHA: "1", AuthorEmail: "a@x.org", AuthorTime: at}, {Repo: "A/x", SHA: "2", AuthorEmail: "a@x.org", AuthorTime: at}})
 		}, []string{"a/x"}},
-		{"issues", func() error { return s.UpsertIssues(ctx, []Issue{{Repo: "b/y", Number: 1, CreatedAt: at, UpdatedAt: at}}) }, []string{"b/y"}},
+		{"issues", func() error {
+			return s.UpsertIssues(ctx, []Issue{{Repo: "b/y", Number: 1, CreatedAt: at, UpdatedAt: at}})
+		}, []string{"b/y"}},
 		{"comments", func() error {
 			return s.UpsertComments(ctx, []Comment{{Repo: "b/y", ID: 1, IssueNumber: 1, CreatedAt: at, UpdatedAt: at}})
 		}, []string{"b/y"}},
@@ -41,8 +43,12 @@ func TestFactVersions(t *testing.T) {
 		{"a profile", func() error { return s.UpsertUser(ctx, User{Login: "a", FetchedAt: at}) }, []string{SharedFacts}},
 		{"a stale profile", func() error { return s.UpsertUser(ctx, User{Login: "a", FetchedAt: at.Add(-time.Hour)}) }, nil},
 		{"sponsors", func() error { return s.UpsertSponsors(ctx, []Sponsors{{Login: "a", CollectedAt: at}}) }, []string{SharedFacts}},
-		{"an email's login", func() error { return s.SetEmailLogins(ctx, []EmailLogin{{Email: "A@x.org", Login: "a", CheckedAt: at}}) }, []string{"a/x"}},
-		{"the same login again", func() error { return s.SetEmailLogins(ctx, []EmailLogin{{Email: "a@x.org", Login: "a", CheckedAt: at}}) }, nil},
+		{"an email's login", func() error {
+			return s.SetEmailLogins(ctx, []EmailLogin{{Email: "A@x.org", Login: "a", CheckedAt: at}})
+		}, []string{"a/x"}},
+		{"the same login again", func() error {
+			return s.SetEmailLogins(ctx, []EmailLogin{{Email: "a@x.org", Login: "a", CheckedAt: at}})
+		}, nil},
 	}
 	for _, st := range steps {
 		before := versions()
