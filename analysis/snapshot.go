@@ -65,16 +65,12 @@ type Options struct {
 	Grants map[string][]Grant
 }
 
-// Compute builds the snapshot of targets as of at.
+// Compute builds the snapshot of targets as of at, repository by
+// repository (see Refresher; a service keeps one Refresher so that
+// unchanged repositories are not analysed again).
 func Compute(ctx context.Context, st *store.Store, targets []Target, at time.Time, opts Options) (*Snapshot, error) {
-	start := time.Now()
-	h, err := Load(ctx, st, targets, opts)
-	if err != nil {
-		return nil, err
-	}
-	snap := h.At(at)
-	snap.Took = time.Since(start)
-	return snap, nil
+	snap, _, err := NewRefresher(st, opts).Compute(ctx, targets, at)
+	return snap, err
 }
 
 // History is what the store holds of the watched repositories, loaded once

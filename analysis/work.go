@@ -57,17 +57,28 @@ type People struct {
 // and teaches the affiliation resolver the corporate domains those people's
 // profiles reveal.
 func NewPeople(commits [][]store.Commit, users []store.User, mm *identity.Mailmap, aff *affiliation.Resolver) *People {
-	r := identity.NewResolver(mm)
-	emails := map[string][]string{}
-	for _, cs := range commits {
-		for _, c := range cs {
-			r.Observe(c.AuthorLogin, c.AuthorEmail, c.AuthorName)
-			if c.AuthorLogin != "" && c.AuthorEmail != "" {
-				k := strings.ToLower(c.AuthorLogin)
-				emails[k] = appendUnique(emails[k], strings.ToLower(c.AuthorEmail))
+	return newPeople(func(observe func(login, email, name string)) {
+		for _, cs := range commits {
+			for _, c := range cs {
+				observe(c.AuthorLogin, c.AuthorEmail, c.AuthorName)
 			}
 		}
-	}
+	}, users, mm, aff)
+}
+
+// newPeople is NewPeople from any source of commit authors: authors calls
+// observe once per author occurrence (or per distinct author: identities
+// do not depend on how often one is seen).
+func newPeople(authors func(observe func(login, email, name string)), users []store.User, mm *identity.Mailmap, aff *affiliation.Resolver) *People {
+	r := identity.NewResolver(mm)
+	emails := map[string][]string{}
+	authors(func(login, email, name string) {
+		r.Observe(login, email, name)
+		if login != "" && email != "" {
+			k := strings.ToLower(login)
+			emails[k] = appendUnique(emails[k], strings.ToLower(email))
+		}
+	})
 	p := &People{Dir: r.Build(), Aff: aff, Users: map[string]*store.User{}}
 	for i := range users {
 		p.Users[strings.ToLower(users[i].Login)] = &users[i]

@@ -48,6 +48,9 @@ type App struct {
 	live   *prometheus.Registry // what changes between snapshots: gathered per scrape
 
 	analysisOpts analysis.Options
+	// refresher keeps the analyses of repositories whose facts did not
+	// change, between refreshes.
+	refresher *analysis.Refresher
 
 	refreshing sync.Mutex // serialises refreshes; held while computing
 	mu         sync.Mutex // guards last; held only to read or swap it
@@ -74,7 +77,7 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, now: time.Now, store: st, analysisOpts: opts}
+	a := &App{cfg: cfg, log: log, now: time.Now, store: st, analysisOpts: opts, refresher: analysis.NewRefresher(st, opts)}
 	a.self = metrics.NewSelf(collectors.Names())
 	a.snap = metrics.NewSnapshot()
 	a.live = metrics.NewLiveRegistry(a.self, a.snap)
@@ -264,10 +267,11 @@ func (a *App) EnabledCollectors() ([]scheduler.Entry, error) {
 func (a *App) Refresh(ctx context.Context) error {
 	a.refreshing.Lock()
 	defer a.refreshing.Unlock()
-	snap, err := analysis.Compute(ctx, a.store, a.Targets(), a.now(), a.analysisOpts)
+	snap, stats, err := a.refresher.Compute(ctx, a.Targets(), a.now())
 	if err != nil {
 		return err
 	}
+	a.log.Debug("snapshot refreshed", "analysed", stats.Analysed, "reused", stats.Reused, "took", snap.Took.Round(time.Millisecond).String())
 	if err := a.snap.Update(snap); err != nil {
 		a.log.Warn("exporting the snapshot", "err", err)
 	}
