@@ -33,11 +33,12 @@ type Refresher struct {
 
 	mu    sync.Mutex // one Compute at a time
 	cache map[string]cachedRepo
-	// people is the directory of the last Compute, and the fact versions
-	// it was built from: rebuilt only when some version moved.
-	people         *People
-	peopleVersions map[string]int64
-	peopleTargets  string
+	// people is the directory of the last Compute, and what it was built
+	// from: rebuilt only when the watch list, the authors or the profiles
+	// changed (a commit by a known author changes no one's identity).
+	people        *People
+	peopleKey     [2]int64
+	peopleTargets string
 }
 
 type cachedRepo struct {
@@ -222,7 +223,8 @@ func (r *Refresher) loadShared(ctx context.Context, targets []Target, versions m
 		names[i] = strings.ToLower(t.Repo)
 	}
 	list := strings.Join(names, "\n")
-	if r.people != nil && list == r.peopleTargets && sameVersions(versions, r.peopleVersions) {
+	pk := [2]int64{versions[store.AuthorsFacts], versions[store.SharedFacts]}
+	if r.people != nil && list == r.peopleTargets && pk == r.peopleKey {
 		sh.people = r.people
 		return sh, nil
 	}
@@ -249,19 +251,7 @@ func (r *Refresher) loadShared(ctx context.Context, targets []Target, versions m
 	if authorsErr != nil {
 		return nil, authorsErr
 	}
-	r.people, r.peopleVersions, r.peopleTargets = people, versions, list
+	r.people, r.peopleKey, r.peopleTargets = people, pk, list
 	sh.people = people
 	return sh, nil
-}
-
-func sameVersions(a, b map[string]int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }

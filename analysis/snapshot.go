@@ -223,7 +223,7 @@ func loadFacts(ctx context.Context, st *store.Store, repo string, r *Repo) (*Fac
 	if ok {
 		f.Meta = &meta
 	}
-	if f.Commits, err = st.Commits(ctx, repo, time.Time{}, time.Time{}); err != nil {
+	if f.Commits, err = st.AuthoredCommits(ctx, repo); err != nil {
 		return nil, err
 	}
 	issuesOK, err := collected("issues")

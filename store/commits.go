@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"time"
 )
@@ -59,15 +60,29 @@ func (s *Store) UpsertCommits(ctx context.Context, cs []Commit) error {
 		if err := batch(ctx, tx, "commits", upsertCommit, cs, commitArgs); err != nil {
 			return err
 		}
-		type pair struct{ repo, email string }
-		seen := map[pair]bool{}
+		// Each distinct author of the batch, with the login its e-mail is
+		// known by when the commit names none (as the upsert does).
+		type author struct{ repo, login, email, name string }
+		seen := map[author]bool{}
+		added := false
 		for _, c := range cs {
-			p := pair{key(c.Repo), key(c.AuthorEmail)}
-			if seen[p] {
+			a := author{key(c.Repo), c.AuthorLogin, c.AuthorEmail, c.AuthorName}
+			if seen[a] {
 				continue
 			}
-			seen[p] = true
-			if err := noteAuthors(ctx, tx, p.repo, p.email); err != nil {
+			seen[a] = true
+			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO authors (repo_key, login, email, name)
+				VALUES (?1, coalesce(nullif(?2, ''), (SELECT login FROM email_logins WHERE email_key = lower(?3)), ''), ?3, ?4)`,
+				a.repo, a.login, a.email, a.name)
+			if err != nil {
+				return fmt.Errorf("authors: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				added = true
+			}
+		}
+		if added {
+			if err := bumpVersions(ctx, tx, AuthorsFacts); err != nil {
 				return err
 			}
 		}
@@ -115,6 +130,24 @@ func (s *Store) Commits(ctx context.Context, repo string, from, to time.Time) ([
 		err := rows.Scan(&c.Repo, &c.SHA, &c.AuthorName, &c.AuthorEmail, &c.AuthorLogin, utc{&c.AuthorTime},
 			&c.AuthorTZKnown, &c.AuthorTZOffset, &c.CommitterName, &c.CommitterEmail, &c.CommitterLogin,
 			utc{&c.CommitterTime}, &c.Parents, &c.Message, &c.AuthorBot)
+		if err == nil && c.AuthorTZKnown && !c.AuthorTime.IsZero() {
+			c.AuthorTime = c.AuthorTime.In(fixedZone(c.AuthorTZOffset))
+		}
+		return err
+	})
+}
+
+// AuthoredCommits returns the commits of repo with only what an analysis
+// reads of them (repo, sha, the author's name, e-mail, login, time and
+// offset, whether a bot): no committer, parents or message, which are
+// most of a commit's bytes. Ordered by author time then sha.
+func (s *Store) AuthoredCommits(ctx context.Context, repo string) ([]Commit, error) {
+	q := `SELECT repo, sha, author_name, author_email, author_login, author_time, author_tz_known,
+		author_tz_offset, author_bot
+		FROM commits WHERE repo_key = ? ORDER BY author_time, sha`
+	return queryAll(ctx, s.db, "commits of "+repo, q, []any{key(repo)}, func(rows *sql.Rows, c *Commit) error {
+		err := rows.Scan(&c.Repo, &c.SHA, &c.AuthorName, &c.AuthorEmail, &c.AuthorLogin, utc{&c.AuthorTime},
+			&c.AuthorTZKnown, &c.AuthorTZOffset, &c.AuthorBot)
 		if err == nil && c.AuthorTZKnown && !c.AuthorTime.IsZero() {
 			c.AuthorTime = c.AuthorTime.In(fixedZone(c.AuthorTZOffset))
 		}

@@ -55,7 +55,7 @@ func (s *Store) SetEmailLogins(ctx context.Context, rows []EmailLogin) error {
 				return err
 			}
 			if len(repos) > 0 {
-				if err := noteAuthors(ctx, tx, "", r.Email); err != nil {
+				if err := noteAuthors(ctx, tx, r.Email); err != nil {
 					return err
 				}
 				if err := bumpVersions(ctx, tx, repos...); err != nil {

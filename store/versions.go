@@ -10,6 +10,11 @@ import (
 // profiles and sponsors.
 const SharedFacts = "*people"
 
+// AuthorsFacts is the fact_versions key of the authors table: it moves
+// when a repository gets an author (login, e-mail, name) it did not have,
+// which is when who is who across the watch list may change.
+const AuthorsFacts = "*authors"
+
 // bumpVersions counts one more write to the facts of each key (a repo_key,
 // or SharedFacts), inside the writing transaction: a refresh that sees the
 // same count sees the same facts.
@@ -37,15 +42,19 @@ func repoKeys[T any](items []T, repo func(T) string) []string {
 	return out
 }
 
-// noteAuthors records the distinct authors of the stored commits of repo
-// (a repo_key) made with email (any case), as they are stored now: the
-// login a commit got from email_logins included.
-func noteAuthors(ctx context.Context, tx *sql.Tx, repo, email string) error {
+// noteAuthors records the distinct authors of the stored commits made
+// with email (any case), as they are stored now: after SetEmailLogins gave
+// them the login the e-mail is linked to.
+func noteAuthors(ctx context.Context, tx *sql.Tx, email string) error {
 	q := `INSERT OR IGNORE INTO authors (repo_key, login, email, name)
 		SELECT DISTINCT repo_key, author_login, author_email, author_name FROM commits
-		WHERE lower(author_email) = ?1 AND (?2 = '' OR repo_key = ?2)`
-	if _, err := tx.ExecContext(ctx, q, key(email), repo); err != nil {
+		WHERE lower(author_email) = ?`
+	res, err := tx.ExecContext(ctx, q, key(email))
+	if err != nil {
 		return fmt.Errorf("authors of %s: %w", email, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return bumpVersions(ctx, tx, AuthorsFacts)
 	}
 	return nil
 }

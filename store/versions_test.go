@@ -30,6 +30,9 @@ func TestFactVersions(t *testing.T) {
 	}{
 		{"commits", func() error {
 			return s.UpsertCommits(ctx, []Commit{{Repo: "A/x", SHA: "1", AuthorEmail: "a@x.org", AuthorTime: at}, {Repo: "A/x", SHA: "2", AuthorEmail: "a@x.org", AuthorTime: at}})
+		}, []string{AuthorsFacts, "a/x"}},
+		{"a known author again", func() error {
+			return s.UpsertCommits(ctx, []Commit{{Repo: "a/x", SHA: "3", AuthorEmail: "a@x.org", AuthorTime: at}})
 		}, []string{"a/x"}},
 		{"issues", func() error {
 			return s.UpsertIssues(ctx, []Issue{{Repo: "b/y", Number: 1, CreatedAt: at, UpdatedAt: at}})
@@ -45,7 +48,7 @@ func TestFactVersions(t *testing.T) {
 		{"sponsors", func() error { return s.UpsertSponsors(ctx, []Sponsors{{Login: "a", CollectedAt: at}}) }, []string{SharedFacts}},
 		{"an email's login", func() error {
 			return s.SetEmailLogins(ctx, []EmailLogin{{Email: "A@x.org", Login: "a", CheckedAt: at}})
-		}, []string{"a/x"}},
+		}, []string{AuthorsFacts, "a/x"}},
 		{"the same login again", func() error {
 			return s.SetEmailLogins(ctx, []EmailLogin{{Email: "a@x.org", Login: "a", CheckedAt: at}})
 		}, nil},

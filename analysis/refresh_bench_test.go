@@ -1,0 +1,196 @@
+package analysis
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/store"
+)
+
+// benchRepos is how many repositories BenchmarkRefresh stores:
+// FUNDWATCH_BENCH_REPOS, 1,000 by default.
+func benchRepos(b *testing.B) int {
+	n := 1000
+	if s := os.Getenv("FUNDWATCH_BENCH_REPOS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 {
+			b.Fatalf("FUNDWATCH_BENCH_REPOS=%q: want a positive number", s)
+		}
+		n = v
+	}
+	return n
+}
+
+// distinctFacts is syntheticFacts with people of its own: all but the
+// ten most active of its 40 authors are this repository's alone, as in a
+// real watch list (a few people meet across projects, most do not).
+func distinctFacts(i int, at time.Time) (Facts, []store.User) {
+	repo := fmt.Sprintf("org%d/repo%d", i, i)
+	f, users := syntheticFacts(uint64(i), repo, at)
+	own := func(login string) string {
+		if n, err := strconv.Atoi(strings.TrimPrefix(login, "u")); err == nil && n >= 10 {
+			return fmt.Sprintf("r%d-%s", i, login)
+		}
+		return login
+	}
+	for j := range f.Commits {
+		c := &f.Commits[j]
+		c.AuthorLogin = own(c.AuthorLogin)
+		c.AuthorEmail = c.AuthorLogin + "@users.noreply.github.com"
+		c.AuthorName = "Person " + c.AuthorLogin
+	}
+	for j := range f.Issues {
+		f.Issues[j].Author = own(f.Issues[j].Author)
+	}
+	for j := range users {
+		users[j].Login = own(users[j].Login)
+	}
+	return f, users
+}
+
+// fillStore writes n distinct mid-sized repositories into st, as the
+// collectors would: metadata, commits, issues, comments, releases, the
+// cursors saying each list was read completely, and the authors'
+// profiles.
+func fillStore(b *testing.B, st *store.Store, n int, at time.Time) []Target {
+	ctx := context.Background()
+	var targets []Target
+	seenUser := map[string]bool{}
+	for i := range n {
+		f, users := distinctFacts(i, at)
+		targets = append(targets, Target{Repo: f.Repo})
+		must := func(err error) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		must(st.UpsertRepo(ctx, store.Repo{FullName: f.Repo, CreatedAt: f.Meta.CreatedAt, CollectedAt: at}))
+		must(st.UpsertCommits(ctx, f.Commits))
+		must(st.UpsertIssues(ctx, f.Issues))
+		must(st.UpsertComments(ctx, f.Comments))
+		must(st.UpsertReleases(ctx, f.Releases))
+		for _, e := range []string{store.CommitsCursor, "issues", "comments", "releases"} {
+			must(st.SetCursor(ctx, store.Cursor{Repo: f.Repo, Endpoint: e}))
+		}
+		for _, u := range users {
+			if !seenUser[u.Login] {
+				seenUser[u.Login] = true
+				u.FetchedAt = at
+				must(st.UpsertUser(ctx, u))
+			}
+		}
+	}
+	return targets
+}
+
+// peakRSS resets the process's resident high-water mark (Linux:
+// /proc/self/clear_refs) and returns a function reading it in MiB; -1
+// where the kernel does not offer it.
+func peakRSS() func() float64 {
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		return func() float64 { return -1 }
+	}
+	return func() float64 {
+		data, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			return -1
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			if v, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
+				kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(string(v), "kB")), 64)
+				return kb / 1024
+			}
+		}
+		return -1
+	}
+}
+
+// BenchmarkRefresh is what serve does after collections, at
+// FUNDWATCH_BENCH_REPOS (1,000 by default) mid-sized repositories with
+// distinct facts in a real store: a full refresh (every repository read
+// from the store and analysed, one at a time), then, after a collection
+// that changed 10% of the repositories (a new commit each), the refresh
+// that follows. It reports both durations, their ratio, the analyses
+// held, and the whole process's peak resident memory during the
+// refreshes (building the store is not counted). The store is kept under
+// FUNDWATCH_BENCH_STORE when set, so that large runs build it once.
+// Run with -benchtime=1x.
+func BenchmarkRefresh(b *testing.B) {
+	n := benchRepos(b)
+	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	dir := os.Getenv("FUNDWATCH_BENCH_STORE")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	path := filepath.Join(dir, fmt.Sprintf("refresh-%d.db", n))
+	_, statErr := os.Stat(path)
+	st, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var targets []Target
+	if statErr == nil {
+		for i := range n {
+			targets = append(targets, Target{Repo: fmt.Sprintf("org%d/repo%d", i, i)})
+		}
+	} else {
+		start := time.Now()
+		targets = fillStore(b, st, n, at)
+		b.Logf("stored %d repositories in %s", n, time.Since(start).Round(time.Second))
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		runtime.GC()
+		peak := peakRSS()
+		r := NewRefresher(st, Options{})
+		start := time.Now()
+		snap, stats, err := r.Compute(ctx, targets, at)
+		if err != nil {
+			b.Fatal(err)
+		}
+		full := time.Since(start)
+		if stats.Analysed != n || snap.Repos[n-1].Analysis == nil || snap.Repos[n-1].Analysis.Commits < 1500 {
+			b.Fatalf("full refresh analysed %d of %d", stats.Analysed, n)
+		}
+		// A collection touches 10%: one new commit each.
+		b.StopTimer()
+		changed := 0
+		for i := 0; i < n; i += 10 {
+			c := store.Commit{Repo: targets[i].Repo, SHA: fmt.Sprintf("new-%d-%d", i, time.Now().UnixNano()),
+				AuthorLogin: "u1", AuthorEmail: "u1@users.noreply.github.com", AuthorTime: at.Add(-time.Hour)}
+			if err := st.UpsertCommits(ctx, []store.Commit{c}); err != nil {
+				b.Fatal(err)
+			}
+			changed++
+		}
+		b.StartTimer()
+		start = time.Now()
+		_, stats, err = r.Compute(ctx, targets, at.Add(time.Hour))
+		if err != nil {
+			b.Fatal(err)
+		}
+		incr := time.Since(start)
+		if stats.Analysed != changed {
+			b.Fatalf("after changing %d, analysed %d", changed, stats.Analysed)
+		}
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(full.Seconds(), "full-s")
+		b.ReportMetric(incr.Seconds(), "10%-s")
+		b.ReportMetric(incr.Seconds()/full.Seconds(), "ratio")
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "held-MiB")
+		b.ReportMetric(peak(), "peak-RSS-MiB")
+		runtime.KeepAlive(snap)
+	}
+}
