@@ -147,6 +147,10 @@ type Analysis struct {
 type Web struct {
 	ListenAddress string
 	TelemetryPath string
+	// MetricOptIn names the opt-in metric families to serve besides the
+	// defaults ("all" for every one), as kube-state-metrics'
+	// --metric-opt-in-list.
+	MetricOptIn []string
 }
 
 // Collector is one collector's schedule.

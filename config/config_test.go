@@ -328,7 +328,9 @@ func TestParseBad(t *testing.T) {
 		{"telemetry path dots", "web:\n  telemetry_path: /a/../metrics\n", nil, `web.telemetry_path: "/a/../metrics" is not a clean path ("/metrics")`},
 		{"telemetry path reserved", "web:\n  telemetry_path: /-/healthy\n", nil, `web.telemetry_path: "/-/healthy" is served by fundwatch already`},
 		{"telemetry path of the triage", "web:\n  telemetry_path: /triage\n", nil, `web.telemetry_path: "/triage" is served by fundwatch already`},
-		{"web unknown key", "web:\n  listen-address: ':1'\n", nil, "fundwatch.yaml:2: web.listen-address: unknown key (known: listen_address, telemetry_path); did you mean listen_address?"},
+		{"metric opt-in not a list", "web:\n  metric_opt_in: fundwatch_repo_stars\n", nil, `fundwatch.yaml:2: web.metric_opt_in: must be a list of metric family names, got "fundwatch_repo_stars"`},
+		{"metric opt-in of a number", "web:\n  metric_opt_in: [1]\n", nil, "fundwatch.yaml:2: web.metric_opt_in[0]: must be a string"},
+		{"web unknown key", "web:\n  listen-address: ':1'\n", nil, "fundwatch.yaml:2: web.listen-address: unknown key (known: listen_address, telemetry_path, metric_opt_in); did you mean listen_address?"},
 
 		// collectors
 		{"collectors list", "collectors:\n  - repo\n", nil, "fundwatch.yaml:2: collectors: must be a mapping of collector names to settings, got a list"},

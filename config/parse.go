@@ -33,7 +33,7 @@ var (
 	githubKeys     = []string{"api_url", "token_file", "token_files", "app", "timeout", "pacing"}
 	storeKeys      = []string{"path"}
 	collectionKeys = []string{"git", "git_cache", "probe", "max_skip", "max_skip_quiet"}
-	webKeys        = []string{"listen_address", "telemetry_path"}
+	webKeys        = []string{"listen_address", "telemetry_path", "metric_opt_in"}
 	collectorKeys  = []string{"schedule", "enabled"}
 	watchKeys      = []string{"repo", "org", "gomod", "npm", "sbom", "tier", "owner", "forks", "archived", "indirect"}
 )
@@ -626,6 +626,19 @@ func (p *parser) web(n *yaml.Node) {
 					p.fail(v, kp, err)
 				} else {
 					w.TelemetryPath = s
+				}
+			}
+		case "metric_opt_in":
+			// Names are checked against the metric catalogue by the
+			// service (config does not import metrics).
+			w.MetricOptIn = nil
+			if n := resolve(v); n.Kind != yaml.SequenceNode {
+				p.errorf(v, kp, "must be a list of metric family names, got %s", describe(n))
+			} else {
+				for i, item := range n.Content {
+					if s, ok := p.str(item, fmt.Sprintf("%s[%d]", kp, i)); ok {
+						w.MetricOptIn = append(w.MetricOptIn, s)
+					}
 				}
 			}
 		default:

@@ -36,7 +36,7 @@ func collectors() *dashboard.DashboardBuilder {
 	d.WithPanel(statPanel("Repositories whose last attempt failed",
 		"Per collector, how many repositories' latest refresh attempt failed. Their signals keep their last good values; see the data-age panels for how old those get.",
 		"short", 8, 5,
-		instantQ("A", `sum by (collector) (1 - fundwatch_repo_last_attempt_success)`, "{{collector}}")).
+		instantQ("A", `fundwatch_collector_failing_repos`, "{{collector}}")).
 		Thresholds(countThresholds()).TextMode(common.BigValueTextModeValueAndName))
 
 	d.WithRow(row("Collectors"))
@@ -79,22 +79,16 @@ func collectors() *dashboard.DashboardBuilder {
 	d.WithPanel(timeseriesPanel("Oldest data per collector",
 		"For each collector, the age of the stalest repository's data: time since the collector last refreshed it successfully. A sawtooth is normal; steady growth means refreshes fail. Over two days raises FundwatchCollectorStale.",
 		"s", 12, 9,
-		rangeQ("A", `max by (collector) (fundwatch:repo_data_age_seconds:since_success)`, "{{collector}}")).
+		rangeQ("A", `time() - fundwatch_collector_oldest_success_timestamp_seconds`, "{{collector}}")).
 		Min(0))
-	d.WithPanel(mergeTable(tablePanel("Data age per repository and collector",
-		"Time since each collector last refreshed each repository successfully, and whether its last attempt succeeded. Sort by age to find the stalest data.",
+	d.WithPanel(mergeTable(tablePanel("Data age per repository",
+		"Time since each repository's stalest data was refreshed (the oldest of its collectors' last successes). Sort by age to find the stalest; which collector is behind is in the opt-in per-collector families (fundwatch_repo_last_success_timestamp_seconds, fundwatch_repo_last_attempt_success).",
 		12, 9,
-		tableQ("A", `max by (repo, collector) (fundwatch:repo_data_age_seconds:since_success)`),
-		tableQ("B", `max by (repo, collector) (fundwatch_repo_last_attempt_success)`)).
+		tableQ("A", `max by (repo) (fundwatch:repo_data_age_seconds:since_success)`)).
 		SortBy([]cogSort{common.NewTableSortByFieldStateBuilder().DisplayName("Data age").Desc(true)}),
 		[]column{
 			{field: "repo", name: "Repository", props: linkToProject()},
-			{field: "collector", name: "Collector"},
-			{field: "Value #A", name: "Data age", unit: "s", props: colorCells(thresholds("green", 86400, "orange", 2*86400, "red"))},
-			{field: "Value #B", name: "Last attempt", props: []dashboard.DynamicConfigValue{
-				{Id: "mappings", Value: valueText("0", "failed", "red", "1", "ok", "green")},
-				{Id: "custom.cellOptions", Value: map[string]any{"type": "color-text"}},
-			}},
+			{field: "Value", name: "Data age", unit: "s", props: colorCells(thresholds("green", 86400, "orange", 2*86400, "red"))},
 		}))
 
 	d.WithRow(row("GitHub API"))

@@ -381,3 +381,59 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// The cardinality budget leaves out the detail families by default
+// (metrics.Selection); every alert and recording rule, and the overview,
+// triage and collectors dashboards, must work without them: each metric
+// they read is served by default, and a label value they select on a
+// family served in part is one of those served.
+func TestDefaultMetricsServeRulesAndMainDashboards(t *testing.T) {
+	var exprs []struct{ where, expr string }
+	for _, q := range Queries() {
+		if q.Dashboard == ProjectUID {
+			continue // the drill-down shows the detail: opt in to see all of it
+		}
+		exprs = append(exprs, struct{ where, expr string }{q.Dashboard + " / " + q.Panel, q.Expr})
+	}
+	data, err := os.ReadFile(filepath.Join("rules", "fundwatch.rules.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rf struct {
+		Groups []struct {
+			Rules []struct {
+				Record, Alert, Expr string
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	if err := yaml.Unmarshal(data, &rf); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range rf.Groups {
+		for _, r := range g.Rules {
+			exprs = append(exprs, struct{ where, expr string }{"rule " + r.Record + r.Alert, r.Expr})
+		}
+	}
+	for _, e := range exprs {
+		if o := OptIns(e.expr); len(o) > 0 {
+			t.Errorf("%s reads %v, not served by default", e.where, o)
+		}
+	}
+}
+
+func TestOptIns(t *testing.T) {
+	for _, tt := range []struct {
+		expr string
+		want []string
+	}{
+		{`fundwatch_repo_drift_risk_score`, nil},
+		{`fundwatch_repo_stars{repo="$repo"}`, []string{"fundwatch_repo_stars"}},
+		{`fundwatch_repo_paid_ratio{window="year"}`, nil},
+		{`fundwatch_repo_paid_ratio{window="recent"}`, []string{"fundwatch_repo_paid_ratio"}},
+		{`fundwatch_repo_bus_factor{repo="$repo", window=~"year|recent"}`, []string{"fundwatch_repo_bus_factor"}},
+	} {
+		if got := OptIns(tt.expr); !slices.Equal(got, tt.want) {
+			t.Errorf("OptIns(%s) = %v, want %v", tt.expr, got, tt.want)
+		}
+	}
+}

@@ -207,7 +207,12 @@ func (rig *chaosRig) snapshot(t *testing.T, w *scenario.World) *analysis.Snapsho
 // diff when two snapshots differ.
 func exposition(t *testing.T, snap *analysis.Snapshot) string {
 	t.Helper()
-	exp := metrics.NewSnapshot()
+	// Every family: these tests check what each series says.
+	sel, err := metrics.NewSelection([]string{metrics.OptInAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := metrics.NewSnapshotSelecting(sel)
 	exp.Update(snap)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(exp)

@@ -35,8 +35,9 @@ func historicalFamilies() map[string]bool {
 // OpenMetrics text with timestamps, the input of
 // `promtool tsdb create-blocks-from openmetrics`. Samples are grouped by
 // family and by series, in time order within a series, as the format
-// requires.
-func WriteHistory(w io.Writer, h *analysis.History, instants []time.Time) (samples int, err error) {
+// requires. sel selects the families as /metrics does (nil: the
+// defaults), so that the past and the present have the same series.
+func WriteHistory(w io.Writer, h *analysis.History, instants []time.Time, sel *Selection) (samples int, err error) {
 	keep := historicalFamilies()
 	// family -> series key -> points in time order
 	points := map[string]map[string][]*dto.Metric{}
@@ -44,7 +45,7 @@ func WriteHistory(w io.Writer, h *analysis.History, instants []time.Time) (sampl
 		if i > 0 && !at.After(instants[i-1]) {
 			return 0, fmt.Errorf("backfill instants must ascend: %s after %s", at, instants[i-1])
 		}
-		ms := constMetrics(h.At(at))
+		ms := constMetrics(h.At(at), sel)
 		for _, m := range ms {
 			name := familyName(m)
 			if !keep[name] {

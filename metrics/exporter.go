@@ -40,6 +40,7 @@ type Snapshot struct {
 type exported struct {
 	snap  *analysis.Snapshot // nil until the first Update
 	watch []unmappedSource
+	sel   *Selection // nil: the defaults
 }
 
 // unmappedSource is one watch-list source's unmapped dependencies, as
@@ -50,8 +51,12 @@ type unmappedSource struct {
 	shown  []string
 }
 
-// NewSnapshot returns an exporter with nothing to export yet.
+// NewSnapshot returns an exporter with nothing to export yet, serving the
+// default families.
 func NewSnapshot() *Snapshot { return &Snapshot{} }
+
+// NewSnapshotSelecting is NewSnapshot serving what sel selects.
+func NewSnapshotSelecting(sel *Selection) *Snapshot { return &Snapshot{cur: exported{sel: sel}} }
 
 // snapshotFamilies are the families rendered from a snapshot: everything
 // but the live self-metrics and the build info.
@@ -81,8 +86,13 @@ var descs = func() map[string]*prometheus.Desc {
 
 // Describe implements prometheus.Collector.
 func (s *Snapshot) Describe(ch chan<- *prometheus.Desc) {
+	s.mu.RLock()
+	sel := s.cur.sel
+	s.mu.RUnlock()
 	for _, f := range snapshotFamilies {
-		ch <- descs[f.Name]
+		if sel.Keeps(f) {
+			ch <- descs[f.Name]
+		}
 	}
 }
 
@@ -234,16 +244,19 @@ func constSink(out func(prometheus.Metric)) emitFunc {
 	}
 }
 
-// constMetrics renders snap as const metrics: the backfill's input, where
-// a history of instants is replayed family by family.
-func constMetrics(snap *analysis.Snapshot) []prometheus.Metric {
+// constMetrics renders snap as const metrics, as sel selects them: the
+// backfill's input, where a history of instants is replayed family by
+// family.
+func constMetrics(snap *analysis.Snapshot, sel *Selection) []prometheus.Metric {
 	var out []prometheus.Metric
-	render(snap, cleanLabels(constSink(func(m prometheus.Metric) { out = append(out, m) }), nil))
+	render(snap, sel.filter(cleanLabels(constSink(func(m prometheus.Metric) { out = append(out, m) }), nil)))
 	return out
 }
 
-// render emits every series of what is exported.
+// render emits every series of what is exported that its selection
+// serves.
 func (e exported) render(emit emitFunc) {
+	emit = e.sel.filter(emit)
 	if e.snap != nil {
 		render(e.snap, emit)
 	}
@@ -268,13 +281,54 @@ func render(snap *analysis.Snapshot, add emitFunc) {
 		add(lastRunSuccess, b2f(run.OK), run.Collector)
 		add(lastRunTime, ts(run.Finished), run.Collector)
 	}
+	// The ecosystem's work by class: what per-repository class_commits
+	// would sum to, in twelve series.
+	type wc struct{ window, class string }
+	eco := map[wc]int{}
+	var ecoOrder []wc
+	// Per collector: repositories failing, and the oldest success.
+	failing := map[string]int{}
+	oldestBy := map[string]time.Time{}
+	var collectorOrder []string
 	for _, r := range snap.Repos {
 		add(repoInfo, 1, r.Repo, r.Tier, r.Owner)
+		var oldest time.Time
 		for _, st := range r.Status {
+			if _, seen := failing[st.Collector]; !seen {
+				failing[st.Collector] = 0
+				collectorOrder = append(collectorOrder, st.Collector)
+			}
 			if !st.LastSuccess.IsZero() {
 				add(repoLastSuccess, ts(st.LastSuccess), r.Repo, st.Collector)
+				if oldest.IsZero() || st.LastSuccess.Before(oldest) {
+					oldest = st.LastSuccess
+				}
+				if o := oldestBy[st.Collector]; o.IsZero() || st.LastSuccess.Before(o) {
+					oldestBy[st.Collector] = st.LastSuccess
+				}
 			}
-			add(repoLastAttemptOK, b2f(st.LastError == "" && !st.LastAttempt.IsZero()), r.Repo, st.Collector)
+			ok := st.LastError == "" && !st.LastAttempt.IsZero()
+			add(repoLastAttemptOK, b2f(ok), r.Repo, st.Collector)
+			if !ok {
+				failing[st.Collector]++
+			}
+		}
+		if !oldest.IsZero() {
+			add(repoOldestSuccess, ts(oldest), r.Repo)
+		}
+		if a := r.Analysis; a != nil {
+			for _, w := range a.Windows {
+				for _, c := range analysis.Classes {
+					if c != analysis.Bot && !w.Affiliated {
+						continue
+					}
+					k := wc{w.Window, string(c)}
+					if _, seen := eco[k]; !seen {
+						ecoOrder = append(ecoOrder, k)
+					}
+					eco[k] += w.ByClass[c].Commits
+				}
+			}
 		}
 		// Values of a repository never seen are absent, not zero: a zero
 		// would read as "abandoned" to the alert rules.
@@ -299,6 +353,16 @@ func render(snap *analysis.Snapshot, add emitFunc) {
 		add(repoCommitsAvailable, b2f(r.CommitsCollected), r.Repo)
 		if r.Analysis != nil {
 			renderAnalysis(r.Repo, r.Analysis, add)
+		}
+	}
+	for _, k := range ecoOrder {
+		add(ecoClassCommits, float64(eco[k]), k.window, k.class)
+	}
+	sort.Strings(collectorOrder)
+	for _, c := range collectorOrder {
+		add(collectorFailing, float64(failing[c]), c)
+		if o := oldestBy[c]; !o.IsZero() {
+			add(collectorOldest, ts(o), c)
 		}
 	}
 }
@@ -421,9 +485,9 @@ func renderAnalysis(repo string, a *analysis.Analysis, emit emitFunc) {
 			add(lastRelease, ts(rs.LastRelease))
 		}
 	}
-	for _, st := range analysis.LifecycleStates {
-		add(lifecycle, b2f(a.Lifecycle == st), string(st))
-	}
+	// The current state only: the five others would be five series of 0
+	// per repository.
+	add(lifecycle, 1, string(a.Lifecycle))
 	add(riskScore, a.Risk.Score)
 	holds := map[string]bool{}
 	for _, r := range a.Risk.Reasons {

@@ -17,7 +17,7 @@ import (
 // plain or gzipped (two gzip members), with every family once and the
 // same content a registry gather would give.
 func TestHandlerServesSnapshotAndLive(t *testing.T) {
-	s := NewSnapshot()
+	s := allFamilies()
 	s.Update(testSnapshot())
 	s.UpdateWatch(map[string][]string{"gomod:go.mod": {"example.org/x"}})
 	self := NewSelf([]string{"commits"})

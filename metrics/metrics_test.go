@@ -88,7 +88,7 @@ func testSnapshot() *analysis.Snapshot {
 }
 
 func TestSnapshotExposition(t *testing.T) {
-	s := NewSnapshot()
+	s := allFamilies()
 	s.Update(testSnapshot())
 	want := `
 # HELP fundwatch_repo_commits Commits on the default branch authored in the window, bots included (recent, year: trailing windows.recent and windows.year, 90 and 365 days by default; baseline: the windows.baseline before the year).
@@ -127,7 +127,7 @@ func TestSelfMetricsLint(t *testing.T) {
 	self.RunFinished("commits", time.Second, 1, errors.New("x"))
 	self.Request("/repos/{owner}/{repo}", 304, time.Millisecond)
 	self.RateLimit("core", 5000, 4999, time.Unix(1700000000, 0))
-	reg := NewRegistry(NewSnapshot(), self)
+	reg := NewRegistry(allFamilies(), self)
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +154,7 @@ func TestSelfMetricsLint(t *testing.T) {
 }
 
 func TestWatchUnmapped(t *testing.T) {
-	s := NewSnapshot()
+	s := allFamilies()
 	many := make([]string, MaxUnmappedInfo+10)
 	for i := range many {
 		many[i] = fmt.Sprintf("pkg%03d", i)
@@ -184,4 +184,14 @@ fundwatch_watch_unmapped{source="sbom:bom.json"} 0
 	for _, p := range problems {
 		t.Errorf("promlint: %s: %s", p.Metric, p.Text)
 	}
+}
+
+// allFamilies is a Snapshot serving every family, opt-in ones included:
+// what the tests of the encoding check.
+func allFamilies() *Snapshot {
+	sel, err := NewSelection([]string{OptInAll})
+	if err != nil {
+		panic(err)
+	}
+	return NewSnapshotSelecting(sel)
 }

@@ -214,7 +214,7 @@ func TestTextMatchesGather(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := NewSnapshot()
+			s := allFamilies()
 			tt.set(s)
 			if err := s.problems.err(); err != nil {
 				t.Fatal(err)
@@ -245,7 +245,7 @@ func TestTextMatchesGather(t *testing.T) {
 // (spelled out here, so that the test does not only compare two writers).
 func TestTextEdgeCases(t *testing.T) {
 	t.Parallel()
-	s := NewSnapshot()
+	s := allFamilies()
 	s.Update(edgeSnapshot())
 	got := string(served(s))
 	for _, line := range []string{
@@ -304,7 +304,7 @@ func TestHostileValuesCostNoOtherSeries(t *testing.T) {
 	snap.Repos[3].Analysis.Windows[0].Employers = append(snap.Repos[3].Analysis.Windows[0].Employers,
 		analysis.EmployerShare{Employer: "Acme\xc3", Share: 0.01}, analysis.EmployerShare{Employer: huge + "\xff", Share: 0.01})
 	snap.Repos = append(snap.Repos, snap.Repos[4]) // a repository rendered twice (a bug)
-	s := NewSnapshot()
+	s := allFamilies()
 	if err := s.UpdateWatch(map[string][]string{"gomod:go.mod": {"example.org/\xffbad", huge}}); err == nil {
 		t.Error("UpdateWatch: no report of the repaired values")
 	}
@@ -372,7 +372,7 @@ func TestHostileValuesCostNoOtherSeries(t *testing.T) {
 	dedup := demoSnapshot(t)
 	dedup.Repos[1].Repo = "o/\xff"
 	dedup.Repos[0].Owner = huge
-	c := NewSnapshot()
+	c := allFamilies()
 	c.Update(dedup)
 	want, gerr := gatherText(c)
 	if gerr != nil {
@@ -436,4 +436,64 @@ func firstDifference(got, want []byte) string {
 		}
 	}
 	return "same lines"
+}
+
+// seriesPerRepo counts the served series of each repository.
+func seriesPerRepo(t *testing.T, s *Snapshot) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, line := range strings.Split(string(served(s)), "\n") {
+		if strings.HasPrefix(line, "#") || line == "" {
+			continue
+		}
+		_, rest, ok := strings.Cut(line, `repo="`)
+		if !ok {
+			continue
+		}
+		repo, _, _ := strings.Cut(rest, `"`)
+		out[repo]++
+	}
+	return out
+}
+
+// The cardinality budget: by default a repository costs at most
+// MaxDefaultSeriesPerRepo series, whatever its story (the demo has exits,
+// a handover, an archived and an abandoned project); opting in to
+// everything serves the detail.
+func TestDefaultSeriesBudget(t *testing.T) {
+	t.Parallel()
+	snap := demoSnapshot(t)
+	def := NewSnapshot()
+	def.Update(snap)
+	all := allFamilies()
+	all.Update(snap)
+	d, a := seriesPerRepo(t, def), seriesPerRepo(t, all)
+	if len(d) != len(snap.Repos) {
+		t.Fatalf("%d repositories served, want %d", len(d), len(snap.Repos))
+	}
+	most, sumD, sumA := 0, 0, 0
+	for repo, n := range d {
+		most = max(most, n)
+		sumD += n
+		sumA += a[repo]
+		if n > MaxDefaultSeriesPerRepo {
+			t.Errorf("%s: %d series by default, over the budget of %d", repo, n, MaxDefaultSeriesPerRepo)
+		}
+		if a[repo] <= n {
+			t.Errorf("%s: %d series with every family, not more than the %d by default", repo, a[repo], n)
+		}
+	}
+	t.Logf("series per repository: default %.1f (at most %d), every family %.1f", float64(sumD)/float64(len(d)), most, float64(sumA)/float64(len(a)))
+}
+
+func TestSelectionRefusesUnknownFamilies(t *testing.T) {
+	t.Parallel()
+	_, err := NewSelection([]string{"fundwatch_repo_stars", "fundwatch_repo_starz"})
+	if err == nil || !strings.Contains(err.Error(), "fundwatch_repo_starz") || strings.Contains(err.Error(), "fundwatch_repo_stars,") {
+		t.Errorf("err = %v, want the unknown name, only", err)
+	}
+	sel, err := NewSelection([]string{" fundwatch_repo_stars ", ""})
+	if err != nil || !sel.Keeps(repoStars) || sel.Keeps(repoForks) || !sel.Keeps(repoInfo) {
+		t.Errorf("selection %v, %v: want stars and the defaults", sel.OptIns(), err)
+	}
 }

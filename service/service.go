@@ -51,6 +51,8 @@ type App struct {
 	// refresher keeps the analyses of repositories whose facts did not
 	// change, between refreshes.
 	refresher *analysis.Refresher
+	// sel is which metric families are served (and backfilled).
+	sel *metrics.Selection
 
 	refreshing sync.Mutex // serialises refreshes; held while computing
 	mu         sync.Mutex // guards last; held only to read or swap it
@@ -79,7 +81,16 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	}
 	a := &App{cfg: cfg, log: log, now: time.Now, store: st, analysisOpts: opts, refresher: analysis.NewRefresher(st, opts)}
 	a.self = metrics.NewSelf(collectors.Names())
-	a.snap = metrics.NewSnapshot()
+	sel, err := metrics.NewSelection(cfg.Web.MetricOptIn)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("web.metric_opt_in (--metric-opt-in-list): %w", err)
+	}
+	if opted := sel.OptIns(); len(opted) > 0 {
+		log.Info("serving opt-in metric families", "families", strings.Join(opted, ","))
+	}
+	a.sel = sel
+	a.snap = metrics.NewSnapshotSelecting(sel)
 	a.live = metrics.NewLiveRegistry(a.self, a.snap)
 	gh, err := GitHubClient(cfg, a.self, log)
 	if err != nil {
@@ -502,6 +513,10 @@ func (a *App) Store() *store.Store { return a.store }
 
 // AnalysisOptions are the user's analysis inputs the config names.
 func (a *App) AnalysisOptions() analysis.Options { return a.analysisOpts }
+
+// Selection is which metric families the app serves: a backfill writes
+// the same ones.
+func (a *App) Selection() *metrics.Selection { return a.sel }
 
 // Now is the app's clock.
 func (a *App) Now() time.Time { return a.now() }

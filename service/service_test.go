@@ -125,3 +125,47 @@ func TestReadersDoNotWaitForARefresh(t *testing.T) {
 		}
 	}
 }
+
+// An opt-in list naming a family that does not exist is refused, naming
+// it and the setting; a known one is served.
+func TestMetricOptIn(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		optIn   string
+		wantErr string
+		serves  string
+	}{
+		{`[fundwatch_repo_starz]`, "web.metric_opt_in (--metric-opt-in-list): metric opt-in: no metric family fundwatch_repo_starz", ""},
+		{`[fundwatch_repo_stars]`, "", "fundwatch_repo_stars"},
+	} {
+		body := fmt.Sprintf("store:\n  path: %s/fw.db\nweb:\n  metric_opt_in: %s\nwatch:\n  - repo: golang/net\n", dir, tt.optIn)
+		cfg, err := config.Parse("fw.yaml", []byte(body), nil, ConfigOptions()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := New(cfg, slog.New(slog.DiscardHandler))
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: err = %v, want %q", tt.optIn, err, tt.wantErr)
+			}
+			if a != nil {
+				a.Close()
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, f := range metrics.Catalogue() {
+			if f.Name == tt.serves {
+				found = a.Selection().Keeps(f)
+			}
+		}
+		if !found {
+			t.Errorf("%s: %s not served", tt.optIn, tt.serves)
+		}
+		a.Close()
+	}
+}

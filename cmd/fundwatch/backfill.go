@@ -101,7 +101,7 @@ func (c *backfillCmd) runErr(log *slog.Logger) error {
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	start := time.Now()
-	n, err := metrics.WriteHistory(bw, h, instants)
+	n, err := metrics.WriteHistory(bw, h, instants, a.Selection())
 	if err == nil {
 		err = bw.Flush()
 	}

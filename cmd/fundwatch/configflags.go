@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/fundwatch/fundwatch/analysis"
@@ -19,6 +20,34 @@ import (
 type configFlags struct {
 	config, shard *string
 	collectors    map[string]*collectorFlag
+	optIn         *optInFlag
+}
+
+// optInFlag is --metric-opt-in-list, as kube-state-metrics names it: it
+// overrides web.metric_opt_in.
+type optInFlag struct {
+	list *string
+	set  bool
+}
+
+func addOptInFlag(cmd *kingpin.CmdClause) *optInFlag {
+	f := &optInFlag{}
+	f.list = cmd.Flag("metric-opt-in-list", "Comma-separated opt-in metric families to serve besides the defaults (per-window, per-class, per-collector detail; 'all' for every one; docs/metrics.md says which and what each costs). Overrides web.metric_opt_in.").
+		IsSetByUser(&f.set).String()
+	return f
+}
+
+// apply sets the config's opt-in list when the flag was given.
+func (f *optInFlag) apply(cfg *config.Config) {
+	if !f.set {
+		return
+	}
+	cfg.Web.MetricOptIn = nil
+	for _, n := range strings.Split(*f.list, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			cfg.Web.MetricOptIn = append(cfg.Web.MetricOptIn, n)
+		}
+	}
 }
 
 // collectorFlag is --collector.<name> (and --no-collector.<name>), as
@@ -34,6 +63,7 @@ func addConfigFlags(cmd *kingpin.CmdClause) *configFlags {
 		shard: cmd.Flag("shard", "Watch only this replica's share of the watch list, i/n (e.g. 0/3): a stable hash of each repository's name, so N replicas with their own stores split the list without coordination. Default: the whole list.").
 			Default("0/1").String(),
 		collectors: map[string]*collectorFlag{},
+		optIn:      addOptInFlag(cmd),
 	}
 	for _, s := range collectors.Specs() {
 		cf := &collectorFlag{}
@@ -59,6 +89,7 @@ func (f *configFlags) load(log *slog.Logger) (*config.Config, error) {
 		return nil, fmt.Errorf("--shard: %w", err)
 	}
 	cfg.Shard = s
+	f.optIn.apply(cfg)
 	for name, cf := range f.collectors {
 		if cf.set {
 			c := cfg.Collectors[name]

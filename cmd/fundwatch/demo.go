@@ -38,6 +38,7 @@ type demoCmd struct {
 	scenario  *string
 	end       *string
 	fakeAddr  *string
+	optIn     *optInFlag
 }
 
 func newDemoCmd(app *kingpin.Application) *demoCmd {
@@ -47,6 +48,7 @@ func newDemoCmd(app *kingpin.Application) *demoCmd {
 	c.scenario = c.cmd.Flag("demo.scenario", "Scenario YAML to serve instead of the built-in demo.").String()
 	c.end = c.cmd.Flag("demo.end", "Date (YYYY-MM-DD) at which the scenario's history ends and analysis is done; default now. Pinning it makes the output reproducible.").String()
 	c.fakeAddr = c.cmd.Flag("demo.github-address", "Address for the fake GitHub API.").Default("127.0.0.1:0").String()
+	c.optIn = addOptInFlag(c.cmd)
 	return c
 }
 
@@ -81,7 +83,7 @@ func (d *demoEnv) Close() {
 // serves it on fakeAddr and opens the app on storePath (empty = a
 // temporary file removed on Close). When endDate is set, analysis is done
 // as of that date so the output is reproducible.
-func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath string) (_ *demoEnv, err error) {
+func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath string, optIn *optInFlag) (_ *demoEnv, err error) {
 	d := &demoEnv{stories: map[string]string{}}
 	defer func() {
 		if err != nil {
@@ -139,6 +141,9 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 	cfg.GitHub.APIURL = d.apiURL
 	cfg.GitHub.Token = config.Secret(demoToken)
 	cfg.Store.Path = d.store
+	if optIn != nil {
+		optIn.apply(cfg)
+	}
 	for _, r := range d.world.Repos {
 		name, err := ghrepo.Parse(r.FullName())
 		if err != nil {
@@ -172,7 +177,7 @@ func (c *demoCmd) runErr(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	d, err := startDemo(log, *c.scenario, *c.end, *c.fakeAddr, *c.storePath)
+	d, err := startDemo(log, *c.scenario, *c.end, *c.fakeAddr, *c.storePath, c.optIn)
 	if err != nil {
 		ls.Close()
 		return err

@@ -89,17 +89,21 @@ func TestDemoServesEveryRepository(t *testing.T) {
 		if !strings.Contains(summary, name) {
 			t.Errorf("summary table lacks %s", name)
 		}
+		// The default families (the detail is opt-in).
 		for _, series := range []string{
-			`fundwatch_repo_stars{repo="` + name + `"}`,
-			`fundwatch_repo_commits{repo="` + name + `",window="recent"}`,
-			`fundwatch_repo_commits{repo="` + name + `",window="year"}`,
-			`fundwatch_repo_authors{repo="` + name + `",window="year"}`,
-			`fundwatch_repo_archived{repo="` + name + `"}`,
+			`fundwatch_repo_info{owner=`,
+			`fundwatch_repo_drift_risk_score{repo="` + name + `"}`,
+			`fundwatch_repo_funding_gap_score{repo="` + name + `"}`,
+			`fundwatch_repo_lifecycle{repo="` + name + `",state=`,
+			`fundwatch_repo_oldest_success_timestamp_seconds{repo="` + name + `"}`,
 		} {
 			if !strings.Contains(metrics, series) {
 				t.Errorf("/metrics lacks %s", series)
 			}
 		}
+	}
+	if strings.Contains(metrics, "fundwatch_repo_stars{") {
+		t.Error("/metrics serves an opt-in family by default")
 	}
 	for _, series := range []string{"fundwatch_build_info{", `fundwatch_collector_runs_total{collector="commits"} 1`, "fundwatch_github_requests_total{", "fundwatch_github_rate_limit_remaining{resource=\"core\"}", "process_resident_memory_bytes", "go_goroutines"} {
 		if !strings.Contains(metrics, series) {
