@@ -51,10 +51,20 @@ func snapshot10k(b *testing.B) *analysis.Snapshot {
 		snap.Repos = append(snap.Repos, analysis.Repo{
 			Target: analysis.Target{Repo: name, Tier: "critical", Owner: "team"}, Collected: true, CommitsCollected: true,
 			Meta: store.Repo{FullName: name, Stars: i, PushedAt: at}, Analysis: a,
-			Status: []store.RepoStatus{{Repo: name, Collector: "commits", LastAttempt: at, LastSuccess: at}},
+			Status: statuses(name, at),
 		})
 	}
 	return snap
+}
+
+// statuses are a repository's collection statuses: every collector
+// refreshed it at at.
+func statuses(repo string, at time.Time) []store.RepoStatus {
+	var out []store.RepoStatus
+	for _, c := range []string{"comments", "commits", "issues", "releases", "repo", "sponsors", "users"} {
+		out = append(out, store.RepoStatus{Repo: repo, Collector: c, LastAttempt: at, LastSuccess: at})
+	}
+	return out
 }
 
 // BenchmarkScrape10k is one /metrics scrape with 10,000 watched
