@@ -98,7 +98,9 @@ func TestFirstSyncStoresTheWholeWorld(t *testing.T) {
 	if !ok || u.Company != "@acme" || len(u.Orgs) != 1 || u.Orgs[0] != "acme" {
 		t.Errorf("alice stored as %+v", u)
 	}
-	if b, ok, _ := h.Store.User(ctx, "dependabot[bot]"); !ok || b.Type != "Bot" {
+	// A GitHub App has no profile to read: the analysis knows it by its
+	// "[bot]" login.
+	if b, ok, _ := h.Store.User(ctx, "dependabot[bot]"); ok {
 		t.Errorf("dependabot stored as %+v", b)
 	}
 }
@@ -132,8 +134,8 @@ func TestFirstSyncRequestBudget(t *testing.T) {
 		want += withPriming(len(r.Comments))
 		want += pages(len(r.Releases)) // no since: no priming
 	}
-	want += 4 + 3 // 4 active accounts; orgs of the 3 humans (bots have none)
-	want += 1     // sponsors: owners acme, bob and authors alice, carol in one GraphQL batch
+	want += 1 // the 3 active humans' profiles and organisations, in one GraphQL batch (the bot is none)
+	want += 1 // sponsors: owners acme, bob and authors alice, carol in one GraphQL batch
 	// The change probe: syncAll runs each of the 5 repository collectors
 	// on its own (as their schedules do), and each run probes the 2 repos
 	// first, in one GraphQL query. On a first sync nothing was refreshed
@@ -155,12 +157,12 @@ func TestSecondSyncWithNothingChangedIsAllNotModified(t *testing.T) {
 		t.Fatal("second sync made no requests at all")
 	}
 	for _, rc := range h.Fake.Requests() {
-		// GraphQL has no conditional requests: the sponsors batch is
-		// asked again (1 point), and each of the 5 repository collectors
-		// probes the watch list first (1 query each); the probe shows
-		// nothing changed, so they make no REST request at all. What
-		// REST requests remain (the users collector's) must be 304s.
-		if rc.Route == githubfake.GraphQLRoute && rc.Status == http.StatusOK && rc.Count == 1+5 {
+		// GraphQL has no conditional requests: the sponsors and the
+		// profiles batches are asked again (1 point each), and each of
+		// the 5 repository collectors probes the watch list first (1
+		// query each); the probe shows nothing changed, so they make no
+		// REST request at all. Any REST request must be a 304.
+		if rc.Route == githubfake.GraphQLRoute && rc.Status == http.StatusOK && rc.Count == 1+1+5 {
 			continue
 		}
 		if rc.Status != http.StatusNotModified {
@@ -312,8 +314,11 @@ func TestUsersFollowTheActiveWindow(t *testing.T) {
 					t.Fatal(res.Err)
 				}
 			}
-			n := h.Fake.Count("/users/{username}", http.StatusOK)
-			if (n > 0) != tt.some {
+			us, err := h.Store.Users(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(us); (n > 0) != tt.some {
 				t.Errorf("%d profiles fetched with an active window of %v", n, tt.window)
 			}
 		})
@@ -346,5 +351,30 @@ func TestArchivedDateComesFromTheProbe(t *testing.T) {
 	}
 	if !meta.Archived || !meta.ArchivedAt.Equal(archived.ArchivedAt.Truncate(time.Second)) {
 		t.Errorf("stored archived %v since %v, want since %v", meta.Archived, meta.ArchivedAt, archived.ArchivedAt)
+	}
+}
+
+// A second sync with nothing changed moves none of the analysis' fact
+// versions: no repository's facts, no profile, no sponsors. The refresh
+// after it re-analyses nothing.
+func TestUnchangedSyncMovesNoFactVersion(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testWorld(), githubfake.Options{})
+	h.SyncAll(t)
+	ctx := context.Background()
+	before, err := h.Store.FactVersions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before[store.SharedFacts] == 0 {
+		t.Fatal("the first sync stored no profile or sponsors")
+	}
+	h.SyncAll(t)
+	after, err := h.Store.FactVersions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("fact versions moved on an unchanged sync: %v → %v", before, after)
 	}
 }

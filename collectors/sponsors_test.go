@@ -34,6 +34,16 @@ func TestSponsorsQueriesValidate(t *testing.T) {
 	}
 }
 
+// Every query text the users collector can send is one GitHub accepts.
+func TestUsersQueriesValidate(t *testing.T) {
+	t.Parallel()
+	for n := 1; n <= collectors.UsersBatch; n++ {
+		if err := schema.Validate(collectors.UsersQuery(n)); err != nil {
+			t.Fatalf("UsersQuery(%d): %v", n, err)
+		}
+	}
+}
+
 // sponsorLogins is the number of accounts sponsorsWorld asks about:
 // owners acme and bob, authors alice, bob, carol, the unknown "ghost" and
 // the extra people (dependabot[bot] is left out).

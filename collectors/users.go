@@ -2,14 +2,12 @@ package collectors
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
+	"slices"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/google/go-github/v60/github"
 
 	"github.com/fundwatch/fundwatch/ghclient"
 	"github.com/fundwatch/fundwatch/ghrepo"
@@ -18,153 +16,189 @@ import (
 
 func init() {
 	register(Spec{Name: "users", Schedule: "@every 24h", Phase: PhasePeople,
-		Help: "GitHub profiles (company, account type) and public organisations of active people"}, users{})
+		Help: "GitHub profiles (company, account type) and public organisations of active people, 50 a GraphQL query"}, users{})
 }
 
 // Only people active in the analysis's year window (Env.ActiveWindow) get
-// their profile fetched: affiliation matters for current work, and looking
-// up everyone who ever committed would cost a request per person per run.
+// their profile fetched: affiliation matters for current work.
+
+// UsersBatch is how many profiles one query asks for. Each profile's
+// organisations are a connection of up to 100, so a batch of 50 costs
+// about one point (GitHub charges a query by the connections it implies):
+// what REST took two requests a person for (/users/{u} and its /orgs).
+const UsersBatch = 50
+
+// UsersQuery is the query for a batch of n accounts, passed as variables
+// $l0..$l{n-1}. repositoryOwner answers users and organisations alike,
+// and null, without an error, for a login that is gone.
+func UsersQuery(n int) string { return usersQuery.text(n) }
+
+var usersQuery = batchQuery{
+	name:     "Users",
+	itemVars: func(i int) []string { return []string{fmt.Sprintf("$l%d: String!", i)} },
+	field:    func(i int) string { return fmt.Sprintf("u%d: repositoryOwner(login: $l%d) { ...profile }", i, i) },
+	fragment: `fragment profile on RepositoryOwner {
+  __typename
+  login
+  ... on User {
+    databaseId name company email location websiteUrl createdAt
+    organizations(first: 100) { nodes { login } }
+  }
+  ... on Organization { databaseId name createdAt }
+}
+`,
+}
+
+// profile is one alias's answer.
+type profile struct {
+	Typename   string    `json:"__typename"`
+	Login      string    `json:"login"`
+	DatabaseID int64     `json:"databaseId"`
+	Name       *string   `json:"name"`
+	Company    *string   `json:"company"`
+	Email      *string   `json:"email"`
+	Location   *string   `json:"location"`
+	WebsiteURL *string   `json:"websiteUrl"`
+	CreatedAt  time.Time `json:"createdAt"`
+	Orgs       *struct {
+		Nodes []struct {
+			Login string `json:"login"`
+		} `json:"nodes"`
+	} `json:"organizations"`
+}
+
+func (p profile) row() store.User {
+	s := func(v *string) string {
+		if v == nil {
+			return ""
+		}
+		return *v
+	}
+	u := store.User{Login: p.Login, GitHubID: p.DatabaseID, Type: p.Typename, Name: s(p.Name), Company: s(p.Company),
+		Email: s(p.Email), Location: s(p.Location), Blog: s(p.WebsiteURL), CreatedAt: p.CreatedAt.UTC()}
+	if p.Orgs != nil {
+		for _, o := range p.Orgs.Nodes {
+			u.Orgs = append(u.Orgs, o.Login)
+		}
+	}
+	return u
+}
+
+// sameProfile reports whether a and b say the same (FetchedAt aside).
+func sameProfile(a, b store.User) bool {
+	a.FetchedAt, b.FetchedAt = time.Time{}, time.Time{}
+	return a.Login == b.Login && a.GitHubID == b.GitHubID && a.Type == b.Type && a.Name == b.Name &&
+		a.Company == b.Company && a.Email == b.Email && a.Location == b.Location && a.Blog == b.Blog &&
+		a.CreatedAt.Equal(b.CreatedAt) && slices.Equal(a.Orgs, b.Orgs)
+}
 
 // users refreshes the GitHub profiles (company, account type) and public
-// organisation memberships of recently active people. Every GET is
-// conditional, so an unchanged profile costs no quota.
+// organisation memberships of recently active people, 50 to a query. A
+// profile that did not change is not written again, so the analysis'
+// shared facts only move when someone's profile did.
 type users struct{}
 
 func (users) Name() string { return "users" }
 
 func (users) Collect(ctx context.Context, env *Env, _ []ghrepo.Name, _ *Probe) Result {
-	logins, err := env.Store.ActiveLogins(ctx, env.activeSince())
+	all, err := env.Store.ActiveLogins(ctx, env.activeSince())
 	if err != nil {
 		return Result{Err: err}
 	}
-	workers := env.Concurrency
-	if workers < 1 {
-		workers = 4
+	// GitHub Apps ("name[bot]") are no profile to read: GraphQL has no
+	// user by that login, and the analysis knows them by the suffix.
+	var logins []string
+	for _, l := range all {
+		if !strings.HasSuffix(strings.ToLower(l), "[bot]") {
+			logins = append(logins, l)
+		}
 	}
-	var (
-		mu   sync.Mutex
-		res  = Result{Repos: len(logins)}
-		errs []error
-		wg   sync.WaitGroup
-		next = make(chan string)
-	)
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for login := range next {
-				err := collectUser(ctx, env, login)
-				if errors.Is(err, ghclient.ErrBudgetReserved) {
-					mu.Lock()
-					res.Deferred++
-					mu.Unlock()
-					continue
-				}
-				if err != nil {
-					env.Log.Warn("user profile refresh failed", "login", login, "err", err)
-					mu.Lock()
-					res.Failed++
-					errs = append(errs, fmt.Errorf("user %s: %w", login, err))
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for _, l := range logins {
+	res := Result{Repos: len(logins)}
+	var errs []error
+	for start := 0; start < len(logins); start += UsersBatch {
 		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
 			break
 		}
-		next <- l
-	}
-	close(next)
-	wg.Wait()
-	if ctx.Err() != nil {
-		errs = append(errs, ctx.Err())
+		chunk := logins[start:min(start+UsersBatch, len(logins))]
+		failed, err := collectUsersBatch(ctx, env, chunk)
+		if errors.Is(err, ghclient.ErrBudgetReserved) {
+			res.Deferred += failed
+			continue
+		}
+		if err != nil {
+			env.Log.Warn("user profiles batch failed", "logins", len(chunk), "failed", failed, "err", err)
+			res.Failed += failed
+			errs = append(errs, err)
+		}
 	}
 	res.Err = errors.Join(errs...)
 	return res
 }
 
-func collectUser(ctx context.Context, env *Env, login string) error {
-	key := "user:" + strings.ToLower(login)
-	etag, _, err := env.Store.ETag(ctx, key)
+// collectUsersBatch asks about one batch and stores the profiles that
+// changed. An account GitHub no longer knows (null) is skipped: what we
+// knew stays. It returns how many logins of the batch failed.
+func collectUsersBatch(ctx context.Context, env *Env, logins []string) (int, error) {
+	vars := make(map[string]any, len(logins))
+	for i, l := range logins {
+		vars[fmt.Sprintf("l%d", i)] = l
+	}
+	var data map[string]json.RawMessage
+	gerrs, err := env.GH.Query(ctx, "users", UsersQuery(len(logins)), vars, &data)
 	if err != nil {
-		return err
+		return len(logins), err
 	}
-	u, resp, err := ghclient.Call(ctx, env.GH, ghclient.Req{What: "user", ETag: etag}, func(ctx context.Context) (*github.User, *github.Response, error) {
-		return env.GH.Users.Get(ctx, login)
-	})
-	if ghclient.StatusOf(resp) == http.StatusNotFound {
-		// A deleted or renamed account: what we knew stays; nothing to refresh.
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	prev, known, err := env.Store.User(ctx, login)
-	if err != nil {
-		return err
-	}
-	row := prev
-	if !ghclient.NotModified(resp) {
-		row = store.User{
-			Login:     u.GetLogin(),
-			GitHubID:  u.GetID(),
-			Type:      u.GetType(),
-			Name:      u.GetName(),
-			Company:   u.GetCompany(),
-			Email:     u.GetEmail(),
-			Location:  u.GetLocation(),
-			Blog:      u.GetBlog(),
-			CreatedAt: ts(u.CreatedAt),
-			Orgs:      prev.Orgs,
+	failedAlias := map[string]bool{}
+	var errs []error
+	for _, e := range gerrs {
+		if len(e.Path) == 0 {
+			return len(logins), fmt.Errorf("user profiles: %w", e)
 		}
-	} else if !known {
-		// A 304 for a profile we do not hold (the store was reset but
-		// the ETag survived) must not leave us without it.
-		if err := env.Store.SetETag(ctx, key, ""); err != nil {
-			return err
+		alias, _ := e.Path[0].(string)
+		if e.Type == "NOT_FOUND" {
+			continue
 		}
-		return collectUser(ctx, env, login)
+		failedAlias[alias] = true
+		errs = append(errs, fmt.Errorf("profile of %s: %w", aliasOf(alias, "u", logins), e))
 	}
+	at := time.Now().UTC()
+	for i, login := range logins {
+		alias := fmt.Sprintf("u%d", i)
+		raw, ok := data[alias]
+		if failedAlias[alias] || !ok || string(raw) == "null" {
+			continue
+		}
+		var p profile
+		if err := json.Unmarshal(raw, &p); err != nil {
+			failedAlias[alias] = true
+			errs = append(errs, fmt.Errorf("profile of %s: %w", login, err))
+			continue
+		}
+		if p.Login == "" {
+			p.Login = login
+		}
+		row := p.row()
+		prev, known, err := env.Store.User(ctx, login)
+		if err != nil {
+			return len(logins), err
+		}
+		if known && sameProfile(prev, row) {
+			continue
+		}
+		row.FetchedAt = at
+		if err := env.Store.UpsertUser(ctx, row); err != nil {
+			return len(logins), err
+		}
+	}
+	return len(failedAlias), errors.Join(errs...)
+}
 
-	orgsChanged := false
-	var orgsETag string
-	if row.Type != "Bot" {
-		okey := "user-orgs:" + strings.ToLower(login)
-		oetag, _, err := env.Store.ETag(ctx, okey)
-		if err != nil {
-			return err
-		}
-		orgs, oresp, err := ghclient.Call(ctx, env.GH, ghclient.Req{What: "user orgs", ETag: oetag}, func(ctx context.Context) ([]*github.Organization, *github.Response, error) {
-			return env.GH.Organizations.List(ctx, login, &github.ListOptions{PerPage: perPage})
-		})
-		if err != nil {
-			return fmt.Errorf("orgs: %w", err)
-		}
-		if !ghclient.NotModified(oresp) {
-			orgsChanged, orgsETag = true, ghclient.ETagOf(oresp)
-			row.Orgs = row.Orgs[:0:0]
-			for _, o := range orgs {
-				row.Orgs = append(row.Orgs, o.GetLogin())
-			}
-		}
-		defer func() {
-			if orgsChanged {
-				_ = env.Store.SetETag(ctx, okey, orgsETag)
-			}
-		}()
+// aliasOf is the login an alias ("u3") asked about.
+func aliasOf(alias, prefix string, logins []string) string {
+	var i int
+	if _, err := fmt.Sscanf(alias, prefix+"%d", &i); err == nil && i >= 0 && i < len(logins) {
+		return logins[i]
 	}
-	if ghclient.NotModified(resp) && !orgsChanged {
-		return nil
-	}
-	row.FetchedAt = time.Now().UTC()
-	if err := env.Store.UpsertUser(ctx, row); err != nil {
-		orgsChanged = false // keep the old validator so the next run re-reads
-		return err
-	}
-	if !ghclient.NotModified(resp) {
-		return env.Store.SetETag(ctx, key, ghclient.ETagOf(resp))
-	}
-	return nil
+	return alias
 }

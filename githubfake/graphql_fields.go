@@ -30,12 +30,36 @@ func init() {
 		"sponsors":                 sponsorsCount,
 		"sponsorshipsAsMaintainer": sponsorshipsAsMaintainer,
 	}
-	user := map[string]resolver{
-		"company": func(_ *executor, p any, _ map[string]any) (any, error) {
-			if u := p.(account).u; u != nil && u.Company != "" {
-				return u.Company, nil
+	profileField := func(get func(*scenario.User) string, null bool) resolver {
+		return func(_ *executor, p any, _ map[string]any) (any, error) {
+			if u := p.(account).u; u != nil && get(u) != "" {
+				return get(u), nil
 			}
-			return nil, nil
+			if null {
+				return nil, nil
+			}
+			return "", nil // GitHub's email is String!: "" when not public
+		}
+	}
+	user := map[string]resolver{
+		"company":    profileField(func(u *scenario.User) string { return u.Company }, true),
+		"location":   profileField(func(u *scenario.User) string { return u.Location }, true),
+		"websiteUrl": profileField(func(u *scenario.User) string { return u.Blog }, true),
+		"email":      profileField(func(u *scenario.User) string { return u.Email }, false),
+		// Public memberships, as REST's /users/{u}/orgs: organisations
+		// that exist by the horizon.
+		"organizations": func(e *executor, p any, _ map[string]any) (any, error) {
+			var orgs []gqlObject
+			if u := p.(account).u; u != nil {
+				for _, login := range u.Orgs {
+					o := e.c.idx.account(login)
+					if o.u != nil && !atOrBefore(o.u.CreatedAt, e.c.snap.horizon) {
+						continue
+					}
+					orgs = append(orgs, gqlObject{typ: "Organization", v: o})
+				}
+			}
+			return gqlObject{typ: "OrganizationConnection", v: orgs}, nil
 		},
 	}
 	for k, v := range accountFields {
@@ -85,6 +109,10 @@ func init() {
 			"description": func(_ *executor, p any, _ map[string]any) (any, error) {
 				return strOrNull(p.(*scenario.SponsorsGoal).Description), nil
 			},
+		},
+		"OrganizationConnection": {
+			"nodes":      func(_ *executor, p any, _ map[string]any) (any, error) { return p.([]gqlObject), nil },
+			"totalCount": func(_ *executor, p any, _ map[string]any) (any, error) { return len(p.([]gqlObject)), nil },
 		},
 		"SponsorConnection":     {"totalCount": totalCount},
 		"SponsorshipConnection": {"totalCount": totalCount},

@@ -34,6 +34,21 @@ func (s *Store) UpsertSponsors(ctx context.Context, rows []Sponsors) error {
 		return nil
 	}
 	return s.write(ctx, "upsert sponsors", func(tx *sql.Tx) error {
+		// The shared facts move only when some account's facts do: a
+		// daily refresh that finds everything as it was leaves the
+		// analyses of every repository as they are.
+		changed := false
+		for _, r := range rows {
+			var prev Sponsors
+			err := tx.QueryRowContext(ctx, `SELECT has_listing, sponsors_count, private_count, goal_kind, goal_target,
+				goal_percent, goal_title FROM sponsors WHERE login_key = ?`, key(r.Login)).Scan(&prev.HasListing, &prev.Count,
+				&prev.Private, &prev.GoalKind, &prev.GoalTarget, &prev.GoalPercent, &prev.GoalTitle)
+			if err != nil || prev.HasListing != r.HasListing || prev.Count != r.Count || prev.Private != r.Private ||
+				prev.GoalKind != r.GoalKind || prev.GoalTarget != r.GoalTarget || prev.GoalPercent != r.GoalPercent || prev.GoalTitle != r.GoalTitle {
+				changed = true
+				break
+			}
+		}
 		if err := batch(ctx, tx, "sponsors", `INSERT INTO sponsors (login_key, login, has_listing, sponsors_count,
 			private_count, goal_kind, goal_target, goal_percent, goal_title, collected_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -56,6 +71,9 @@ func (s *Store) UpsertSponsors(ctx context.Context, rows []Sponsors) error {
 				r.GoalPercent, r.GoalTitle, r.CollectedAt.Unix()}, nil
 		}); err != nil {
 			return err
+		}
+		if !changed {
+			return nil
 		}
 		return bumpVersions(ctx, tx, SharedFacts)
 	})

@@ -46,6 +46,12 @@ func TestFactVersions(t *testing.T) {
 		{"a profile", func() error { return s.UpsertUser(ctx, User{Login: "a", FetchedAt: at}) }, []string{SharedFacts}},
 		{"a stale profile", func() error { return s.UpsertUser(ctx, User{Login: "a", FetchedAt: at.Add(-time.Hour)}) }, nil},
 		{"sponsors", func() error { return s.UpsertSponsors(ctx, []Sponsors{{Login: "a", CollectedAt: at}}) }, []string{SharedFacts}},
+		{"the same sponsors later", func() error {
+			return s.UpsertSponsors(ctx, []Sponsors{{Login: "a", CollectedAt: at.Add(time.Hour)}})
+		}, nil},
+		{"more sponsors", func() error {
+			return s.UpsertSponsors(ctx, []Sponsors{{Login: "a", HasListing: true, Count: 2, CollectedAt: at.Add(2 * time.Hour)}})
+		}, []string{SharedFacts}},
 		{"an email's login", func() error {
 			return s.SetEmailLogins(ctx, []EmailLogin{{Email: "A@x.org", Login: "a", CheckedAt: at}})
 		}, []string{AuthorsFacts, "a/x"}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/internal/tooltest"
+	"github.com/fundwatch/fundwatch/store"
 
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 
@@ -254,14 +256,25 @@ func TestCollectorFlags(t *testing.T) {
 			fake := demoFake(t)
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
-			cfg, _ := restConfig(t, srv.URL, "fastjson/fastjson")
+			cfg, db := restConfig(t, srv.URL, "fastjson/fastjson")
 			cmd := exec.Command(binary, append([]string{"collect", "--config", cfg, "--log.level", "warn"}, tt.flags...)...)
 			cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_flagtest0000000000000000000000000000")
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("collect: %v\n%s", err, out)
 			}
-			if n := fake.Count("/users/{username}", http.StatusOK); (n > 0) != tt.users {
-				t.Errorf("%d profiles fetched", n)
+			// Profiles come 50 to a GraphQL query: the users collector ran
+			// if the store holds any.
+			st, err := store.Open(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			us, err := st.Users(context.Background())
+			st.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(us); (n > 0) != tt.users {
+				t.Errorf("%d profiles stored", n)
 			}
 			if n := fake.Count("/repos/{owner}/{repo}/commits", http.StatusOK); n == 0 {
 				t.Error("the other collectors did not run")
