@@ -501,3 +501,29 @@ func checkFundingFileReads(t *testing.T, git bool) {
 		}
 	}
 }
+
+// Collectors whose schedules tick together share one change probe: the
+// runs that start within ProbeReuse of a probe use it instead of probing
+// again; a later run probes afresh.
+func TestRunsStartingTogetherShareAProbe(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testWorld(), githubfake.Options{})
+	h.Runner.ProbeReuse = time.Hour
+	runRepoCollectors(t, h) // a first pass; its probe is shared by its collectors
+	h.Fake.ResetCounts()
+	for _, name := range []string{"issues", "comments", "repo", "commits"} {
+		c, _ := collectors.Get(name)
+		if res, _ := h.Runner.Run(context.Background(), c, h.Repos); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+	}
+	if n := h.Fake.Count(githubfake.GraphQLRoute, http.StatusOK); n != 0 {
+		t.Errorf("%d probes for four runs within the reuse time of the last, want 0", n)
+	}
+	h.Runner.ProbeReuse = -1
+	c, _ := collectors.Get("issues")
+	h.Runner.Run(context.Background(), c, h.Repos)
+	if n := h.Fake.Count(githubfake.GraphQLRoute, http.StatusOK); n != 1 {
+		t.Errorf("%d probes for a run after the reuse time, want 1", n)
+	}
+}

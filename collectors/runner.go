@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,9 +45,51 @@ type Runner struct {
 	// are refreshed less often. DefaultMaxSkipQuiet when 0; never below
 	// MaxSkip.
 	MaxSkipQuiet time.Duration
+	// ProbeReuse is how long a change probe serves the runs that start
+	// after it: collectors whose schedules tick together (the issues and
+	// comments every half hour, all four repository collectors on the
+	// hour) share one probe instead of one each, about a third of the
+	// probes of a day. DefaultProbeReuse when 0; negative: every run
+	// probes for itself. A change the shared probe has not seen yet is
+	// picked up by the next run.
+	ProbeReuse time.Duration
 
 	mu      sync.Mutex
 	running map[string]bool
+
+	probeMu      sync.Mutex // held while probing: runs starting together wait for one probe
+	lastProbe    *Probe
+	lastProbeAt  time.Time
+	lastProbeKey string
+}
+
+// DefaultProbeReuse is how long a change probe serves later runs.
+const DefaultProbeReuse = 5 * time.Minute
+
+// sharedProbe returns a probe of repos made within ProbeReuse, or makes
+// one.
+func (r *Runner) sharedProbe(ctx context.Context, repos []ghrepo.Name) *Probe {
+	reuse := r.ProbeReuse
+	if reuse == 0 {
+		reuse = DefaultProbeReuse
+	}
+	if reuse < 0 {
+		return r.probe(ctx, repos)
+	}
+	var key strings.Builder
+	for _, n := range repos {
+		key.WriteString(n.Key())
+		key.WriteByte('\n')
+	}
+	r.probeMu.Lock()
+	defer r.probeMu.Unlock()
+	if r.lastProbe != nil && r.lastProbeKey == key.String() && time.Since(r.lastProbeAt) < reuse {
+		r.Env.Log.Debug("change probe reused", "age", time.Since(r.lastProbeAt).Round(time.Second).String())
+		return r.lastProbe
+	}
+	p := r.probe(ctx, repos)
+	r.lastProbe, r.lastProbeAt, r.lastProbeKey = p, time.Now(), key.String()
+	return p
 }
 
 // Run runs the named collector over repos. It returns ran=false without
@@ -85,7 +128,7 @@ func (r *Runner) run(ctx context.Context, c Collector, repos []ghrepo.Name, prob
 	}
 	start := time.Now()
 	if probe == nil && r.wantsProbe(ctx, c) {
-		probe = r.probe(ctx, repos)
+		probe = r.sharedProbe(ctx, repos)
 	}
 	r.Env.Log.Debug("collector run started", "collector", name, "repos", len(repos))
 	res = c.Collect(ctx, r.Env, repos, probe)
@@ -144,7 +187,7 @@ func (r *Runner) RunAll(ctx context.Context, cs []Collector, repos []ghrepo.Name
 	for _, c := range cs {
 		if phaseOf(c.Name()) == PhaseRepositories && r.wantsProbe(ctx, c) {
 			// One probe serves every repository collector of the pass.
-			probe = r.probe(ctx, repos)
+			probe = r.sharedProbe(ctx, repos)
 			break
 		}
 	}

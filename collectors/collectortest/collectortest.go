@@ -147,7 +147,9 @@ func (h *Harness) Open(t testing.TB) {
 	h.Store = st
 	h.Env = &collectors.Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return End }, Concurrency: 2}
-	h.Runner = &collectors.Runner{Env: h.Env}
+	// Every run probes for itself, as runs hours apart do: the tests
+	// count each run's requests.
+	h.Runner = &collectors.Runner{Env: h.Env, ProbeReuse: -1}
 }
 
 // SyncAll runs every registered collector once, in registration order,
