@@ -1,12 +1,27 @@
 package collectors_test
 
 import (
+	"context"
 	"testing"
+
+	"github.com/fundwatch/fundwatch/collectors"
 )
+
+// peopleCollectors are the collectors of the people phase.
+func peopleCollectors() []collectors.Collector {
+	var cs []collectors.Collector
+	for _, n := range []string{"users", "sponsors"} {
+		c, _ := collectors.Get(n)
+		cs = append(cs, c)
+	}
+	return cs
+}
 
 // BenchmarkDailyRefresh measures the API cost of watching 10,000 small
 // repositories on one token: a first sync, then a refresh after 10% of
-// them changed. It reports requests per repository (REST requests of every
+// them changed, each a pass of the repository collectors (with their
+// change probe) and of the people collectors (profiles, sponsors: every
+// collector counted). It reports requests per repository (REST requests of every
 // status: 304s cost no quota but still take a request) and GraphQL points
 // per repository, and the refresh's totals, which must fit one token's
 // hour (5,000 counted REST requests, 5,000 points; 304s are not counted).
@@ -24,6 +39,7 @@ func BenchmarkDailyRefresh(b *testing.B) {
 		h.Fake.SetHorizon(end.Add(-probeQuiet))
 		b.StartTimer()
 		runRepoCollectors(b, h)
+		h.Runner.RunAll(context.Background(), peopleCollectors(), h.Repos)
 		firstREST, firstPoints := restRequests(h.Fake), h.Fake.GraphQLPoints()
 		firstCounted := countedREST(h.Fake)
 
@@ -31,6 +47,7 @@ func BenchmarkDailyRefresh(b *testing.B) {
 		h.Fake.ResetCounts()
 		rr.reset()
 		res := runRepoCollectors(b, h)
+		h.Runner.RunAll(context.Background(), peopleCollectors(), h.Repos)
 		rest, points := restRequests(h.Fake), h.Fake.GraphQLPoints()-firstPoints
 		counted := countedREST(h.Fake)
 		b.StopTimer()
