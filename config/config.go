@@ -143,7 +143,8 @@ type Analysis struct {
 	Grants string
 }
 
-// Web says where the exporter serves metrics.
+// Web says where the exporter serves metrics, and what the triage page
+// links to.
 type Web struct {
 	ListenAddress string
 	TelemetryPath string
@@ -151,6 +152,10 @@ type Web struct {
 	// defaults ("all" for every one), as kube-state-metrics'
 	// --metric-opt-in-list.
 	MetricOptIn []string
+	// GrafanaURL is the base URL of the Grafana serving fundwatch's
+	// dashboards (web.grafana_url), for the triage page's links to each
+	// project's drill-down; "" for no such links.
+	GrafanaURL string
 }
 
 // Collector is one collector's schedule.

@@ -330,7 +330,18 @@ func TestParseBad(t *testing.T) {
 		{"telemetry path of the triage", "web:\n  telemetry_path: /triage\n", nil, `web.telemetry_path: "/triage" is served by fundwatch already`},
 		{"metric opt-in not a list", "web:\n  metric_opt_in: fundwatch_repo_stars\n", nil, `fundwatch.yaml:2: web.metric_opt_in: must be a list of metric family names, got "fundwatch_repo_stars"`},
 		{"metric opt-in of a number", "web:\n  metric_opt_in: [1]\n", nil, "fundwatch.yaml:2: web.metric_opt_in[0]: must be a string"},
-		{"web unknown key", "web:\n  listen-address: ':1'\n", nil, "fundwatch.yaml:2: web.listen-address: unknown key (known: listen_address, telemetry_path, metric_opt_in); did you mean listen_address?"},
+		{"grafana url relative", "web:\n  grafana_url: grafana.example.org\n", nil, `fundwatch.yaml:2: web.grafana_url: "grafana.example.org" is not an absolute http or https URL (like https://grafana.example.org/)`},
+		{"grafana url scheme", "web:\n  grafana_url: ftp://grafana.example.org/\n", nil, `fundwatch.yaml:2: web.grafana_url: "ftp://grafana.example.org/" is not an absolute http or https URL`},
+		{"grafana url javascript", "web:\n  grafana_url: 'javascript:alert(1)'\n", nil, `fundwatch.yaml:2: web.grafana_url: "javascript:alert(1)" is not an absolute http or https URL`},
+		{"grafana url no host", "web:\n  grafana_url: 'https:///d/x'\n", nil, `fundwatch.yaml:2: web.grafana_url: "https:///d/x" has no host`},
+		{"grafana url query", "web:\n  grafana_url: 'https://g.example.org/?orgId=1&auth=T0kenLeak'\n", nil, `fundwatch.yaml:2: web.grafana_url: "https://g.example.org/" must not have a query or fragment`},
+		{"grafana url fragment", "web:\n  grafana_url: 'https://g.example.org/#x'\n", nil, `web.grafana_url: "https://g.example.org/" must not have a query or fragment`},
+		{"grafana url password", "web:\n  grafana_url: 'https://admin:T0kenLeak@g.example.org/'\n", nil, "fundwatch.yaml:2: web.grafana_url: must not contain a user name or password"},
+		{"grafana url space", "web:\n  grafana_url: 'https://g.example.org/a b'\n", nil, "fundwatch.yaml:2: web.grafana_url: must not contain whitespace or control characters"},
+		{"grafana url empty", "web:\n  grafana_url: ''\n", nil, "fundwatch.yaml:2: web.grafana_url: must not be empty; leave the key out for no Grafana links"},
+		{"grafana url list", "web:\n  grafana_url: [a]\n", nil, "fundwatch.yaml:2: web.grafana_url: must be a string, got a list"},
+		{"web unknown key", "web:\n  listen-address: ':1'\n", nil, "fundwatch.yaml:2: web.listen-address: unknown key (known: listen_address, telemetry_path, grafana_url, metric_opt_in); did you mean listen_address?"},
+		{"web unknown key, grafana", "web:\n  grafana: https://g.example.org/\n", nil, "fundwatch.yaml:2: web.grafana: unknown key (known: listen_address, telemetry_path, grafana_url, metric_opt_in)"},
 
 		// collectors
 		{"collectors list", "collectors:\n  - repo\n", nil, "fundwatch.yaml:2: collectors: must be a mapping of collector names to settings, got a list"},
@@ -562,6 +573,27 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// web.grafana_url is kept as written: a Grafana served under a path, with
+// or without the final "/", plain http on an internal network.
+func TestParseGrafanaURL(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"https://grafana.example.org", "https://example.org/grafana/", "http://10.0.0.7:3000"} {
+		cfg, err := parseT(src, []byte("web:\n  grafana_url: "+u+"\nwatch: [a/b]\n"), nil)
+		if err != nil {
+			t.Errorf("%s: %v", u, err)
+			continue
+		}
+		if cfg.Web.GrafanaURL != u {
+			t.Errorf("web.grafana_url %s parsed as %q", u, cfg.Web.GrafanaURL)
+		}
+	}
+	if cfg, err := parseT(src, []byte("watch: [a/b]\n"), nil); err != nil {
+		t.Error(err)
+	} else if cfg.Web.GrafanaURL != "" {
+		t.Errorf("without web.grafana_url: %q", cfg.Web.GrafanaURL)
+	}
+}
+
 func TestExampleParses(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile("example.yaml")
@@ -595,6 +627,9 @@ func TestExampleParses(t *testing.T) {
 	if cfg.GitHub.Token.Reveal() != "ghp_example" || cfg.GitHub.APIURL != DefaultAPIURL || cfg.GitHub.Timeout != DefaultTimeout ||
 		len(cfg.GitHub.Tokens) != 1 || cfg.GitHub.App == nil || cfg.GitHub.Pacing != defaultT().GitHub.Pacing {
 		t.Errorf("github = %+v", cfg.GitHub)
+	}
+	if cfg.Web.GrafanaURL != "https://grafana.example.org/" {
+		t.Errorf("web.grafana_url = %q", cfg.Web.GrafanaURL)
 	}
 	if len(cfg.Watch) != 7 || cfg.Watch[3].Account != "prometheus" || !cfg.Watch[4].ExcludeIndirect || cfg.Watch[6].Kind != KindSBOM ||
 		cfg.Watch[0].Tier != "critical" || cfg.Watch[0].Owner != "platform-team" || cfg.Watch[2].Repo.String() != "madler/zlib" {

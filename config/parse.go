@@ -33,7 +33,7 @@ var (
 	githubKeys     = []string{"api_url", "token_file", "token_files", "app", "timeout", "pacing"}
 	storeKeys      = []string{"path"}
 	collectionKeys = []string{"git", "git_cache", "probe", "max_skip", "max_skip_quiet"}
-	webKeys        = []string{"listen_address", "telemetry_path", "metric_opt_in"}
+	webKeys        = []string{"listen_address", "telemetry_path", "grafana_url", "metric_opt_in"}
 	collectorKeys  = []string{"schedule", "enabled"}
 	watchKeys      = []string{"repo", "org", "gomod", "npm", "sbom", "tier", "owner", "forks", "archived", "indirect"}
 )
@@ -628,6 +628,14 @@ func (p *parser) web(n *yaml.Node) {
 					w.TelemetryPath = s
 				}
 			}
+		case "grafana_url":
+			if s, ok := p.str(v, kp); ok {
+				if err := checkGrafanaURL(s); err != nil {
+					p.fail(v, kp, err)
+				} else {
+					w.GrafanaURL = s
+				}
+			}
 		case "metric_opt_in":
 			// Names are checked against the metric catalogue by the
 			// service (config does not import metrics).
@@ -658,6 +666,41 @@ func checkListenAddress(s string) error {
 	}
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		return fmt.Errorf("port %s is not a number from 0 to 65535", quote(port))
+	}
+	return nil
+}
+
+// checkGrafanaURL checks the base URL of a Grafana, as the triage page
+// links to it: absolute, http or https, with a host, and without a user
+// name, password, query or fragment (the page appends the dashboard's path
+// and query). A path is fine: Grafana may be served under one.
+func checkGrafanaURL(s string) error {
+	if s == "" {
+		return errors.New("must not be empty; leave the key out for no Grafana links")
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return errors.New("must not contain whitespace or control characters")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		// The *url.Error would repeat the URL; it may hold a password.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("not a URL: %v", err)
+	}
+	// Messages show the URL without what may hold a secret.
+	shown := quote((&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, Opaque: u.Opaque}).String())
+	switch {
+	case u.User != nil:
+		return errors.New("must not contain a user name or password: the triage page shows the URL to everyone who opens it")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%s is not an absolute http or https URL (like https://grafana.example.org/)", shown)
+	case u.Host == "" || u.Opaque != "":
+		return fmt.Errorf("%s has no host (like https://grafana.example.org/)", shown)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return fmt.Errorf("%s must not have a query or fragment: the page adds the dashboard's path and query", shown)
 	}
 	return nil
 }

@@ -349,6 +349,7 @@ func (a *App) fixedRoutes() map[string]http.Handler {
 			fmt.Fprintln(w, "Ready")
 		}),
 	}
+	links := a.triageLinks()
 	for path, format := range map[string]string{"/triage": "html", "/triage.json": "json", "/triage.csv": "csv", "/triage.txt": "text"} {
 		routes[path] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			snap := a.Snapshot()
@@ -358,12 +359,27 @@ func (a *App) fixedRoutes() map[string]http.Handler {
 			}
 			w.Header().Set("Content-Type", map[string]string{"html": "text/html; charset=utf-8", "json": "application/json",
 				"csv": "text/csv; charset=utf-8", "text": "text/plain; charset=utf-8"}[format])
-			if err := triage.Write(w, triage.Build(snap), format); err != nil {
+			if err := triage.Write(w, triage.Build(snap), format, triage.WithLinks(links)); err != nil {
 				a.log.Error("writing triage", "format", format, "err", err)
 			}
 		})
 	}
 	return routes
+}
+
+// triageLinks says where the triage page links each project: its
+// repository on the GitHub the API belongs to (where git clones it from,
+// without ".git"), and its Grafana drill-down when web.grafana_url is set.
+func (a *App) triageLinks() triage.Links {
+	if a.cfg == nil {
+		return triage.Links{}
+	}
+	l := triage.Links{Grafana: a.cfg.Web.GrafanaURL}
+	if clone, err := cloneURLs(a.cfg.GitHub.APIURL); err == nil {
+		const probe = "owner/name"
+		l.GitHub = strings.TrimSuffix(clone(ghrepo.MustParse(probe)), probe+".git")
+	}
+	return l
 }
 
 // Serve publishes what is stored at once (a restart keeps serving the last

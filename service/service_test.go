@@ -126,6 +126,30 @@ func TestReadersDoNotWaitForARefresh(t *testing.T) {
 	}
 }
 
+// The triage page links each project to the GitHub the API belongs to,
+// and to its Grafana drill-down when web.grafana_url is set.
+func TestTriagePageLinks(t *testing.T) {
+	t.Parallel()
+	snap := &analysis.Snapshot{Repos: []analysis.Repo{{Target: analysis.Target{Repo: "acme/json"}}}}
+	for _, tt := range []struct{ api, grafana, github, drillDown string }{
+		{config.DefaultAPIURL, "", "https://github.com/acme/json", ""},
+		{"https://ghe.example.com/api/v3/", "https://example.org/grafana", "https://ghe.example.com/acme/json",
+			"https://example.org/grafana/d/fundwatch-project/?var-repo=acme%2Fjson"},
+	} {
+		cfg := &config.Config{GitHub: config.GitHub{APIURL: tt.api}, Web: config.Web{GrafanaURL: tt.grafana}}
+		a := &App{cfg: cfg, last: snap}
+		rec := httptest.NewRecorder()
+		a.fixedRoutes()["/triage"].ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/triage", nil))
+		page := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.Contains(page, `href="`+tt.github+`"`) {
+			t.Errorf("API %s: %d, no link to %s", tt.api, rec.Code, tt.github)
+		}
+		if tt.drillDown != "" && !strings.Contains(page, `href="`+tt.drillDown+`"`) || tt.drillDown == "" && strings.Contains(page, "/d/fundwatch-project/") {
+			t.Errorf("Grafana %q: want a drill-down link %q", tt.grafana, tt.drillDown)
+		}
+	}
+}
+
 // An opt-in list naming a family that does not exist is refused, naming
 // it and the setting; a known one is served.
 func TestMetricOptIn(t *testing.T) {

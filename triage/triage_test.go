@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -117,10 +118,16 @@ func TestWriteFormats(t *testing.T) {
 				if strings.Contains(page, "<b>no</b>") || !strings.Contains(page, "&lt;b&gt;no&lt;/b&gt;") {
 					t.Error("a reason's markup is not escaped")
 				}
-				// Self-contained: nothing is loaded from anywhere.
-				for _, ext := range []string{"src=", "href=", "@import", "url("} {
+				// Self-contained: nothing is loaded from anywhere; the only
+				// links are to the projects on GitHub.
+				for _, ext := range []string{"src=", "<link", "@import", "url(", "srcset", "<iframe", "<object", "<embed"} {
 					if strings.Contains(page, ext) {
 						t.Errorf("the page refers to an external resource (%s)", ext)
+					}
+				}
+				for _, m := range regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+					if !strings.HasPrefix(m[1], "https://github.com/") {
+						t.Errorf("the page links to %s", m[1])
 					}
 				}
 			}

@@ -17,8 +17,9 @@ import (
 // Formats the triage can be written in.
 var Formats = []string{"text", "csv", "json", "html"}
 
-// Write writes the report in the named format.
-func Write(w io.Writer, r Report, format string) error {
+// Write writes the report in the named format. The options matter to the
+// HTML page only.
+func Write(w io.Writer, r Report, format string, opts ...Option) error {
 	switch format {
 	case "text":
 		return WriteText(w, r)
@@ -29,7 +30,7 @@ func Write(w io.Writer, r Report, format string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	case "html":
-		return WriteHTML(w, r)
+		return WriteHTML(w, r, opts...)
 	}
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
