@@ -201,10 +201,6 @@ func maintainerLogins(cs []Contribution, people *People, from, to time.Time) []s
 		}
 		return ids[i] < ids[j]
 	})
-	byID := map[string][]string{}
-	for _, person := range people.Dir.People() {
-		byID[person.ID] = person.Logins
-	}
 	var out []string
 	covered := 0
 	for _, id := range ids {
@@ -212,8 +208,13 @@ func maintainerLogins(cs []Contribution, people *People, from, to time.Time) []s
 			break
 		}
 		covered += counts[id]
-		for _, l := range byID[id] {
-			out = append(out, strings.ToLower(l))
+		// By the directory's index: walking every person of the watch
+		// list here made each repository's analysis cost as much as the
+		// whole ecosystem (quadratic at 10,000 repositories).
+		if person := people.Dir.ByID(id); person != nil {
+			for _, l := range person.Logins {
+				out = append(out, strings.ToLower(l))
+			}
 		}
 	}
 	return out

@@ -127,6 +127,7 @@ func NoreplyLogin(email string) string {
 // Directory answers who a login or e-mail is.
 type Directory struct {
 	byNode map[string]*Person
+	byID   map[string]*Person
 	people []*Person
 	mm     *Mailmap
 }
@@ -138,7 +139,7 @@ func (r *Resolver) Build() *Directory {
 		root := r.find(n)
 		groups[root] = append(groups[root], n)
 	}
-	d := &Directory{byNode: map[string]*Person{}, mm: r.mm}
+	d := &Directory{byNode: map[string]*Person{}, byID: map[string]*Person{}, mm: r.mm}
 	for _, nodes := range groups {
 		sort.Strings(nodes)
 		p := &Person{}
@@ -169,6 +170,7 @@ func (r *Resolver) Build() *Directory {
 			p.Bot = p.Bot || IsBot(l, "", "", "")
 		}
 		d.people = append(d.people, p)
+		d.byID[p.ID] = p
 	}
 	sort.Slice(d.people, func(i, j int) bool { return d.people[i].ID < d.people[j].ID })
 	return d
@@ -199,6 +201,9 @@ func (d *Directory) Lookup(login, email string) *Person {
 	}
 	return nil
 }
+
+// ByID returns the person with the given ID, or nil.
+func (d *Directory) ByID(id string) *Person { return d.byID[id] }
 
 // People returns everyone, ordered by ID.
 func (d *Directory) People() []*Person { return d.people }
