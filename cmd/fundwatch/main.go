@@ -14,6 +14,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
+	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/fundwatch/fundwatch/config"
@@ -30,7 +32,38 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
+// stampVersion fills the version from the build information when the
+// build did not stamp it (-X ...version.Version): `go install` and `go
+// build` in a checkout record the module version and the VCS revision.
+func stampVersion() {
+	if version.Version != "" {
+		return
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+	version.Version = strings.TrimPrefix(bi.Main.Version, "v")
+	if version.Version == "" || version.Version == "(devel)" {
+		version.Version = "devel"
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			version.Revision = s.Value
+		case "vcs.time":
+			version.BuildDate = s.Value
+		case "vcs.modified":
+			if s.Value == "true" && version.Revision != "" {
+				version.Revision += "-modified"
+			}
+		}
+	}
+	version.GoVersion = bi.GoVersion
+}
+
 func run(args []string) int {
+	stampVersion()
 	app := kingpin.New("fundwatch", "Watches the open-source projects you depend on and warns when a critical one drifts toward volunteer-only maintenance.")
 	app.Version(version.Print("fundwatch"))
 	app.HelpFlag.Short('h')
@@ -44,7 +77,15 @@ func run(args []string) int {
 	backfill := newBackfillCmd(app)
 	triage := newTriageCmd(app)
 	watch := newWatchlistCmd(app)
+	health := newHealthcheckCmd(app)
 
+	if len(args) == 0 {
+		// No command is a mistake, not a request for help: say how to
+		// use it and fail, as a script calling it wrongly should.
+		app.UsageWriter(os.Stderr)
+		app.Usage(nil)
+		return 2
+	}
 	cmd, err := app.Parse(args)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
@@ -66,6 +107,8 @@ func run(args []string) int {
 		return triage.run(log)
 	case watch.cmd.FullCommand():
 		return watch.run(log)
+	case health.cmd.FullCommand():
+		return health.run()
 	}
 	return 2
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -325,5 +327,34 @@ func TestAddressInUse(t *testing.T) {
 		if err == nil || len(lines) != 1 || !strings.Contains(lines[0], "cannot listen on "+addr) || !strings.Contains(lines[0], "--web.listen-address") {
 			t.Errorf("%s: %v\n%s", args[0], err, out)
 		}
+	}
+}
+
+// The small things a user notices first: no command is an error with the
+// usage (not a silent success), --version says a version, and the
+// container health check answers for a running fundwatch.
+func TestUsageVersionAndHealthcheck(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(binary)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "usage: fundwatch") {
+		t.Errorf("no command: %v\n%s; want the usage and exit status 2", err, out)
+	}
+	out, err = exec.Command(binary, "--version").CombinedOutput()
+	if err != nil || !regexp.MustCompile(`fundwatch, version \S+`).Match(out) {
+		t.Errorf("--version: %v\n%s", err, out)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/-/healthy" {
+			http.Error(w, "no", http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	if out, err := exec.Command(binary, "healthcheck", "--url", srv.URL+"/-/healthy").CombinedOutput(); err != nil {
+		t.Errorf("healthcheck of a healthy server: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(binary, "healthcheck", "--url", srv.URL+"/-/ready").CombinedOutput(); err == nil || !strings.Contains(string(out), "503") {
+		t.Errorf("healthcheck of a failing URL: %v\n%s; want a failure naming the status", err, out)
 	}
 }
