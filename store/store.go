@@ -84,6 +84,9 @@ func Open(path string) (*Store, error) {
 	ctx := context.Background()
 	if err := s.checkPragmas(ctx); err != nil {
 		db.Close()
+		if why := accessProblem(abs); why != "" {
+			return nil, fmt.Errorf("store %s: %s (%w)", path, why, err)
+		}
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	if err := s.migrate(ctx); err != nil {
@@ -91,6 +94,32 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// accessProblem says why SQLite could not open the file at abs when the
+// reason is the file system's ("unable to open database file (14)" says
+// nothing): a file this user cannot read or write, or a directory it
+// cannot write (SQLite writes its -wal and -shm files next to the store).
+// "" when none of these is the cause.
+func accessProblem(abs string) string {
+	dir := filepath.Dir(abs)
+	if fi, err := os.Stat(abs); err == nil {
+		if fi.IsDir() {
+			return "it is a directory, not a file"
+		}
+		if f, err := os.OpenFile(abs, os.O_RDWR, 0); err != nil {
+			return fmt.Sprintf("this user (uid %d) cannot read and write the file: %v", os.Getuid(), err)
+		} else {
+			f.Close()
+		}
+	}
+	probe, err := os.CreateTemp(dir, ".fundwatch-write-check-*")
+	if err != nil {
+		return fmt.Sprintf("this user (uid %d) cannot create files in %s (SQLite needs to, for its -wal and -shm files): %v", os.Getuid(), dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return ""
 }
 
 // dsn builds a file: URI for modernc.org/sqlite. The path is escaped so that

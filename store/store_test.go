@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -884,5 +885,32 @@ func TestCommitAuthorBotFlagIsKept(t *testing.T) {
 	cs, err := s.Commits(ctx, "a/b", time.Time{}, time.Time{})
 	if err != nil || len(cs) != 2 || !cs[0].AuthorBot || cs[1].AuthorBot || cs[0].AuthorLogin != "x" {
 		t.Fatalf("got %+v, %v", cs, err)
+	}
+}
+
+// A store the user may not write says why, not only SQLite's "unable to
+// open database file (14)".
+func TestOpenSaysWhyItCannot(t *testing.T) {
+	t.Parallel()
+	if os.Getuid() == 0 {
+		t.Skip("root can write anywhere: file permissions cannot be tested")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o700) })
+	_, err := Open(filepath.Join(dir, "fw.db"))
+	if err == nil || !strings.Contains(err.Error(), "cannot create files in") {
+		t.Errorf("err = %v, want the reason", err)
+	}
+}
+
+func TestOpenADirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, err := Open(dir)
+	if err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("err = %v, want it to say the path is a directory", err)
 	}
 }

@@ -39,7 +39,7 @@ func addOptInFlag(cmd *kingpin.CmdClause) *optInFlag {
 
 // apply sets the config's opt-in list when the flag was given.
 func (f *optInFlag) apply(cfg *config.Config) {
-	if !f.set {
+	if f == nil || !f.set {
 		return
 	}
 	cfg.Web.MetricOptIn = nil

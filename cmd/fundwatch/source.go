@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/fundwatch/fundwatch/service"
@@ -49,7 +52,16 @@ func (f *sourceFlags) open(ctx context.Context, log *slog.Logger, verb string) (
 		}
 		return a, d.Close, nil
 	case *f.config != "":
-		a, err := (&configFlags{config: f.config, shard: f.shard}).open(log)
+		cfg, err := (&configFlags{config: f.config, shard: f.shard}).load(log)
+		if err != nil {
+			return nil, nil, err
+		}
+		// The store is only read: one that was never collected is not
+		// created, and there is nothing to report from it yet.
+		if _, err := os.Stat(cfg.Store.Path); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("no store at %s yet: collect first (fundwatch collect --config %s)", cfg.Store.Path, *f.config)
+		}
+		a, err := service.New(cfg, log)
 		if err != nil {
 			return nil, nil, err
 		}

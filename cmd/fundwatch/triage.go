@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -27,7 +28,7 @@ type triageCmd struct {
 func newTriageCmd(app *kingpin.Application) *triageCmd {
 	c := &triageCmd{cmd: app.Command("triage", "Rank the watched projects by funding gap (critical, drifting, little money seen), with the reasons, as a table, CSV, JSON or a self-contained HTML page.")}
 	c.src = addSourceFlags(c.cmd, "rank")
-	c.format = c.cmd.Flag("format", "Output format.").Default("text").Enum(triage.Formats...)
+	c.format = c.cmd.Flag("format", "Output format: "+strings.Join(triage.Formats, ", ")+".").Default("text").Enum(triage.Formats...)
 	c.output = c.cmd.Flag("output", "File to write (default standard output).").Short('o').Default("-").String()
 	return c
 }

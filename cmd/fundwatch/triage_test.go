@@ -2,7 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +86,26 @@ func TestTriageOnDemo(t *testing.T) {
 				t.Errorf("%s project's reasons lack %q:\n%s", story, w, reasons[story])
 			}
 		}
+	}
+}
+
+// triage only reads: a store that was never collected is not created, and
+// the user is told to collect first.
+func TestTriageOfANeverCollectedStore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "fw.yaml")
+	db := filepath.Join(dir, "never.db")
+	if err := os.WriteFile(cfg, []byte("store:\n  path: "+db+"\nwatch:\n  - repo: a/b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "triage", "--config", cfg)
+	cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_triagetest00000000000000000000000000")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "collect first") {
+		t.Errorf("triage of a never-collected store: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the store was created: %v", err)
 	}
 }

@@ -32,7 +32,7 @@ type watchlistCmd struct {
 func newWatchlistCmd(app *kingpin.Application) *watchlistCmd {
 	c := &watchlistCmd{cmd: app.Command("watchlist", "Print the resolved watch list (repositories from repo, org, gomod, npm and sbom items, de-duplicated) with where each came from, and the dependencies that map to no repository.")}
 	c.cfg = addConfigFlags(c.cmd)
-	c.format = c.cmd.Flag("format", "Output format.").Default("text").Enum("text", "json")
+	c.format = c.cmd.Flag("format", "Output format: text or json.").Default("text").Enum("text", "json")
 	return c
 }
 
