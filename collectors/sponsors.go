@@ -175,7 +175,7 @@ func collectSponsorsBatch(ctx context.Context, env *Env, logins []string) (int, 
 			continue
 		}
 		failedAlias[alias] = true
-		errs = append(errs, fmt.Errorf("sponsors of %s: %w", aliasLogin(alias, logins), e))
+		errs = append(errs, fmt.Errorf("sponsors of %s: %w", aliasOf(alias, "o", logins), e))
 	}
 	at := time.Now().UTC()
 	rows := make([]store.Sponsors, 0, len(logins))
@@ -200,12 +200,4 @@ func collectSponsorsBatch(ctx context.Context, env *Env, logins []string) (int, 
 		return len(logins), err
 	}
 	return len(failedAlias), errors.Join(errs...)
-}
-
-func aliasLogin(alias string, logins []string) string {
-	var i int
-	if _, err := fmt.Sscanf(alias, "o%d", &i); err == nil && i >= 0 && i < len(logins) {
-		return logins[i]
-	}
-	return alias
 }

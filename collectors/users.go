@@ -194,7 +194,8 @@ func collectUsersBatch(ctx context.Context, env *Env, logins []string) (int, err
 	return len(failedAlias), errors.Join(errs...)
 }
 
-// aliasOf is the login an alias ("u3") asked about.
+// aliasOf is the login an alias of a batch query asked about ("u3" with
+// prefix "u" is logins[3]); the alias itself when it names none.
 func aliasOf(alias, prefix string, logins []string) string {
 	var i int
 	if _, err := fmt.Sscanf(alias, prefix+"%d", &i); err == nil && i >= 0 && i < len(logins) {
