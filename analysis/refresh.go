@@ -96,14 +96,8 @@ func (r *Refresher) Compute(ctx context.Context, targets []Target, at time.Time)
 	for i, t := range targets {
 		k := strings.ToLower(t.Repo)
 		keep[k] = true
-		rp := Repo{Target: t, Status: shared.status[k], State: shared.state[k]}
-		if rp.State.Repo == "" {
-			rp.State.Repo = t.Repo
-		}
-		asOf := at
-		if rp.State.Gone != "" && !rp.State.GoneSince.IsZero() && rp.State.GoneSince.Before(at) {
-			asOf = rp.State.GoneSince
-		}
+		rp := shared.repo(t)
+		asOf := rp.asOf(at)
 		key := refreshKey{facts: versions[k], shared: versions[store.SharedFacts], day: day, tier: t.Tier,
 			grants: len(r.opts.Grants[k])}
 		if asOf != at {
@@ -142,14 +136,8 @@ func (r *Refresher) Compute(ctx context.Context, targets []Target, at time.Time)
 					continue
 				}
 				if f != nil {
-					f.Tier = rp.Tier
-					f.Sponsors = shared.sponsors
-					f.Grants = r.opts.Grants[strings.ToLower(rp.Repo)]
-					asOf := at
-					if !j.key.asOf.IsZero() {
-						asOf = j.key.asOf
-					}
-					rp.Analysis = Analyze(*f, shared.people, asOf, r.p)
+					shared.complete(f, rp.Target, r.opts)
+					rp.Analysis = Analyze(*f, shared.people, rp.asOf(at), r.p)
 				}
 				cacheMu.Lock()
 				r.cache[strings.ToLower(rp.Repo)] = cachedRepo{key: j.key, repo: *rp}
@@ -185,6 +173,34 @@ type sharedFacts struct {
 	state    map[string]store.RepoState
 	sponsors map[string]SponsorFacts
 	people   *People
+}
+
+// repo is t's Repo with its collection status and state, before its facts
+// are read.
+func (sh *sharedFacts) repo(t Target) Repo {
+	k := strings.ToLower(t.Repo)
+	rp := Repo{Target: t, Status: sh.status[k], State: sh.state[k]}
+	if rp.State.Repo == "" {
+		rp.State.Repo = t.Repo
+	}
+	return rp
+}
+
+// complete adds to a repository's facts what the watch list and the
+// shared facts say of it.
+func (sh *sharedFacts) complete(f *Facts, t Target, opts Options) {
+	f.Tier = t.Tier
+	f.Sponsors = sh.sponsors
+	f.Grants = opts.Grants[strings.ToLower(t.Repo)]
+}
+
+// asOf is the instant a repository is analysed as of at: when it went,
+// if GitHub no longer serves it (no news from it is not news about it).
+func (r Repo) asOf(at time.Time) time.Time {
+	if r.State.Gone != "" && !r.State.GoneSince.IsZero() && r.State.GoneSince.Before(at) {
+		return r.State.GoneSince
+	}
+	return at
 }
 
 func (r *Refresher) loadShared(ctx context.Context, targets []Target, versions map[string]int64) (*sharedFacts, error) {

@@ -7,7 +7,6 @@ package analysis
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/fundwatch/fundwatch/analysis/affiliation"
@@ -84,80 +83,32 @@ type History struct {
 	params *Params
 }
 
-// Load reads everything the analysis of targets needs from the store.
+// Load reads everything the analysis of targets needs from the store, at
+// once (the backfill replays many instants of it); what every repository
+// shares is read as a Refresher reads it.
 func Load(ctx context.Context, st *store.Store, targets []Target, opts Options) (*History, error) {
-	p := opts.Params
-	if p == nil {
-		p = DefaultParams()
-	}
-	statuses, err := st.RepoStatuses(ctx)
+	r := NewRefresher(st, opts)
+	versions, err := st.FactVersions(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("reading collection status: %w", err)
+		return nil, err
 	}
-	byRepo := map[string][]store.RepoStatus{}
-	for _, s := range statuses {
-		k := strings.ToLower(s.Repo)
-		byRepo[k] = append(byRepo[k], s)
-	}
-	states, err := st.RepoStates(ctx)
+	sh, err := r.loadShared(ctx, targets, versions)
 	if err != nil {
-		return nil, fmt.Errorf("reading repository states: %w", err)
+		return nil, err
 	}
-	stateOf := map[string]store.RepoState{}
-	for _, s := range states {
-		stateOf[strings.ToLower(s.Repo)] = s
-	}
-	runs, err := st.LastRuns(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading collector runs: %w", err)
-	}
-	users, err := st.Users(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading users: %w", err)
-	}
-	sponsors, err := st.AllSponsors(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading sponsors: %w", err)
-	}
-	var sponsorsByLogin map[string]SponsorFacts
-	if len(sponsors) > 0 {
-		sponsorsByLogin = map[string]SponsorFacts{}
-		for _, s := range sponsors {
-			sponsorsByLogin[strings.ToLower(s.Login)] = SponsorFacts{Login: s.Login, HasListing: s.HasListing, Sponsors: s.Count,
-				GoalKind: s.GoalKind, GoalTarget: s.GoalTarget, GoalPercent: float64(s.GoalPercent)}
-		}
-	}
-	h := &History{runs: runs, params: p, facts: make([]*Facts, len(targets))}
-	var allCommits [][]store.Commit
-	var projects []string
+	h := &History{runs: sh.runs, params: r.p, people: sh.people, facts: make([]*Facts, len(targets))}
 	for i, t := range targets {
-		r := Repo{Target: t, Status: byRepo[strings.ToLower(t.Repo)], State: stateOf[strings.ToLower(t.Repo)]}
-		if r.State.Repo == "" {
-			r.State.Repo = t.Repo
-		}
-		f, err := loadFacts(ctx, st, t.Repo, &r)
+		rp := sh.repo(t)
+		f, err := loadFacts(ctx, st, t.Repo, &rp)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Repo, err)
 		}
-		h.facts[i] = f
 		if f != nil {
-			f.Tier = t.Tier
-			f.Sponsors = sponsorsByLogin
-			f.Grants = opts.Grants[strings.ToLower(t.Repo)]
-			allCommits = append(allCommits, f.Commits)
+			sh.complete(f, t, opts)
 		}
-		h.repos = append(h.repos, r)
-		// The repository's name, not its owner: fastjson.org is the
-		// fastjson project's own domain, but hooli.com (owner of
-		// hooli/streamkit) is the employer of the people it pays.
-		if _, name, ok := strings.Cut(t.Repo, "/"); ok {
-			projects = append(projects, name)
-		}
+		h.facts[i] = f
+		h.repos = append(h.repos, rp)
 	}
-	// Identities and learned domains are ecosystem-wide: a person's
-	// e-mails and employer meet across projects.
-	h.people = NewPeople(allCommits, users, opts.Mailmap,
-		affiliation.NewResolver(affiliation.Options{File: opts.Affiliations, Projects: projects}))
 	return h, nil
 }
 
@@ -169,11 +120,7 @@ func (h *History) At(at time.Time) *Snapshot {
 	snap := &Snapshot{At: at, Runs: h.runs, Repos: make([]Repo, len(h.repos))}
 	for i, r := range h.repos {
 		if h.facts[i] != nil {
-			asOf := at
-			if r.State.Gone != "" && !r.State.GoneSince.IsZero() && r.State.GoneSince.Before(at) {
-				asOf = r.State.GoneSince
-			}
-			r.Analysis = Analyze(*h.facts[i], h.people, asOf, h.params)
+			r.Analysis = Analyze(*h.facts[i], h.people, r.asOf(at), h.params)
 		}
 		snap.Repos[i] = r
 	}
