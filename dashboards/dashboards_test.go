@@ -257,7 +257,10 @@ func TestQueriesUseKnownMetrics(t *testing.T) {
 	}
 }
 
-func recordingRules(t *testing.T) []string {
+// rule is one rule of dashboards/rules/fundwatch.rules.yml.
+type rule struct{ Record, Alert, Expr string }
+
+func readRules(t *testing.T) []rule {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("rules", "fundwatch.rules.yml"))
 	if err != nil {
@@ -265,20 +268,25 @@ func recordingRules(t *testing.T) []string {
 	}
 	var rf struct {
 		Groups []struct {
-			Rules []struct {
-				Record string `yaml:"record"`
-			} `yaml:"rules"`
+			Rules []rule `yaml:"rules"`
 		} `yaml:"groups"`
 	}
 	if err := yaml.Unmarshal(data, &rf); err != nil {
 		t.Fatal(err)
 	}
-	var out []string
+	var out []rule
 	for _, g := range rf.Groups {
-		for _, r := range g.Rules {
-			if r.Record != "" {
-				out = append(out, r.Record)
-			}
+		out = append(out, g.Rules...)
+	}
+	return out
+}
+
+func recordingRules(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, r := range readRules(t) {
+		if r.Record != "" {
+			out = append(out, r.Record)
 		}
 	}
 	if len(out) == 0 {
@@ -395,24 +403,8 @@ func TestDefaultMetricsServeRulesAndMainDashboards(t *testing.T) {
 		}
 		exprs = append(exprs, struct{ where, expr string }{q.Dashboard + " / " + q.Panel, q.Expr})
 	}
-	data, err := os.ReadFile(filepath.Join("rules", "fundwatch.rules.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rf struct {
-		Groups []struct {
-			Rules []struct {
-				Record, Alert, Expr string
-			} `yaml:"rules"`
-		} `yaml:"groups"`
-	}
-	if err := yaml.Unmarshal(data, &rf); err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range rf.Groups {
-		for _, r := range g.Rules {
-			exprs = append(exprs, struct{ where, expr string }{"rule " + r.Record + r.Alert, r.Expr})
-		}
+	for _, r := range readRules(t) {
+		exprs = append(exprs, struct{ where, expr string }{"rule " + r.Record + r.Alert, r.Expr})
 	}
 	for _, e := range exprs {
 		if o := OptIns(e.expr); len(o) > 0 {

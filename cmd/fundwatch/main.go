@@ -9,6 +9,7 @@
 //	fundwatch backfill --config FILE -o history.om   # history as OpenMetrics for promtool
 //	fundwatch triage --config FILE [--format html]   # the grant-triage list
 //	fundwatch watchlist --config FILE [--format json] # the resolved watch list
+//	fundwatch healthcheck [--url URL]   # exit 0 when a running fundwatch is healthy (containers)
 package main
 
 import (
