@@ -171,12 +171,21 @@ func (s *exitScanner) at(t time.Time) (map[string]candidate, bool) {
 			if pace > p.EmployerExit.MaxRecentPace || pace > restPace/2 {
 				continue
 			}
-			// ... and it lost people: fewer of its people work for it now
-			// than in the same stretch a year before. A team that only
-			// slowed down is not leaving.
-			if s.people(l, recentFrom, t) >= s.people(l, recentFrom.Add(-year), t.Add(-year)) {
-				continue
-			}
+		}
+		// Either way it lost people: fewer of its people work for it now
+		// than in the same stretch a year before. A team that only slowed
+		// down is not leaving, nor is one whose people come in bursts
+		// months apart and had the same lull a year ago: work counted in
+		// people, not in share alone.
+		if s.people(l, recentFrom, t) >= s.people(l, recentFrom.Add(-year), t.Add(-year)) {
+			continue
+		}
+		// An exit whose cause is already gone by the test that ends a
+		// held one (the others as busy as the project was) is not
+		// one: the test that starts an exit must not pass where the test
+		// that ends it does, or it turns on and off at once.
+		if s.gone(l, candidate{basePace: basePace, baseHuman: baseHuman}, t) {
+			continue
 		}
 		retained := s.retained(l, baseFrom, baseTo, recentFrom, t)
 		if retained > p.EmployerExit.MaxRetainedShare {
@@ -369,7 +378,12 @@ func (s *exitScanner) gone(l string, h candidate, t time.Time) bool {
 	if n >= s.p.EmployerExit.MinRecentCommits && float64(n)/days(recent) >= s.p.EmployerExit.ReturnPace*h.basePace {
 		return true
 	}
-	return count(s.human, t.Add(-year), t) >= h.baseHuman
+	// The others filled the gap: the rest of the project did as much in
+	// the last year as the whole project in the baseline year. The
+	// employer's own work counts for nothing here: the months before it
+	// left fill a year as well, and a project that is busier only because
+	// of them has not made up for its going.
+	return count(s.human, t.Add(-year), t)-count(s.byLineage[l], t.Add(-year), t) >= h.baseHuman
 }
 
 // refresh updates a held exit's recent figures at t.

@@ -14,8 +14,8 @@ import (
 // and that company's exit invisible. A domain qualifies when
 // affiliation.Inferable says it may be a company's, at least min_people
 // people used it, and its unknown work reaches min_commits and min_share of
-// the human commits, over the whole history up to at or over its last two
-// years (a company that arrived late still counts). It looks only at
+// the human commits, over the whole history up to at, its last two years
+// or its last year (a company that arrived late still counts). It looks only at
 // commits up to at, so the past is analysed as it was knowable then.
 // Contributions are changed in place; it returns the inferred domains.
 func inferOrganisations(cs []Contribution, at time.Time, p *Params) map[string]bool {
@@ -23,20 +23,27 @@ func inferOrganisations(cs []Contribution, at time.Time, p *Params) map[string]b
 	if rule.MinPeople <= 0 {
 		return nil
 	}
-	recentFrom := at.Add(-2 * time.Duration(p.Windows.Year))
+	// The windows the signals judge: the whole history, the last two
+	// years (an exit's baseline and year) and the last year (the paid
+	// share, volunteer-only). A company's share is counted over each, so
+	// that a company that arrived late is known in the very window where
+	// its work is weighed, not a few months after.
+	year := time.Duration(p.Windows.Year)
+	spans := []time.Time{{}, at.Add(-2 * year), at.Add(-year)}
 	type use struct {
-		commits, recent int
-		people          map[string]bool
+		commits [3]int
+		people  map[string]bool
 	}
 	uses := map[string]*use{}
-	var human, humanRecent int
+	var human [3]int
 	for _, c := range cs {
 		if c.Class == Bot {
 			continue
 		}
-		human++
-		if c.Time.After(recentFrom) {
-			humanRecent++
+		for i, from := range spans {
+			if c.Time.After(from) {
+				human[i]++
+			}
 		}
 		if c.Class != Unknown || c.Person == "" || c.Domain == "" {
 			continue
@@ -49,9 +56,10 @@ func inferOrganisations(cs []Contribution, at time.Time, p *Params) map[string]b
 			u = &use{people: map[string]bool{}}
 			uses[c.Domain] = u
 		}
-		u.commits++
-		if c.Time.After(recentFrom) {
-			u.recent++
+		for i, from := range spans {
+			if c.Time.After(from) {
+				u.commits[i]++
+			}
 		}
 		u.people[c.Person] = true
 	}
@@ -63,11 +71,13 @@ func inferOrganisations(cs []Contribution, at time.Time, p *Params) map[string]b
 	}
 	inferred := map[string]bool{}
 	for d, u := range uses {
-		if len(u.people) < rule.MinPeople || u.commits < rule.MinCommits {
+		if len(u.people) < rule.MinPeople {
 			continue
 		}
-		if share(u.commits, human) >= rule.MinShare || (u.recent >= rule.MinCommits && share(u.recent, humanRecent) >= rule.MinShare) {
-			inferred[d] = true
+		for i := range spans {
+			if u.commits[i] >= rule.MinCommits && share(u.commits[i], human[i]) >= rule.MinShare {
+				inferred[d] = true
+			}
 		}
 	}
 	if len(inferred) == 0 {

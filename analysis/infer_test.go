@@ -39,6 +39,10 @@ func TestInferOrganisations(t *testing.T) {
 		{"too small a share", join(unknown("a", "acme.io", 12, 3000, 2000), unknown("b", "acme.io", 10, 3000, 2000), unknown("v", "gmail.com", 900, 3000, 0)), ""},
 		// A late company counts by the last two years.
 		{"a company that arrived late", join(unknown("v", "gmail.com", 2000, 5000, 800), unknown("a", "hpe.com", 20, 300, 0), unknown("b", "hpe.com", 20, 300, 0)), "hpe.com"},
+		// ... and by the last year, the window where the paid share is
+		// weighed: under min_share of two years, over it of one.
+		{"a company known in the year its work is weighed", join(unknown("v", "gmail.com", 3000, 5000, 365), unknown("w", "gmail.com", 400, 365, 0),
+			unknown("a", "acme.io", 15, 300, 0), unknown("b", "acme.io", 15, 300, 0)), "acme.io"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

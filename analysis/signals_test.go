@@ -181,6 +181,20 @@ func TestEmployerExits(t *testing.T) {
 		{"a different name at the new employer is not",
 			contributions(work{"a|ann", "acme", Paid, 100, 700, 300}, work{"b|bob", "globex", Paid, 60, 300, 0}, work{"v", "", Volunteer, 40, 700, 0}),
 			[]string{"acme"}, true, 300},
+		// Its people come in bursts months apart, and a year ago it had
+		// the same lull: fewer people than then is what an exit needs,
+		// share alone is not.
+		{"a team that works in bursts, with last year's lull, is no exit",
+			contributions(work{"a", "acme", Paid, 60, 730, 460}, work{"b", "acme", Paid, 40, 730, 460}, work{"a", "acme", Paid, 40, 360, 100},
+				work{"v", "", Volunteer, 100, 730, 0}),
+			nil, true, 0},
+		// The others did as much in the last year as the whole project in
+		// the baseline year: the test that would end the exit passes, so
+		// it never starts (it would turn on and off at once).
+		{"an exit the others already made up for is none",
+			contributions(work{"a", "acme", Paid, 60, 730, 300}, work{"b", "acme", Paid, 40, 730, 300},
+				work{"v", "", Volunteer, 50, 730, 365}, work{"v", "", Volunteer, 200, 365, 0}, work{"w", "", Volunteer, 200, 365, 0}),
+			nil, true, 0},
 		{"employer still has a share above max recent",
 			contributions(work{"a", "acme", Paid, 60, 700, 300}, work{"b", "acme", Paid, 5, 80, 0}, work{"v", "", Volunteer, 40, 700, 0}), nil, true, 0},
 	}
