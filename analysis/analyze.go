@@ -162,7 +162,12 @@ func Analyze(f Facts, people *People, at time.Time, p *Params) *Analysis {
 	if !slices.IsSortedFunc(commits, byTime) {
 		slices.SortStableFunc(commits, byTime)
 	}
-	cs := people.Classify(commits)
+	return analyze(f, people, commits, people.Classify(commits), at, p)
+}
+
+// analyze is Analyze of commits (up to at, in time order) attributed as
+// cs, which it may change.
+func analyze(f Facts, people *People, commits []store.Commit, cs []Contribution, at time.Time, p *Params) *Analysis {
 	inferOrganisations(cs, at, p)
 
 	recent, year, baseline := time.Duration(p.Windows.Recent), time.Duration(p.Windows.Year), time.Duration(p.Windows.Baseline)

@@ -37,20 +37,38 @@ const (
 // shows a signal that flaps. The facts are loaded once; every instant sees
 // only what was dated by then.
 func Timeline(f Facts, people *People, from, to time.Time, step func(time.Time) time.Time, p *Params) []Span {
-	open := map[string]*Span{}
-	var done []Span
-	key := func(s Span) string { return s.Signal + "\x00" + s.Subject + "\x00" + s.State }
 	// Sorted once here rather than by every Analyze (a TSV history is
 	// newest first).
 	f.Commits = slices.Clone(f.Commits)
 	slices.SortStableFunc(f.Commits, func(a, b store.Commit) int { return a.AuthorTime.Compare(b.AuthorTime) })
+	// Commits without a date are never analysed (Analyze drops them).
+	f.Commits = slices.DeleteFunc(f.Commits, func(c store.Commit) bool { return c.AuthorTime.IsZero() })
 	var instants []time.Time
 	for t := from; t.Before(to); t = step(t) {
 		instants = append(instants, t)
 	}
 	instants = append(instants, to) // the end is always analysed
+	// Each commit is attributed once; only the working-hours habits grow
+	// with the prefix analysed (instants are in order).
+	pre := people.preclassify(f.Commits)
+	habits := map[string]*habit{}
+	n := 0
+	return spansOf(instants, func(t time.Time) *Analysis {
+		for n < len(f.Commits) && !f.Commits[n].AuthorTime.After(t) {
+			addHabit(habits, pre.base[n])
+			n++
+		}
+		return analyze(f, people, f.Commits[:n], pre.prefix(n, habits), t, p)
+	}, p)
+}
+
+// spansOf follows the analyses at the instants (in order) into spans.
+func spansOf(instants []time.Time, analyzeAt func(time.Time) *Analysis, p *Params) []Span {
+	open := map[string]*Span{}
+	var done []Span
+	key := func(s Span) string { return s.Signal + "\x00" + s.Subject + "\x00" + s.State }
 	for _, t := range instants {
-		a := Analyze(f, people, t, p)
+		a := analyzeAt(t)
 		now := map[string]Span{}
 		for _, r := range a.Risk.Reasons {
 			s := Span{Signal: r.ID, State: SpanOn, Detail: r.Detail}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -98,56 +99,93 @@ func appendUnique(s []string, v string) []string {
 
 // Classify attributes every commit of one repository.
 func (p *People) Classify(commits []store.Commit) []Contribution {
-	out := make([]Contribution, 0, len(commits))
-	// Working-hours habit per person, for the volunteer test below.
-	type habit struct{ in, known int }
-	habits := map[string]*habit{}
-	persons := make([]*identity.Person, len(commits))
+	pre := p.preclassify(commits)
+	return pre.prefix(len(commits), pre.habits(len(commits)))
+}
+
+// preclassified is what attributing a history's commits needs that does
+// not depend on which of them are analysed: who made each and for whom,
+// resolved once. Only the volunteer pattern of a personal address depends
+// on the set (a person's working-hours habit over the commits analysed),
+// so a timeline that analyses ever longer prefixes of one history
+// resolves each commit once instead of once per instant.
+type preclassified struct {
+	base     []Contribution
+	personal []bool // unresolved, from a personal address: the habit decides
+}
+
+// habit is one person's working-hours record: commits in working hours
+// out of those whose offset is known.
+type habit struct{ in, known int }
+
+func (p *People) preclassify(commits []store.Commit) *preclassified {
+	pre := &preclassified{base: make([]Contribution, len(commits)), personal: make([]bool, len(commits))}
 	for i, c := range commits {
-		person := p.Dir.Lookup(c.AuthorLogin, c.AuthorEmail)
-		persons[i] = person
-		wh := workingHours(c)
-		if person != nil && wh >= 0 {
-			h := habits[person.ID]
-			if h == nil {
-				h = &habit{}
-				habits[person.ID] = h
-			}
-			h.known++
-			h.in += int(wh)
-		}
-	}
-	for i, c := range commits {
-		person := persons[i]
 		ct := Contribution{Time: c.AuthorTime.UTC(), WorkingHours: workingHours(c), Class: Unknown,
 			Name: normalizeName(c.AuthorName), Domain: affiliation.Domain(c.AuthorEmail)}
+		person := p.Dir.Lookup(c.AuthorLogin, c.AuthorEmail)
 		if person == nil {
 			// No login and no e-mail: nothing to attribute.
-			out = append(out, ct)
+			pre.base[i] = ct
 			continue
 		}
 		ct.Person = person.ID
 		user := p.userOf(person)
-		if c.AuthorBot || person.Bot || identity.IsBot(c.AuthorLogin, c.AuthorEmail, c.AuthorName, userType(user)) {
-			ct.Class = Bot
-			out = append(out, ct)
-			continue
-		}
-		ans := p.Aff.Resolve(c.AuthorEmail, user, c.AuthorTime)
 		switch {
-		case ans.Employer != "":
-			ct.Class, ct.Employer, ct.Source = Paid, ans.Employer, ans.Source
-		case ans.Independent:
-			ct.Class = Volunteer
-		case personalAddress(c.AuthorEmail):
-			// A personal address used mostly outside working hours is
-			// the volunteer pattern (Riehle et al. 2014); without known
-			// offsets there is no evidence either way.
-			if h := habits[person.ID]; h != nil && h.known >= 5 && float64(h.in)/float64(h.known) < 0.5 {
+		case c.AuthorBot || person.Bot || identity.IsBot(c.AuthorLogin, c.AuthorEmail, c.AuthorName, userType(user)):
+			ct.Class = Bot
+		default:
+			ans := p.Aff.Resolve(c.AuthorEmail, user, c.AuthorTime)
+			switch {
+			case ans.Employer != "":
+				ct.Class, ct.Employer, ct.Source = Paid, ans.Employer, ans.Source
+			case ans.Independent:
 				ct.Class = Volunteer
+			case personalAddress(c.AuthorEmail):
+				pre.personal[i] = true
 			}
 		}
-		out = append(out, ct)
+		pre.base[i] = ct
+	}
+	return pre
+}
+
+// habits are the working-hours habits of the people of the first n
+// commits (bots too: the habit is counted before anything is decided).
+func (pre *preclassified) habits(n int) map[string]*habit {
+	hs := map[string]*habit{}
+	for _, c := range pre.base[:n] {
+		addHabit(hs, c)
+	}
+	return hs
+}
+
+func addHabit(hs map[string]*habit, c Contribution) {
+	if c.Person == "" || c.WorkingHours < 0 {
+		return
+	}
+	h := hs[c.Person]
+	if h == nil {
+		h = &habit{}
+		hs[c.Person] = h
+	}
+	h.known++
+	h.in += int(c.WorkingHours)
+}
+
+// prefix attributes the first n commits, given the habits over them.
+func (pre *preclassified) prefix(n int, hs map[string]*habit) []Contribution {
+	out := slices.Clone(pre.base[:n])
+	for i := range out {
+		if !pre.personal[i] {
+			continue
+		}
+		// A personal address used mostly outside working hours is the
+		// volunteer pattern (Riehle et al. 2014); without known offsets
+		// there is no evidence either way.
+		if h := hs[out[i].Person]; h != nil && h.known >= 5 && float64(h.in)/float64(h.known) < 0.5 {
+			out[i].Class = Volunteer
+		}
 	}
 	return out
 }
