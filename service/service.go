@@ -349,7 +349,7 @@ func (a *App) fixedRoutes() map[string]http.Handler {
 			fmt.Fprintln(w, "Ready")
 		}),
 	}
-	links := a.triageLinks()
+	links := a.TriageLinks()
 	for path, format := range map[string]string{"/triage": "html", "/triage.json": "json", "/triage.csv": "csv", "/triage.txt": "text"} {
 		routes[path] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			snap := a.Snapshot()
@@ -367,10 +367,10 @@ func (a *App) fixedRoutes() map[string]http.Handler {
 	return routes
 }
 
-// triageLinks says where the triage page links each project: its
+// TriageLinks says where the triage page links each project: its
 // repository on the GitHub the API belongs to (where git clones it from,
 // without ".git"), and its Grafana drill-down when web.grafana_url is set.
-func (a *App) triageLinks() triage.Links {
+func (a *App) TriageLinks() triage.Links {
 	if a.cfg == nil {
 		return triage.Links{}
 	}

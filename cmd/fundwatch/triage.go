@@ -63,7 +63,13 @@ func (c *triageCmd) runErr(log *slog.Logger) error {
 		w = f
 	}
 	bw := bufio.NewWriter(w)
-	if err := triage.Write(bw, triage.Build(a.Snapshot()), *c.format); err != nil {
+	// The same links as serve's page, from the config; a demo's fake
+	// GitHub is gone when the command ends, so it gets none.
+	var opts []triage.Option
+	if !*c.src.demo {
+		opts = append(opts, triage.WithLinks(a.TriageLinks()))
+	}
+	if err := triage.Write(bw, triage.Build(a.Snapshot()), *c.format, opts...); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,5 +108,43 @@ func TestTriageOfANeverCollectedStore(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the store was created: %v", err)
+	}
+}
+
+// triage --format html links each project as serve's page does: to its
+// repository on the configured GitHub and to its Grafana drill-down when
+// web.grafana_url is set.
+func TestTriageHTMLLinks(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(demoFake(t))
+	defer srv.Close()
+	cfg, _ := restConfig(t, srv.URL, "fastjson/fastjson")
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("web:\n  grafana_url: https://grafana.example.org/\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	env := append(os.Environ(), "GITHUB_TOKEN=ghp_linktest0000000000000000000000000000")
+	collect := exec.Command(binary, "collect", "--config", cfg, "--log.level", "warn")
+	collect.Env = env
+	if out, err := collect.CombinedOutput(); err != nil {
+		t.Fatalf("collect: %v\n%s", err, out)
+	}
+	cmd := exec.Command(binary, "triage", "--config", cfg, "--format", "html")
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("triage: %v", err)
+	}
+	for _, want := range []string{
+		`href="https://grafana.example.org/d/fundwatch-project/?var-repo=fastjson%2Ffastjson"`,
+		`href="` + srv.URL + `/fastjson/fastjson"`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the page lacks %s", want)
+		}
 	}
 }
