@@ -162,7 +162,12 @@ func collectUsersBatch(ctx context.Context, env *Env, logins []string) (int, err
 		failedAlias[alias] = true
 		errs = append(errs, fmt.Errorf("profile of %s: %w", aliasOf(alias, "u", logins), e))
 	}
+	prevs, err := env.Store.UsersByLogin(ctx, logins)
+	if err != nil {
+		return len(logins), err
+	}
 	at := time.Now().UTC()
+	var rows []store.User
 	for i, login := range logins {
 		alias := fmt.Sprintf("u%d", i)
 		raw, ok := data[alias]
@@ -179,17 +184,15 @@ func collectUsersBatch(ctx context.Context, env *Env, logins []string) (int, err
 			p.Login = login
 		}
 		row := p.row()
-		prev, known, err := env.Store.User(ctx, login)
-		if err != nil {
-			return len(logins), err
-		}
-		if known && sameProfile(prev, row) {
+		if prev, known := prevs[strings.ToLower(login)]; known && sameProfile(prev, row) {
 			continue
 		}
 		row.FetchedAt = at
-		if err := env.Store.UpsertUser(ctx, row); err != nil {
-			return len(logins), err
-		}
+		rows = append(rows, row)
+	}
+	// The changed profiles of the batch in one transaction.
+	if err := env.Store.UpsertUsers(ctx, rows); err != nil {
+		return len(logins), err
 	}
 	return len(failedAlias), errors.Join(errs...)
 }

@@ -426,6 +426,25 @@ func TestNewerDataReplaces(t *testing.T) {
 		t.Errorf("orgs after upsert without orgs = %v, want nil", u.Orgs)
 	}
 
+	// Many profiles at once: the same rules, one transaction; read back
+	// by login, case-insensitively, orgs in order, the unknown absent.
+	must(t, s.UpsertUsers(ctx, []User{
+		{Login: "v", Company: "acme", Orgs: []string{"x", "y"}, FetchedAt: t0},
+		{Login: "W", Company: "globex", FetchedAt: t0},
+		{Login: "u", Company: "stale", FetchedAt: t0}, // older than the stored one: kept
+	}))
+	byLogin, err := s.UsersByLogin(ctx, []string{"V", "w", "u", "nobody"})
+	must(t, err)
+	if len(byLogin) != 3 || byLogin["v"].Company != "acme" || !reflect.DeepEqual(byLogin["v"].Orgs, []string{"x", "y"}) ||
+		byLogin["w"].Login != "W" || byLogin["w"].Orgs != nil || byLogin["u"].Company == "stale" {
+		t.Errorf("users by login = %+v", byLogin)
+	}
+	if err := s.UpsertUsers(ctx, []User{{Login: "ok"}, {}}); err == nil {
+		t.Error("a batch with an empty login was stored")
+	} else if _, known, _ := s.User(ctx, "ok"); known {
+		t.Error("a refused batch stored part of itself")
+	}
+
 	// Comments: edited body -> newer UpdatedAt replaces.
 	c := Comment{Repo: repo, ID: 5, IssueNumber: 1, Author: "a", CreatedAt: t0, UpdatedAt: t0}
 	must(t, s.UpsertComments(ctx, []Comment{c}))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -16,44 +17,79 @@ func (s *Store) UpsertUser(ctx context.Context, u User) error {
 	if u.Login == "" {
 		return errors.New("store: upsert user: empty login")
 	}
-	k := key(u.Login)
 	return s.write(ctx, "upsert user "+u.Login, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (login_key, login, github_id, type, name, company,
-			email, location, blog, created_at, fetched_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (login_key) DO UPDATE SET
-			login = excluded.login, github_id = excluded.github_id, type = excluded.type,
-			name = excluded.name, company = excluded.company, email = excluded.email,
-			location = excluded.location, blog = excluded.blog, created_at = excluded.created_at,
-			fetched_at = excluded.fetched_at
-		WHERE excluded.fetched_at IS NULL OR users.fetched_at IS NULL
-			OR excluded.fetched_at >= users.fetched_at`,
-			k, u.Login, u.GitHubID, u.Type, u.Name, u.Company, u.Email, u.Location, u.Blog,
-			unix(u.CreatedAt), unix(u.FetchedAt))
-		if err != nil {
+		changed, err := upsertUser(ctx, tx, u)
+		if err != nil || !changed {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // stale: the stored profile is newer
-		}
-		if err := bumpVersions(ctx, tx, SharedFacts); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM user_orgs WHERE login_key = ?`, k); err != nil {
-			return err
-		}
-		for i, org := range u.Orgs {
-			if org == "" {
-				continue
-			}
-			// Duplicates (case-insensitive) keep their first position.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO user_orgs (login_key, org, pos) VALUES (?, ?, ?)
-				ON CONFLICT DO NOTHING`, k, org, i); err != nil {
-				return fmt.Errorf("org %q: %w", org, err)
-			}
-		}
-		return nil
+		return bumpVersions(ctx, tx, SharedFacts)
 	})
+}
+
+// UpsertUsers is UpsertUser of many profiles in one transaction: a batch
+// of profiles costs one commit (and one bump of the shared facts'
+// version), not one each.
+func (s *Store) UpsertUsers(ctx context.Context, us []User) error {
+	for _, u := range us {
+		if u.Login == "" {
+			return errors.New("store: upsert users: empty login")
+		}
+	}
+	if len(us) == 0 {
+		return nil
+	}
+	return s.write(ctx, fmt.Sprintf("upsert %d users", len(us)), func(tx *sql.Tx) error {
+		changed := false
+		for _, u := range us {
+			c, err := upsertUser(ctx, tx, u)
+			if err != nil {
+				return fmt.Errorf("user %s: %w", u.Login, err)
+			}
+			changed = changed || c
+		}
+		if !changed {
+			return nil
+		}
+		return bumpVersions(ctx, tx, SharedFacts)
+	})
+}
+
+// upsertUser writes one profile and its orgs in tx; false when the stored
+// one is newer and was kept.
+func upsertUser(ctx context.Context, tx *sql.Tx, u User) (bool, error) {
+	k := key(u.Login)
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (login_key, login, github_id, type, name, company,
+		email, location, blog, created_at, fetched_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (login_key) DO UPDATE SET
+		login = excluded.login, github_id = excluded.github_id, type = excluded.type,
+		name = excluded.name, company = excluded.company, email = excluded.email,
+		location = excluded.location, blog = excluded.blog, created_at = excluded.created_at,
+		fetched_at = excluded.fetched_at
+	WHERE excluded.fetched_at IS NULL OR users.fetched_at IS NULL
+		OR excluded.fetched_at >= users.fetched_at`,
+		k, u.Login, u.GitHubID, u.Type, u.Name, u.Company, u.Email, u.Location, u.Blog,
+		unix(u.CreatedAt), unix(u.FetchedAt))
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err // stale: the stored profile is newer
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_orgs WHERE login_key = ?`, k); err != nil {
+		return false, err
+	}
+	for i, org := range u.Orgs {
+		if org == "" {
+			continue
+		}
+		// Duplicates (case-insensitive) keep their first position.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_orgs (login_key, org, pos) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, k, org, i); err != nil {
+			return false, fmt.Errorf("org %q: %w", org, err)
+		}
+	}
+	return true, nil
 }
 
 const userColumns = `login, github_id, type, name, company, email, location, blog, created_at, fetched_at`
@@ -81,6 +117,44 @@ func (s *Store) User(ctx context.Context, login string) (User, bool, error) {
 		return User{}, false, err
 	}
 	return u, true, nil
+}
+
+// UsersByLogin returns the stored profiles of logins (with their orgs),
+// keyed by lower-cased login; a login never fetched is absent. Two
+// queries for the lot, where User costs two each.
+func (s *Store) UsersByLogin(ctx context.Context, logins []string) (map[string]User, error) {
+	out := make(map[string]User, len(logins))
+	// SQLite allows 32,766 parameters; callers ask 50 to 100 at a time.
+	const chunk = 500
+	for start := 0; start < len(logins); start += chunk {
+		part := logins[start:min(start+chunk, len(logins))]
+		args := make([]any, len(part))
+		for i, l := range part {
+			args[i] = key(l)
+		}
+		in := "(?" + strings.Repeat(", ?", len(part)-1) + ")"
+		us, err := queryAll(ctx, s.db, "users by login", `SELECT `+userColumns+` FROM users WHERE login_key IN `+in, args,
+			func(rows *sql.Rows, u *User) error { return scanUser(rows, u) })
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			out[key(u.Login)] = u
+		}
+		type userOrg struct{ login, org string }
+		orgs, err := queryAll(ctx, s.db, "orgs of users", `SELECT login_key, org FROM user_orgs WHERE login_key IN `+in+` ORDER BY login_key, pos`, args,
+			func(rows *sql.Rows, o *userOrg) error { return rows.Scan(&o.login, &o.org) })
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			if u, ok := out[o.login]; ok {
+				u.Orgs = append(u.Orgs, o.org)
+				out[o.login] = u
+			}
+		}
+	}
+	return out, nil
 }
 
 // Users returns every stored profile with its orgs, ordered by login

@@ -45,6 +45,10 @@ func TestFactVersions(t *testing.T) {
 		{"a complete list", func() error { return s.SetCursor(ctx, Cursor{Repo: "a/x", Endpoint: CommitsCursor}) }, []string{"a/x"}},
 		{"a profile", func() error { return s.UpsertUser(ctx, User{Login: "a", FetchedAt: at}) }, []string{SharedFacts}},
 		{"a stale profile", func() error { return s.UpsertUser(ctx, User{Login: "a", FetchedAt: at.Add(-time.Hour)}) }, nil},
+		{"a batch of profiles", func() error {
+			return s.UpsertUsers(ctx, []User{{Login: "b", FetchedAt: at}, {Login: "a", FetchedAt: at.Add(-time.Hour)}})
+		}, []string{SharedFacts}},
+		{"a batch of stale profiles", func() error { return s.UpsertUsers(ctx, []User{{Login: "b", FetchedAt: at.Add(-time.Hour)}}) }, nil},
 		{"sponsors", func() error { return s.UpsertSponsors(ctx, []Sponsors{{Login: "a", CollectedAt: at}}) }, []string{SharedFacts}},
 		{"the same sponsors later", func() error {
 			return s.UpsertSponsors(ctx, []Sponsors{{Login: "a", CollectedAt: at.Add(time.Hour)}})
