@@ -23,7 +23,7 @@
 //
 // Struct fields are named by their yaml tags, and may say more:
 //
-//	want:"a list of files, each holding one token"  what a collection must be, for "must be ..., got ..."
+//	want:"a list of files that hold one token each"  what a collection must be, for "must be ..., got ..."
 //	refuse:"the token does not belong in the config file; ..."  a key refused with a reason, not listed as known
 //
 // Types that need more than that (one value of several shapes, keys from a
