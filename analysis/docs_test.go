@@ -41,11 +41,11 @@ func TestParamsOverride(t *testing.T) {
 		t.Error("the override changed the base")
 	}
 	for _, bad := range []struct{ yaml, want string }{
-		{"employer_exit:\n  min_share: 1\n", `params.yaml:2: employer_exit.min_share: unknown key "min_share" (known keys: `},
+		{"employer_exit:\n  min_share: 1\n", `params.yaml:2: employer_exit.min_share: unknown key (known: min_baseline_share, `},
 		{"weights:\n  handover: 2\n", "weights.handover: 2 is outside 0..1"},
 		{"windows:\n  recent: soon\n", `params.yaml:2: windows.recent: bad duration "soon"`},
 		{"windows:\n  recent: [90d]\n", `params.yaml:2: windows.recent: `},
-		{"top_employers: many\n", `params.yaml:1: top_employers: "many" is not a valid whole number`},
+		{"top_employers: many\n", `params.yaml:1: top_employers: must be a whole number, got "many"`},
 		{"signals:\n  handover: {title: 1, titel: x}\n", `signals.handover.titel: unknown key`},
 	} {
 		if _, err := ParseParams("params.yaml", []byte(bad.yaml), base); err == nil || !contains(err.Error(), bad.want) || !contains(err.Error(), "params.yaml") {

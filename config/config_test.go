@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/internal/strictyaml"
 )
 
 const src = "fundwatch.yaml"
@@ -154,6 +155,15 @@ watch:
 			yaml: "analysis:\n  affiliations: " + tokenFile + "\n  mailmap: " + tokenFile + "\n  params: " + tokenFile + "\nwatch: [a/b]\n",
 			want: func(c *Config) {
 				c.Analysis = Analysis{Affiliations: tokenFile, Mailmap: tokenFile, Params: tokenFile}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 5}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
+			// As a section whose keys are all commented out is empty.
+			name: "list keys without items",
+			yaml: "github:\n  token_files:\nweb:\n  metric_opt_in:\nwatch: [a/b]\n",
+			want: func(c *Config) {
 				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 5}}
 			},
 			warnings: []string{noTokenWarning},
@@ -638,7 +648,12 @@ func TestExampleParses(t *testing.T) {
 	// The example documents every key and every collector, each set
 	// explicitly (uncommented), so that this test checks they parse.
 	text := string(data)
-	for _, keys := range [][]string{sectionKeys, analysisKeys, githubKeys, appKeys, pacingKeys, storeKeys, collectionKeys, webKeys, collectorKeys, watchKeys, collectorNames(testCollectors)} {
+	for _, keys := range [][]string{
+		strictyaml.Keys(file{}), strictyaml.Keys(githubSection{}), strictyaml.Keys(appSection{}), strictyaml.Keys(pacingSection{}),
+		strictyaml.Keys(storeSection{}), strictyaml.Keys(webSection{}), strictyaml.Keys(collectionSection{}),
+		strictyaml.Keys(collectorSection{}), strictyaml.Keys(watchKeys{}), strictyaml.Keys(analysisSection{}),
+		collectorNames(testCollectors),
+	} {
 		for _, k := range keys {
 			if !strings.Contains(text, "\n"+k+":") && !strings.Contains(text, " "+k+":") {
 				t.Errorf("example.yaml does not set %q", k)
@@ -716,6 +731,34 @@ func TestParseWatchSourcesBad(t *testing.T) {
 			_, err := parseT(src, []byte(tt.yaml), nil)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tt.want)
+			}
+		})
+	}
+}
+
+// A watch item with several things wrong says the one that matters, as
+// its shape decides: an option of another kind is refused whatever its
+// value, a second source is not read, and a missing source is said only
+// when nothing else is wrong.
+func TestParseWatchOneMessagePerMistake(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, yaml, want string }{
+		{"bad tier, no source", "watch:\n  - tier: urgent\n",
+			`fundwatch.yaml:2: watch[0].tier: unknown tier "urgent" (known: critical, high, normal, low)`},
+		{"bad option, no source", "watch:\n  - forks: maybe\n",
+			"fundwatch.yaml:2: watch[0]: missing a source: one of repo, org, gomod, npm, sbom"},
+		{"bad option of another kind", "watch:\n  - {repo: a/b, forks: maybe}\n",
+			"fundwatch.yaml:2: watch[0].forks: applies to org items only, not repo"},
+		{"bad second source", "watch:\n  - {org: a, repo: [x]}\n",
+			"fundwatch.yaml:2: watch[0].repo: the item already has org (line 2); one source per item: split it into two items"},
+		{"alias of a bad shorthand", "watch:\n  - &a A\n  - *a\n",
+			"fundwatch.yaml:2: watch[0]: \"A\" is not owner/name\nfundwatch.yaml:2: watch[1]: \"A\" is not owner/name"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := parseT(src, []byte(tt.yaml), nil)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error:\n%v\nwant:\n%s", err, tt.want)
 			}
 		})
 	}

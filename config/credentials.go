@@ -12,9 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fundwatch/fundwatch/ghclient"
-
 	"gopkg.in/yaml.v3"
+
+	"github.com/fundwatch/fundwatch/ghclient"
+	"github.com/fundwatch/fundwatch/internal/strictyaml"
 )
 
 // App is a GitHub App installation to authenticate as (github.app).
@@ -88,33 +89,116 @@ func (g GitHub) Credentials() []Credential {
 	return out
 }
 
-var (
-	appKeys    = []string{"app_id", "installation_id", "private_key_file"}
-	pacingKeys = []string{"max_in_flight", "pace_below", "reserve", "max_wait"}
+// appSection is github.app as written.
+type appSection struct {
+	AppID          appID          `yaml:"app_id"`
+	InstallationID installationID `yaml:"installation_id"`
+	PrivateKeyFile *string        `yaml:"private_key_file"`
+
+	PrivateKey struct{} `yaml:"private_key" refuse:"the private key does not belong in the config file; set github.app.private_key_file"`
+}
+
+// GitHub's numeric IDs, positive, quoted or not (copied from a URL, they
+// often are). Each says where to find it when it is wrong.
+type (
+	appID          int64
+	installationID int64
 )
 
-// tokenFilesKey records github.token_files; the files are read by
-// moreTokens, once GITHUB_TOKEN and github.token_file are known.
-func (p *parser) tokenFilesKey(n *yaml.Node, path string) {
-	n = resolve(n)
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, path, "must be a list of files, each holding one token; got %s", describe(n))
+func (id *appID) DecodeStrict(d *strictyaml.Decoder, n *yaml.Node, path string) {
+	*id = appID(decodeID(d, n, path, "the App ID, on the App's settings page"))
+}
+
+func (id *installationID) DecodeStrict(d *strictyaml.Decoder, n *yaml.Node, path string) {
+	*id = installationID(decodeID(d, n, path, "the number at the end of the installation's settings URL"))
+}
+
+func decodeID(d *strictyaml.Decoder, n *yaml.Node, path, what string) int64 {
+	n = strictyaml.Resolve(n)
+	if n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!int" || n.ShortTag() == "!!str") {
+		if v, err := strconv.ParseInt(strings.TrimSpace(n.Value), 10, 64); err == nil && v > 0 {
+			return v
+		}
+	}
+	d.Errorf(n, path, "must be a positive whole number (%s), got %s", what, strictyaml.Describe(n))
+	return 0
+}
+
+// pacingSection is github.pacing as written. Its numbers have ranges, and
+// a number out of range gets the message of a wrong kind, naming the
+// range, so they decode themselves.
+type pacingSection struct {
+	MaxInFlight maxInFlight   `yaml:"max_in_flight"`
+	PaceBelow   paceBelow     `yaml:"pace_below"`
+	Reserve     reserveShare  `yaml:"reserve"`
+	MaxWait     time.Duration `yaml:"max_wait"`
+}
+
+type (
+	maxInFlight  int
+	paceBelow    float64
+	reserveShare float64
+)
+
+func (v *maxInFlight) DecodeStrict(d *strictyaml.Decoder, n *yaml.Node, path string) {
+	n = strictyaml.Resolve(n)
+	var i int
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&i) != nil || i < 1 || i > 100 {
+		d.Errorf(n, path, "must be a whole number from 1 to 100, got %s", strictyaml.Describe(n))
 		return
 	}
-	seen := map[string]int{}
-	for i, item := range n.Content {
-		kp := fmt.Sprintf("%s[%d]", path, i)
-		s, ok := p.str(item, kp)
+	*v = maxInFlight(i)
+}
+
+func (v *paceBelow) DecodeStrict(d *strictyaml.Decoder, n *yaml.Node, path string) {
+	if f, ok := decodeShare(d, n, path, 0, 1, false); ok {
+		*v = paceBelow(f)
+	}
+}
+
+func (v *reserveShare) DecodeStrict(d *strictyaml.Decoder, n *yaml.Node, path string) {
+	if f, ok := decodeShare(d, n, path, 0, 0.5, true); ok {
+		*v = reserveShare(f)
+	}
+}
+
+// decodeShare reads a number between lo and hi: above lo (or at it, when
+// orLo), at most hi.
+func decodeShare(d *strictyaml.Decoder, n *yaml.Node, path string, lo, hi float64, orLo bool) (float64, bool) {
+	n = strictyaml.Resolve(n)
+	var f float64
+	numeric := n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!float" || n.ShortTag() == "!!int") && n.Decode(&f) == nil
+	if numeric && (f > lo || orLo && f == lo) && f <= hi {
+		return f, true
+	}
+	from := "above " + strconv.FormatFloat(lo, 'g', -1, 64)
+	if orLo {
+		from = "from " + strconv.FormatFloat(lo, 'g', -1, 64)
+	}
+	d.Errorf(n, path, "must be a share %s to %s (0.02 is 2%%), got %s", from, strconv.FormatFloat(hi, 'g', -1, 64), strictyaml.Describe(n))
+	return 0, false
+}
+
+func (s pacingSection) pacing() Pacing {
+	return Pacing{MaxInFlight: int(s.MaxInFlight), PaceBelow: float64(s.PaceBelow), Reserve: float64(s.Reserve), MaxWait: s.MaxWait}
+}
+
+// tokenFiles records github.token_files; the files are read by
+// moreTokens, once GITHUB_TOKEN and github.token_file are known.
+func (p *parser) tokenFiles(files []*string) {
+	first := map[string]int{}
+	for i, f := range files {
+		kp := fmt.Sprintf("github.token_files[%d]", i)
 		switch {
-		case !ok:
-		case s == "":
-			p.errorf(item, kp, "must not be empty")
-		case seen[s] != 0:
-			p.errorf(item, kp, "%s is listed twice (first at line %d)", s, seen[s])
+		case f == nil: // not a string: the decoder said so
+		case *f == "":
+			p.errorf(kp, "must not be empty")
+		case first[*f] != 0:
+			p.errorf(kp, "%s is listed twice (first at line %d)", *f, first[*f])
 		default:
-			seen[s] = resolve(item).Line
-			p.cfg.GitHub.TokenFiles = append(p.cfg.GitHub.TokenFiles, s)
-			p.tokenFiles = append(p.tokenFiles, resolve(item))
+			first[*f] = p.lines[kp]
+			p.cfg.GitHub.TokenFiles = append(p.cfg.GitHub.TokenFiles, *f)
+			p.tokenFileKeys = append(p.tokenFileKeys, kp)
 		}
 	}
 }
@@ -133,14 +217,14 @@ func (p *parser) moreTokens() {
 		first[g.Token.Reveal()] = src
 	}
 	for i, name := range g.TokenFiles {
-		kp := fmt.Sprintf("github.token_files[%d]", i)
+		kp := p.tokenFileKeys[i]
 		tok, err := p.readToken(name)
 		if err != nil {
-			p.fail(p.tokenFiles[i], kp, err)
+			p.fail(kp, err)
 			continue
 		}
 		if src, dup := first[tok]; dup {
-			p.errorf(p.tokenFiles[i], kp, "%s holds the same token as %s; list each token once", name, src)
+			p.errorf(kp, "%s holds the same token as %s; list each token once", name, src)
 			continue
 		}
 		first[tok] = kp
@@ -148,73 +232,35 @@ func (p *parser) moreTokens() {
 	}
 }
 
-// app reads github.app.
-func (p *parser) app(n *yaml.Node, path string) {
-	p.appNode = resolve(n)
-	a := &App{}
-	ok := true
-	seen := map[string]bool{}
-	p.mapping(n, path, "a mapping with app_id, installation_id and private_key_file", func(key string, k, v *yaml.Node) {
-		kp := join(path, key)
-		seen[key] = true
-		switch key {
-		case "app_id":
-			var good bool
-			a.AppID, good = p.id(v, kp, "the App ID, on the App's settings page")
-			ok = ok && good
-		case "installation_id":
-			var good bool
-			a.InstallationID, good = p.id(v, kp, "the number at the end of the installation's settings URL")
-			ok = ok && good
-		case "private_key_file":
-			s, sok := p.str(v, kp)
-			switch {
-			case !sok:
-				ok = false
-			case s == "":
-				p.errorf(v, kp, "must not be empty")
-				ok = false
-			default:
-				a.PrivateKeyFile = s
-				key, err := readPrivateKey(s)
-				if err != nil {
-					p.fail(v, kp, err)
-					ok = false
-				}
-				a.PrivateKey = key
-			}
-		case "private_key":
-			p.errorf(k, kp, "the private key does not belong in the config file; set github.app.private_key_file")
-			ok = false
-		default:
-			p.unknown(k, path, "key", appKeys)
+// app checks github.app: every key given, the key file an RSA key.
+func (p *parser) app(s *appSection) {
+	const path = "github.app"
+	a := &App{AppID: int64(s.AppID), InstallationID: int64(s.InstallationID)}
+	ok := a.AppID > 0 && a.InstallationID > 0
+	for _, key := range strictyaml.Keys(s) {
+		if _, given := p.lines[path+"."+key]; !given {
+			p.failAt(p.lines[path], path+"."+key, errors.New("is required"))
 			ok = false
 		}
-	})
-	if p.appNode.Kind != yaml.MappingNode {
-		return
 	}
-	for _, key := range appKeys {
-		if !seen[key] {
-			p.errorf(p.appNode, join(path, key), "is required")
+	if s.PrivateKeyFile != nil {
+		kp := path + ".private_key_file"
+		if *s.PrivateKeyFile == "" {
+			p.errorf(kp, "must not be empty")
 			ok = false
+		} else {
+			a.PrivateKeyFile = *s.PrivateKeyFile
+			key, err := readPrivateKey(a.PrivateKeyFile)
+			if err != nil {
+				p.fail(kp, err)
+				ok = false
+			}
+			a.PrivateKey = key
 		}
 	}
 	if ok {
 		p.cfg.GitHub.App = a
 	}
-}
-
-// id reads a GitHub numeric ID: a positive integer (quoted or not).
-func (p *parser) id(n *yaml.Node, path, what string) (int64, bool) {
-	n = resolve(n)
-	if n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!int" || n.ShortTag() == "!!str") {
-		if v, err := strconv.ParseInt(strings.TrimSpace(n.Value), 10, 64); err == nil && v > 0 {
-			return v, true
-		}
-	}
-	p.errorf(n, path, "must be a positive whole number (%s), got %s", what, describe(n))
-	return 0, false
 }
 
 // readPrivateKey reads a GitHub App's private key and checks that it is
@@ -256,53 +302,4 @@ func keyKind(k any) string {
 		return "an Ed25519"
 	}
 	return "another kind of"
-}
-
-// pacing reads github.pacing.
-func (p *parser) pacing(n *yaml.Node, path string) {
-	pc := &p.cfg.GitHub.Pacing
-	p.mapping(n, path, "a mapping", func(key string, k, v *yaml.Node) {
-		kp := join(path, key)
-		switch key {
-		case "max_in_flight":
-			v := resolve(v)
-			var i int
-			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" || v.Decode(&i) != nil || i < 1 || i > 100 {
-				p.errorf(v, kp, "must be a whole number from 1 to 100, got %s", describe(v))
-				return
-			}
-			pc.MaxInFlight = i
-		case "pace_below":
-			if f, ok := p.share(v, kp, 0, 1, false); ok {
-				pc.PaceBelow = f
-			}
-		case "reserve":
-			if f, ok := p.share(v, kp, 0, 0.5, true); ok {
-				pc.Reserve = f
-			}
-		case "max_wait":
-			if d, ok := p.duration(v, kp); ok {
-				pc.MaxWait = d
-			}
-		default:
-			p.unknown(k, path, "key", pacingKeys)
-		}
-	})
-}
-
-// share reads a number between lo and hi: above lo (or at it, when
-// orLo), at most hi.
-func (p *parser) share(n *yaml.Node, path string, lo, hi float64, orLo bool) (float64, bool) {
-	n = resolve(n)
-	var f float64
-	numeric := n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!float" || n.ShortTag() == "!!int") && n.Decode(&f) == nil
-	if numeric && (f > lo || orLo && f == lo) && f <= hi {
-		return f, true
-	}
-	from := "above " + strconv.FormatFloat(lo, 'g', -1, 64)
-	if orLo {
-		from = "from " + strconv.FormatFloat(lo, 'g', -1, 64)
-	}
-	p.fail(n, path, errors.New("must be a share "+from+" to "+strconv.FormatFloat(hi, 'g', -1, 64)+" (0.02 is 2%), got "+describe(n)))
-	return 0, false
 }

@@ -114,9 +114,10 @@ func TestParseCredentialsBad(t *testing.T) {
 	const ids = "    app_id: 1\n    installation_id: 2\n"
 	tests := []struct{ name, yaml, want string }{
 		{"tokens inline", "github:\n  tokens: [ghp_a]\n", "fundwatch.yaml:2: github.tokens: tokens do not belong in the config file; list files holding one token each in github.token_files"},
-		{"token_files not a list", "github:\n  token_files: " + tok1 + "\n", "fundwatch.yaml:2: github.token_files: must be a list of files, each holding one token; got "},
+		{"token_files not a list", "github:\n  token_files: " + tok1 + "\n", "fundwatch.yaml:2: github.token_files: must be a list of files that hold one token each, got "},
 		{"token_files empty item", "github:\n  token_files: ['']\n", "fundwatch.yaml:2: github.token_files[0]: must not be empty"},
 		{"token_files missing", "github:\n  token_files: [/nonexistent/t]\n", "fundwatch.yaml:2: github.token_files[0]: open /nonexistent/t: no such file or directory"},
+		{"token_files numbered as written", "github:\n  token_files: ['', /nonexistent/t]\n", "fundwatch.yaml:2: github.token_files[1]: open /nonexistent/t: no such file or directory"},
 		{"token_files listed twice", "github:\n  token_files:\n    - " + tok1 + "\n    - " + tok1 + "\n", "fundwatch.yaml:4: github.token_files[1]: " + tok1 + " is listed twice (first at line 3)"},
 		{"same token as token_file", "github:\n  token_file: " + tok1 + "\n  token_files: [" + same + "]\n", "fundwatch.yaml:3: github.token_files[0]: " + same + " holds the same token as github.token_file; list each token once"},
 		{"app not a mapping", "github:\n  app: 12\n", `fundwatch.yaml:2: github.app: must be a mapping with app_id, installation_id and private_key_file, got the integer "12"`},

@@ -51,39 +51,3 @@ func sortErrors(errs []*Error) {
 		return cmp.Compare(a.Key, b.Key)
 	})
 }
-
-// suggest returns the known word closest to s when it is close enough to
-// be a typo, or "".
-func suggest(s string, known []string) string {
-	best, bestDist := "", 3 // at most two edits
-	for _, k := range known {
-		if d := editDistance(strings.ToLower(s), k); d < bestDist && d < len(k) {
-			best, bestDist = k, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64 // not a typo of a short key, and keeps the work bounded
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,18 +24,6 @@ import (
 	"github.com/fundwatch/fundwatch/internal/userfile"
 )
 
-// Keys each section accepts, in the order example.yaml documents them.
-var (
-	sectionKeys    = []string{"github", "store", "web", "collection", "collectors", "watch", "analysis"}
-	analysisKeys   = []string{"affiliations", "mailmap", "params", "grants"}
-	githubKeys     = []string{"api_url", "token_file", "token_files", "app", "timeout", "pacing"}
-	storeKeys      = []string{"path"}
-	collectionKeys = []string{"git", "git_cache", "probe", "max_skip", "max_skip_quiet"}
-	webKeys        = []string{"listen_address", "telemetry_path", "grafana_url", "metric_opt_in"}
-	collectorKeys  = []string{"schedule", "enabled"}
-	watchKeys      = []string{"repo", "org", "gomod", "npm", "sbom", "tier", "owner", "forks", "archived", "indirect"}
-)
-
 // ReservedPaths are served by fundwatch beside the telemetry path (health,
 // readiness, the grant triage in every format), so the telemetry path may
 // not be one of them. cmd/fundwatch's handler refuses a clash too, and a
@@ -49,6 +35,213 @@ const (
 	maxOwnerLen  = 100
 	minInterval  = time.Minute
 )
+
+// file is a config file as written. strictyaml decodes it, refusing
+// unknown and duplicate keys and values of the wrong kind; check then
+// validates what it holds into a Config, pointing at the lines the decoder
+// recorded. Fields are declared in the order example.yaml documents them,
+// the order messages list the known keys in. Pointers are values that may
+// be left out but are checked when given (an empty token_file is a
+// mistake, a missing one is not); the other fields start as the defaults.
+type file struct {
+	GitHub     githubSection     `yaml:"github"`
+	Store      storeSection      `yaml:"store"`
+	Web        webSection        `yaml:"web"`
+	Collection collectionSection `yaml:"collection"`
+	Collectors collectorsSection `yaml:"collectors"`
+	Watch      []watchItem       `yaml:"watch" want:"a list of repositories or sources"`
+	Analysis   analysisSection   `yaml:"analysis"`
+}
+
+// KeyNoun names the top-level keys in messages: "unknown section".
+func (*file) KeyNoun() string { return "section" }
+
+type githubSection struct {
+	APIURL     string        `yaml:"api_url"`
+	TokenFile  *string       `yaml:"token_file"`
+	TokenFiles []*string     `yaml:"token_files" want:"a list of files that hold one token each"`
+	App        *appSection   `yaml:"app" want:"a mapping with app_id, installation_id and private_key_file"`
+	Timeout    time.Duration `yaml:"timeout"`
+	Pacing     pacingSection `yaml:"pacing"`
+
+	// Secrets pasted into the file are refused with where they belong.
+	Token  struct{} `yaml:"token" refuse:"the token does not belong in the config file; set GITHUB_TOKEN or github.token_file"`
+	Tokens struct{} `yaml:"tokens" refuse:"tokens do not belong in the config file; list files holding one token each in github.token_files"`
+}
+
+type storeSection struct {
+	Path string `yaml:"path"`
+}
+
+type webSection struct {
+	ListenAddress string   `yaml:"listen_address"`
+	TelemetryPath string   `yaml:"telemetry_path"`
+	GrafanaURL    *string  `yaml:"grafana_url"`
+	MetricOptIn   []string `yaml:"metric_opt_in" want:"a list of metric family names"`
+}
+
+type collectionSection struct {
+	Git          bool           `yaml:"git"`
+	GitCache     *string        `yaml:"git_cache"`
+	Probe        bool           `yaml:"probe"`
+	MaxSkip      time.Duration  `yaml:"max_skip"`
+	MaxSkipQuiet *time.Duration `yaml:"max_skip_quiet"`
+}
+
+type analysisSection struct {
+	Affiliations *string `yaml:"affiliations"`
+	Mailmap      *string `yaml:"mailmap"`
+	Params       *string `yaml:"params"`
+	Grants       *string `yaml:"grants"`
+}
+
+// collectorsSection maps collector names to their settings. The names are
+// the registry's (WithCollectors), known only at run time, so it decodes
+// itself.
+type collectorsSection struct {
+	names []string
+	set   map[string]collectorSection // the collectors the file names
+}
+
+type collectorSection struct {
+	Schedule *string `yaml:"schedule"`
+	Enabled  *bool   `yaml:"enabled"`
+}
+
+func (c *collectorsSection) DecodeStrict(d *strictyaml.Decoder, n *yaml.Node, path string) {
+	d.Mapping(n, path, "a mapping of collector names to settings", func(name string, k, v *yaml.Node) {
+		if !slices.Contains(c.names, name) {
+			d.Unknown(k, path, "collector", c.names)
+			return
+		}
+		var s collectorSection
+		d.DecodePath(v, strictyaml.JoinPath(path, name), "a mapping (schedule, enabled)", &s)
+		c.set[name] = s
+	})
+}
+
+// watchItem is one item of the watch list: "owner/name", or a mapping with
+// exactly one source key, tier and owner, and its kind's options. Its
+// shape (which of the two, which key is the source, which options apply)
+// is decoding's business, so it decodes itself; check validates the
+// values.
+type watchItem struct {
+	watchKeys
+	kind       string  // the source's kind; "" when the item has no source
+	source     *string // the source's value; nil when it is not a string
+	sourcePath string  // the source's key path
+	sourceLine int     // where the source's value is (an alias's anchor)
+	alias      bool    // the item is written as an alias (*name)
+	// The options of the source's kind, as given.
+	forks, archived, indirect *bool
+	// noSource is the line of a mapping without a source key but with
+	// nothing else wrong in its keys. check says the source is missing
+	// only if nothing is wrong with its values either: one mistake, one
+	// message.
+	noSource int
+}
+
+type watchKeys struct {
+	Repo     deferred `yaml:"repo"`
+	Org      deferred `yaml:"org"`
+	GoMod    deferred `yaml:"gomod"`
+	NPM      deferred `yaml:"npm"`
+	SBOM     deferred `yaml:"sbom"`
+	Tier     *string  `yaml:"tier"`
+	Owner    *string  `yaml:"owner"`
+	Forks    deferred `yaml:"forks"`
+	Archived deferred `yaml:"archived"`
+	Indirect deferred `yaml:"indirect"`
+}
+
+// deferred is a key whose value its parent decodes once it knows whether
+// the key applies: a watch item's second source, or an option of another
+// kind of item, is refused for that, whatever its value.
+type deferred struct{}
+
+func (*deferred) DecodeStrict(*strictyaml.Decoder, *yaml.Node, string) {}
+
+// optionKind says which kind of watch item each option applies to.
+var optionKind = map[string]string{"forks": KindOrg, "archived": KindOrg, "indirect": KindGoMod}
+
+func (w *watchItem) DecodeStrict(d *strictyaml.Decoder, n *yaml.Node, path string) {
+	w.alias = n.Kind == yaml.AliasNode
+	item := strictyaml.Resolve(n)
+	switch {
+	case item.Kind == yaml.ScalarNode && item.ShortTag() == "!!str":
+		s := item.Value // shorthand: "- owner/name"
+		w.kind, w.source, w.sourcePath, w.sourceLine = KindRepo, &s, path, item.Line
+	case item.Kind == yaml.MappingNode:
+		before := len(d.Errors())
+		var first, value *yaml.Node // the source key and its value
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			k := strictyaml.Resolve(item.Content[i])
+			switch {
+			case k.Kind != yaml.ScalarNode || !slices.Contains(WatchKinds, k.Value):
+			case first == nil:
+				first, value = k, item.Content[i+1]
+			case k.Value != first.Value: // the same key again is "defined twice"
+				d.Errorf(k, strictyaml.JoinPath(path, k.Value), "the item already has %s (line %d); one source per item: split it into two items", first.Value, first.Line)
+			}
+		}
+		d.DecodePath(n, path, "", &w.watchKeys)
+		if first == nil {
+			if len(d.Errors()) == before {
+				w.noSource = item.Line
+			}
+			return
+		}
+		w.kind, w.sourcePath, w.sourceLine = first.Value, strictyaml.JoinPath(path, first.Value), strictyaml.Resolve(value).Line
+		d.DecodePath(value, w.sourcePath, "", &w.source)
+		w.options(d, item, path)
+	default:
+		d.Errorf(item, path, "must be owner/name or a mapping with one of %s (and tier, owner); got %s", strings.Join(WatchKinds, ", "), strictyaml.Describe(item))
+	}
+}
+
+// options decodes the item's options, each once and only if it applies
+// to the item's kind.
+func (w *watchItem) options(d *strictyaml.Decoder, item *yaml.Node, path string) {
+	done := map[string]bool{}
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		k, v := strictyaml.Resolve(item.Content[i]), item.Content[i+1]
+		want, ok := optionKind[k.Value]
+		if k.Kind != yaml.ScalarNode || !ok || done[k.Value] {
+			continue // not an option, or given twice ("defined twice")
+		}
+		done[k.Value] = true
+		kp := strictyaml.JoinPath(path, k.Value)
+		if want != w.kind {
+			d.Errorf(k, kp, "applies to %s items only, not %s", want, w.kind)
+			continue
+		}
+		var b *bool
+		d.DecodePath(v, kp, "", &b)
+		switch k.Value {
+		case "forks":
+			w.forks = b
+		case "archived":
+			w.archived = b
+		case "indirect":
+			w.indirect = b
+		}
+	}
+}
+
+// newFile returns a file holding c's values, for the decoder to override
+// what the config file sets.
+func newFile(c *Config, collectors []string) *file {
+	return &file{
+		GitHub: githubSection{APIURL: c.GitHub.APIURL, Timeout: c.GitHub.Timeout, Pacing: pacingSection{
+			MaxInFlight: maxInFlight(c.GitHub.Pacing.MaxInFlight), PaceBelow: paceBelow(c.GitHub.Pacing.PaceBelow),
+			Reserve: reserveShare(c.GitHub.Pacing.Reserve), MaxWait: c.GitHub.Pacing.MaxWait,
+		}},
+		Store:      storeSection{Path: c.Store.Path},
+		Web:        webSection{ListenAddress: c.Web.ListenAddress, TelemetryPath: c.Web.TelemetryPath},
+		Collection: collectionSection{Git: c.Collection.Git, Probe: c.Collection.Probe, MaxSkip: c.Collection.MaxSkip},
+		Collectors: collectorsSection{names: collectors, set: map[string]collectorSection{}},
+	}
+}
 
 // Parse parses and validates a config file's contents. source names the
 // file in messages. env looks up environment variables (GITHUB_TOKEN); nil
@@ -63,19 +256,27 @@ func Parse(source string, data []byte, env func(string) string, opts ...Option) 
 	if env == nil {
 		env = func(string) string { return "" }
 	}
-	p := &parser{file: source, env: env, cfg: Default(opts...)}
+	p := &parser{file: source, env: env, cfg: Default(opts...), lines: map[string]int{}}
 	for _, d := range readOptions(opts).collectors {
 		p.collectorNames = append(p.collectorNames, d.Name)
 	}
 	p.cfg.Source = source
-	root, err := p.decode(data)
+	root, err := p.root(data)
 	if err != nil {
 		return nil, err
 	}
-	p.root(root)
+	f := newFile(p.cfg, p.collectorNames)
+	dec := &strictyaml.Decoder{File: source, Lines: p.lines}
+	_ = dec.Decode(root, f) // every problem is in dec.Errors
+	for _, e := range dec.Errors() {
+		p.errs = append(p.errs, &Error{File: e.File, Line: e.Line, Key: e.Path, Err: errors.New(e.Msg)})
+	}
+	// The checks run whatever the decoder found, so that one run reports
+	// every problem, and so that the tokens are read for scrubbing.
+	p.check(f)
 	p.token()
 	if len(p.cfg.Watch) == 0 && len(p.errs) == 0 {
-		p.warnf(p.watchNode, "watch", "the watch list is empty; serve has nothing to do")
+		p.warnAt(p.lines["watch"], "watch", "the watch list is empty; serve has nothing to do")
 	}
 	if len(p.errs) > 0 {
 		return nil, p.joined()
@@ -91,35 +292,32 @@ type parser struct {
 	file  string
 	env   func(string) string
 	cfg   *Config
+	lines map[string]int // the line of every key path, from the decoder
 	errs  []*Error
 	warns []*Error
 
 	collectorNames []string // the collectors the config may name (WithCollectors)
 
-	tokenFileNode *yaml.Node   // github.token_file's value, for its line
-	watchNode     *yaml.Node   // the watch list, for its line
-	seenTokens    []string     // the tokens read, even if rejected, for scrubbing
-	tokenFiles    []*yaml.Node // github.token_files' items, for their lines
-	appNode       *yaml.Node   // github.app, for its line
+	seenTokens    []string // the tokens read, even if rejected, for scrubbing
+	tokenFileKeys []string // the key paths of GitHub.TokenFiles, for their lines
 }
 
-func (p *parser) errorf(n *yaml.Node, key, format string, args ...any) {
-	p.fail(n, key, fmt.Errorf(format, args...))
+// errorf records a problem with the value at path, on its line.
+func (p *parser) errorf(path, format string, args ...any) {
+	p.failAt(p.lines[path], path, fmt.Errorf(format, args...))
 }
 
-func (p *parser) fail(n *yaml.Node, key string, err error) {
-	p.errs = append(p.errs, &Error{File: p.file, Line: line(n), Key: key, Err: err})
+// fail records err (kept for errors.Is) about the value at path.
+func (p *parser) fail(path string, err error) {
+	p.failAt(p.lines[path], path, err)
 }
 
-func (p *parser) warnf(n *yaml.Node, key, format string, args ...any) {
-	p.warns = append(p.warns, &Error{File: p.file, Line: line(n), Key: key, Err: fmt.Errorf(format, args...)})
+func (p *parser) failAt(line int, key string, err error) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Key: key, Err: err})
 }
 
-func line(n *yaml.Node) int {
-	if n == nil {
-		return 0
-	}
-	return n.Line
+func (p *parser) warnAt(line int, key, format string, args ...any) {
+	p.warns = append(p.warns, &Error{File: p.file, Line: line, Key: key, Err: fmt.Errorf(format, args...)})
 }
 
 // joined sorts, caps and scrubs the errors and joins them.
@@ -155,240 +353,63 @@ func (p *parser) scrub(e *Error) *Error {
 	return e
 }
 
-var yamlLineError = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
-
-// decode parses data into a node tree and returns its top-level mapping.
-func (p *parser) decode(data []byte) (root *yaml.Node, err error) {
-	defer func() {
-		// yaml.v3 has panicked on hostile input before; a config file must
-		// never crash the process.
-		if r := recover(); r != nil {
-			root, err = nil, &Error{File: p.file, Err: fmt.Errorf("YAML parser failed: %v", r)}
+// root parses data into a node tree and returns its top-level mapping.
+func (p *parser) root(data []byte) (*yaml.Node, error) {
+	doc, err := strictyaml.Parse(p.file, data)
+	if err != nil {
+		var se *strictyaml.Error
+		if errors.As(err, &se) {
+			return nil, &Error{File: p.file, Line: se.Line, Err: errors.New(se.Msg)}
 		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &Error{File: p.file, Err: errors.New("the file is empty; see config/example.yaml")}
-		}
-		return nil, p.yamlError(err)
+		return nil, &Error{File: p.file, Err: err}
 	}
-	var next yaml.Node
-	switch err := dec.Decode(&next); {
-	case errors.Is(err, io.EOF):
-	case err != nil:
-		return nil, p.yamlError(err)
-	default:
-		return nil, &Error{File: p.file, Line: next.Line, Err: errors.New("a second YAML document; a config file holds one")}
-	}
-	root = &doc
+	root := doc
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		root = doc.Content[0]
 	}
 	switch {
-	case isNull(root):
+	case strictyaml.IsNull(root):
 		return nil, &Error{File: p.file, Err: errors.New("the file is empty; see config/example.yaml")}
 	case root.Kind != yaml.MappingNode:
-		return nil, &Error{File: p.file, Line: root.Line, Err: fmt.Errorf("must be a mapping of sections (%s), got %s", strings.Join(sectionKeys, ", "), describe(root))}
+		return nil, &Error{File: p.file, Line: root.Line, Err: fmt.Errorf("must be a mapping of sections (%s), got %s",
+			strings.Join(strictyaml.Keys(file{}), ", "), strictyaml.Describe(root))}
 	}
 	return root, nil
 }
 
-func (p *parser) yamlError(err error) error {
-	msg := err.Error()
-	if m := yamlLineError.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return &Error{File: p.file, Line: n, Err: errors.New(m[2])}
-	}
-	return &Error{File: p.file, Err: errors.New(strings.TrimPrefix(msg, "yaml: "))}
+var quote = strictyaml.Quote
+
+// check validates what the decoder read into the Config.
+func (p *parser) check(f *file) {
+	p.github(&f.GitHub)
+	p.store(&f.Store)
+	p.web(&f.Web)
+	p.collection(&f.Collection)
+	p.collectors(&f.Collectors)
+	p.watch(f.Watch)
+	p.analysis(&f.Analysis)
 }
 
-// resolve follows aliases (*name) to the anchored node.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-// The node helpers are strictyaml's, shared with the scenario and params
-// decoders so that every file fundwatch reads describes a value the same
-// way.
-var (
-	isNull   = strictyaml.IsNull
-	describe = strictyaml.Describe
-	quote    = strictyaml.Quote
-)
-
-// join extends a key path, quoting keys that are not plain words.
-func join(path, key string) string {
-	plain := key != ""
-	for _, r := range key {
-		if !(r == '_' || r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
-			plain = false
-			break
-		}
-	}
-	if !plain {
-		key = quote(key)
-	}
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// mapping checks that n is a mapping with unique string keys and calls fn
-// for each key in order. A null n (a section whose keys are all commented
-// out) is an empty mapping.
-func (p *parser) mapping(n *yaml.Node, path, want string, fn func(key string, k, v *yaml.Node)) {
-	n = resolve(n)
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, path, "must be %s, got %s", want, describe(n))
-		return
-	}
-	seen := make(map[string]int)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			p.errorf(k, path, "keys must be plain names, got %s", describe(k))
-			continue
-		}
-		if k.ShortTag() == "!!merge" {
-			p.errorf(k, join(path, k.Value), "merge keys (<<) are not supported; write the keys out")
-			continue
-		}
-		kp := join(path, k.Value)
-		if first, dup := seen[k.Value]; dup {
-			p.errorf(k, kp, "defined twice (first at line %d)", first)
-			continue
-		}
-		seen[k.Value] = k.Line
-		fn(k.Value, k, v)
-	}
-}
-
-// unknown reports a key that is not one of known.
-func (p *parser) unknown(k *yaml.Node, path, what string, known []string) {
-	msg := fmt.Sprintf("unknown %s (known: %s)", what, strings.Join(known, ", "))
-	if s := suggest(k.Value, known); s != "" {
-		msg += fmt.Sprintf("; did you mean %s?", s)
-	}
-	p.fail(k, join(path, k.Value), errors.New(msg))
-}
-
-// str returns a string scalar. Numbers, booleans and timestamps are not
-// strings: "listen_address: 9864" is more likely a mistake than a label.
-func (p *parser) str(n *yaml.Node, path string) (string, bool) {
-	n = resolve(n)
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
-		return n.Value, true
-	}
-	hint := ""
-	if n.Kind == yaml.ScalarNode && !isNull(n) {
-		hint = " (quote it to make it a string)"
-	}
-	p.errorf(n, path, "must be a string, got %s%s", describe(n), hint)
-	return "", false
-}
-
-func (p *parser) boolean(n *yaml.Node, path string) (bool, bool) {
-	n = resolve(n)
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
-		var b bool
-		if err := n.Decode(&b); err == nil {
-			return b, true
-		}
-	}
-	p.errorf(n, path, "must be true or false, got %s", describe(n))
-	return false, false
-}
-
-func (p *parser) duration(n *yaml.Node, path string) (time.Duration, bool) {
-	n = resolve(n)
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
-		p.errorf(n, path, "must be a duration with a unit, like 30s or 2m; got %s", describe(n))
-		return 0, false
-	}
-	s := n.Value
-	d, err := time.ParseDuration(s)
-	switch {
-	case err != nil:
-		p.errorf(n, path, "%s is not a duration (like 30s or 2m)", quote(s))
-		return 0, false
-	case d <= 0:
-		p.errorf(n, path, "must be positive, got %s", quote(s))
-		return 0, false
-	}
-	return d, true
-}
-
-func (p *parser) root(root *yaml.Node) {
-	p.mapping(root, "", "a mapping of sections", func(key string, k, v *yaml.Node) {
-		switch key {
-		case "github":
-			p.github(v)
-		case "store":
-			p.store(v)
-		case "web":
-			p.web(v)
-		case "collection":
-			p.collection(v)
-		case "collectors":
-			p.collectors(v)
-		case "watch":
-			p.watch(v)
-		case "analysis":
-			p.analysis(v)
-		default:
-			p.unknown(k, "", "section", sectionKeys)
-		}
-	})
-}
-
-func (p *parser) github(n *yaml.Node) {
+func (p *parser) github(s *githubSection) {
 	g := &p.cfg.GitHub
-	p.mapping(n, "github", "a mapping", func(key string, k, v *yaml.Node) {
-		kp := join("github", key)
-		switch key {
-		case "api_url":
-			if s, ok := p.str(v, kp); ok {
-				if u, err := checkAPIURL(s); err != nil {
-					p.fail(v, kp, err)
-				} else {
-					g.APIURL = u
-				}
-			}
-		case "token_file":
-			if s, ok := p.str(v, kp); ok {
-				if s == "" {
-					p.errorf(v, kp, "must not be empty; leave the key out for no token file")
-				} else {
-					g.TokenFile, p.tokenFileNode = s, resolve(v)
-				}
-			}
-		case "token_files":
-			p.tokenFilesKey(v, kp)
-		case "app":
-			p.app(v, kp)
-		case "pacing":
-			p.pacing(v, kp)
-		case "timeout":
-			if d, ok := p.duration(v, kp); ok {
-				g.Timeout = d
-			}
-		case "token":
-			p.errorf(k, kp, "the token does not belong in the config file; set GITHUB_TOKEN or github.token_file")
-		case "tokens":
-			p.errorf(k, kp, "tokens do not belong in the config file; list files holding one token each in github.token_files")
-		default:
-			p.unknown(k, "github", "key", githubKeys)
+	if u, err := checkAPIURL(s.APIURL); err != nil {
+		p.fail("github.api_url", err)
+	} else {
+		g.APIURL = u
+	}
+	if s.TokenFile != nil {
+		if *s.TokenFile == "" {
+			p.errorf("github.token_file", "must not be empty; leave the key out for no token file")
+		} else {
+			g.TokenFile = *s.TokenFile
 		}
-	})
+	}
+	p.tokenFiles(s.TokenFiles)
+	if s.App != nil {
+		p.app(s.App)
+	}
+	g.Timeout = s.Timeout
+	g.Pacing = s.Pacing.pacing()
 }
 
 func checkAPIURL(s string) (string, error) {
@@ -431,24 +452,25 @@ func (p *parser) token() {
 	switch {
 	case fromEnv != "" && g.TokenFile != "":
 		p.seenTokens = append(p.seenTokens, fromEnv)
-		p.errorf(p.tokenFileNode, "github.token_file", "set either GITHUB_TOKEN or github.token_file, not both")
+		p.errorf("github.token_file", "set either GITHUB_TOKEN or github.token_file, not both")
 	case fromEnv != "":
 		p.seenTokens = append(p.seenTokens, fromEnv)
 		if err := checkToken(fromEnv); err != nil {
-			p.fail(nil, "GITHUB_TOKEN", err)
+			p.failAt(0, "GITHUB_TOKEN", err)
 		} else {
 			g.Token = Secret(fromEnv)
 		}
 	case g.TokenFile != "":
 		if tok, err := p.readToken(g.TokenFile); err != nil {
-			p.fail(p.tokenFileNode, "github.token_file", err)
+			p.fail("github.token_file", err)
 		} else {
 			g.Token = Secret(tok)
 		}
 	}
 	p.moreTokens()
-	if fromEnv == "" && g.TokenFile == "" && len(g.TokenFiles) == 0 && p.appNode == nil {
-		p.warnf(nil, "github", "no token (set GITHUB_TOKEN or github.token_file); GitHub allows unauthenticated clients 60 requests an hour")
+	_, app := p.lines["github.app"]
+	if fromEnv == "" && g.TokenFile == "" && len(g.TokenFiles) == 0 && !app {
+		p.warnAt(0, "github", "no token (set GITHUB_TOKEN or github.token_file); GitHub allows unauthenticated clients 60 requests an hour")
 	}
 }
 
@@ -505,96 +527,57 @@ func checkToken(tok string) error {
 	return nil
 }
 
-func (p *parser) store(n *yaml.Node) {
-	p.mapping(n, "store", "a mapping", func(key string, k, v *yaml.Node) {
-		kp := join("store", key)
-		switch key {
-		case "path":
-			if s, ok := p.str(v, kp); ok {
-				if s == "" {
-					p.errorf(v, kp, "must not be empty")
-				} else {
-					p.cfg.Store.Path = s
-				}
-			}
-		default:
-			p.unknown(k, "store", "key", storeKeys)
-		}
-	})
+func (p *parser) store(s *storeSection) {
+	if s.Path == "" {
+		p.errorf("store.path", "must not be empty")
+		return
+	}
+	p.cfg.Store.Path = s.Path
 }
 
-func (p *parser) collection(n *yaml.Node) {
+func (p *parser) collection(s *collectionSection) {
 	c := &p.cfg.Collection
-	var quietNode *yaml.Node
-	p.mapping(n, "collection", "a mapping", func(key string, k, v *yaml.Node) {
-		kp := join("collection", key)
-		switch key {
-		case "git":
-			if b, ok := p.boolean(v, kp); ok {
-				c.Git = b
-			}
-		case "git_cache":
-			if s, ok := p.str(v, kp); ok {
-				if s == "" {
-					p.errorf(v, kp, "must not be empty (leave it out for the default, next to the store)")
-				} else {
-					c.GitCache = s
-				}
-			}
-		case "probe":
-			if b, ok := p.boolean(v, kp); ok {
-				c.Probe = b
-			}
-		case "max_skip":
-			if d, ok := p.duration(v, kp); ok {
-				c.MaxSkip = d
-			}
-		case "max_skip_quiet":
-			if d, ok := p.duration(v, kp); ok {
-				c.MaxSkipQuiet, quietNode = d, v
-			}
-		default:
-			p.unknown(k, "collection", "key", collectionKeys)
+	c.Git, c.Probe, c.MaxSkip = s.Git, s.Probe, s.MaxSkip
+	if s.GitCache != nil {
+		if *s.GitCache == "" {
+			p.errorf("collection.git_cache", "must not be empty (leave it out for the default, next to the store)")
+		} else {
+			c.GitCache = *s.GitCache
 		}
-	})
-	if quietNode != nil && c.MaxSkipQuiet < c.MaxSkip {
-		p.errorf(quietNode, "collection.max_skip_quiet", "%s is shorter than max_skip (%s): quiet repositories are refreshed at most as often as active ones",
-			c.MaxSkipQuiet, c.MaxSkip)
+	}
+	if s.MaxSkipQuiet != nil {
+		c.MaxSkipQuiet = *s.MaxSkipQuiet
+		if c.MaxSkipQuiet < c.MaxSkip {
+			p.errorf("collection.max_skip_quiet", "%s is shorter than max_skip (%s): quiet repositories are refreshed at most as often as active ones",
+				c.MaxSkipQuiet, c.MaxSkip)
+		}
 	}
 }
 
-func (p *parser) analysis(n *yaml.Node) {
+func (p *parser) analysis(s *analysisSection) {
 	a := &p.cfg.Analysis
-	p.mapping(n, "analysis", "a mapping", func(key string, k, v *yaml.Node) {
-		kp := join("analysis", key)
-		var dst *string
-		switch key {
-		case "affiliations":
-			dst = &a.Affiliations
-		case "mailmap":
-			dst = &a.Mailmap
-		case "params":
-			dst = &a.Params
-		case "grants":
-			dst = &a.Grants
+	for _, f := range []struct {
+		key      string
+		src, dst *string
+	}{
+		{"affiliations", s.Affiliations, &a.Affiliations},
+		{"mailmap", s.Mailmap, &a.Mailmap},
+		{"params", s.Params, &a.Params},
+		{"grants", s.Grants, &a.Grants},
+	} {
+		kp := "analysis." + f.key
+		switch {
+		case f.src == nil:
+		case *f.src == "":
+			p.errorf(kp, "must not be empty; leave the key out instead")
 		default:
-			p.unknown(k, "analysis", "key", analysisKeys)
-			return
+			if err := readable(*f.src); err != nil {
+				p.fail(kp, err)
+			} else {
+				*f.dst = *f.src
+			}
 		}
-		s, ok := p.str(v, kp)
-		if !ok {
-			return
-		}
-		if s == "" {
-			p.errorf(v, kp, "must not be empty; leave the key out instead")
-			return
-		}
-		if err := readable(s); err != nil {
-			p.fail(v, kp, err)
-			return
-		}
-		*dst = s
-	})
+	}
 }
 
 // readable checks that path is a regular file fundwatch can open, without
@@ -607,52 +590,28 @@ func readable(path string) error {
 	return f.Close()
 }
 
-func (p *parser) web(n *yaml.Node) {
+func (p *parser) web(s *webSection) {
 	w := &p.cfg.Web
-	p.mapping(n, "web", "a mapping", func(key string, k, v *yaml.Node) {
-		kp := join("web", key)
-		switch key {
-		case "listen_address":
-			if s, ok := p.str(v, kp); ok {
-				if err := checkListenAddress(s); err != nil {
-					p.fail(v, kp, err)
-				} else {
-					w.ListenAddress = s
-				}
-			}
-		case "telemetry_path":
-			if s, ok := p.str(v, kp); ok {
-				if err := CheckTelemetryPath(s); err != nil {
-					p.fail(v, kp, err)
-				} else {
-					w.TelemetryPath = s
-				}
-			}
-		case "grafana_url":
-			if s, ok := p.str(v, kp); ok {
-				if err := checkGrafanaURL(s); err != nil {
-					p.fail(v, kp, err)
-				} else {
-					w.GrafanaURL = s
-				}
-			}
-		case "metric_opt_in":
-			// Names are checked against the metric catalogue by the
-			// service (config does not import metrics).
-			w.MetricOptIn = nil
-			if n := resolve(v); n.Kind != yaml.SequenceNode {
-				p.errorf(v, kp, "must be a list of metric family names, got %s", describe(n))
-			} else {
-				for i, item := range n.Content {
-					if s, ok := p.str(item, fmt.Sprintf("%s[%d]", kp, i)); ok {
-						w.MetricOptIn = append(w.MetricOptIn, s)
-					}
-				}
-			}
-		default:
-			p.unknown(k, "web", "key", webKeys)
+	if err := checkListenAddress(s.ListenAddress); err != nil {
+		p.fail("web.listen_address", err)
+	} else {
+		w.ListenAddress = s.ListenAddress
+	}
+	if err := CheckTelemetryPath(s.TelemetryPath); err != nil {
+		p.fail("web.telemetry_path", err)
+	} else {
+		w.TelemetryPath = s.TelemetryPath
+	}
+	if s.GrafanaURL != nil {
+		if err := checkGrafanaURL(*s.GrafanaURL); err != nil {
+			p.fail("web.grafana_url", err)
+		} else {
+			w.GrafanaURL = *s.GrafanaURL
 		}
-	})
+	}
+	// Names are checked against the metric catalogue by the service
+	// (config does not import metrics). An empty list is no list.
+	w.MetricOptIn = append([]string(nil), s.MetricOptIn...)
 }
 
 func checkListenAddress(s string) error {
@@ -729,35 +688,27 @@ func CheckTelemetryPath(s string) error {
 	return nil
 }
 
-func (p *parser) collectors(n *yaml.Node) {
-	p.mapping(n, "collectors", "a mapping of collector names to settings", func(name string, k, v *yaml.Node) {
-		if !slices.Contains(p.collectorNames, name) {
-			p.unknown(k, "collectors", "collector", p.collectorNames)
-			return
+// collectors applies the settings the file gives, in the registry's order.
+func (p *parser) collectors(s *collectorsSection) {
+	for _, name := range p.collectorNames {
+		set, ok := s.set[name]
+		if !ok {
+			continue
 		}
-		cp := join("collectors", name)
 		c := p.cfg.Collectors[name]
-		p.mapping(v, cp, "a mapping (schedule, enabled)", func(key string, k, v *yaml.Node) {
-			kp := join(cp, key)
-			switch key {
-			case "schedule":
-				if s, ok := p.str(v, kp); ok {
-					if err := checkSchedule(s, time.Now()); err != nil {
-						p.fail(v, kp, err)
-					} else {
-						c.Schedule = s
-					}
-				}
-			case "enabled":
-				if b, ok := p.boolean(v, kp); ok {
-					c.Enabled = b
-				}
-			default:
-				p.unknown(k, cp, "key", collectorKeys)
+		if set.Schedule != nil {
+			kp := strictyaml.JoinPath(strictyaml.JoinPath("collectors", name), "schedule")
+			if err := checkSchedule(*set.Schedule, time.Now()); err != nil {
+				p.fail(kp, err)
+			} else {
+				c.Schedule = *set.Schedule
 			}
-		})
+		}
+		if set.Enabled != nil {
+			c.Enabled = *set.Enabled
+		}
 		p.cfg.Collectors[name] = c
-	})
+	}
 }
 
 // checkSchedule accepts what the scheduler's cron.ParseStandard accepts,
@@ -784,145 +735,89 @@ func checkSchedule(spec string, now time.Time) (err error) {
 	return nil
 }
 
-func (p *parser) watch(n *yaml.Node) {
-	n = resolve(n)
-	p.watchNode = n
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "watch", "must be a list of repositories or sources, got %s", describe(n))
-		return
-	}
+func (p *parser) watch(items []watchItem) {
 	firstLine := make(map[string]int) // by kind and ghrepo.Name.Key, account or path
-	for i, orig := range n.Content {
+	for i, item := range items {
 		ip := fmt.Sprintf("watch[%d]", i)
-		item := resolve(orig)
-		// An item that is an alias (*name) is where the alias stands, not
-		// where its anchor is.
-		w := WatchItem{Line: orig.Line, Key: ip}
-		var (
-			src      *yaml.Node // the source key's value
-			srcKey   *yaml.Node // the source key itself
-			sp       = ip       // the source's key path
-			opts     []*yaml.Node
-			optNames []string
-		)
+		w := WatchItem{Kind: item.kind, Line: p.lines[ip], Key: ip}
 		before := len(p.errs)
-		switch {
-		case item.Kind == yaml.ScalarNode && item.ShortTag() == "!!str":
-			src, w.Kind = item, KindRepo // shorthand: "- owner/name"
-		case item.Kind == yaml.MappingNode:
-			p.mapping(item, ip, "a mapping", func(key string, k, v *yaml.Node) {
-				kp := join(ip, key)
-				switch key {
-				case KindRepo, KindOrg, KindGoMod, KindNPM, KindSBOM:
-					if srcKey != nil {
-						p.errorf(k, kp, "the item already has %s (line %d); one source per item: split it into two items", w.Kind, srcKey.Line)
-						return
-					}
-					src, srcKey, sp, w.Kind = v, k, kp, key
-				case "tier":
-					if s, ok := p.str(v, kp); ok {
-						if !slices.Contains(Tiers, s) {
-							p.errorf(v, kp, "unknown tier %s (known: %s)", quote(s), strings.Join(Tiers, ", "))
-						} else {
-							w.Tier = s
-						}
-					}
-				case "owner":
-					if s, ok := p.str(v, kp); ok {
-						if err := checkOwner(s); err != nil {
-							p.fail(v, kp, err)
-						} else {
-							w.Owner = s
-						}
-					}
-				case "forks", "archived", "indirect":
-					opts, optNames = append(opts, k, v), append(optNames, key)
-				default:
-					p.unknown(k, ip, "key", watchKeys)
-				}
-			})
-			if src == nil {
-				if len(p.errs) == before {
-					p.errorf(item, ip, "missing a source: one of %s", strings.Join(WatchKinds, ", "))
-				}
-				continue
+		if item.Tier != nil {
+			if !slices.Contains(Tiers, *item.Tier) {
+				p.errorf(ip+".tier", "unknown tier %s (known: %s)", quote(*item.Tier), strings.Join(Tiers, ", "))
+			} else {
+				w.Tier = *item.Tier
 			}
-		default:
-			p.errorf(item, ip, "must be owner/name or a mapping with one of %s (and tier, owner); got %s", strings.Join(WatchKinds, ", "), describe(item))
+		}
+		if item.Owner != nil {
+			if err := checkOwner(*item.Owner); err != nil {
+				p.fail(ip+".owner", err)
+			} else {
+				w.Owner = *item.Owner
+			}
+		}
+		if item.kind == "" {
+			if item.noSource > 0 && len(p.errs) == before {
+				p.failAt(item.noSource, ip, fmt.Errorf("missing a source: one of %s", strings.Join(WatchKinds, ", ")))
+			}
 			continue
 		}
-		for j, key := range optNames {
-			k, v := opts[2*j], opts[2*j+1]
-			kp := join(ip, key)
-			if want := optionKind[key]; want != w.Kind {
-				p.errorf(k, kp, "applies to %s items only, not %s", want, w.Kind)
-				continue
-			}
-			b, ok := p.boolean(v, kp)
-			if !ok {
-				continue
-			}
-			switch key {
-			case "forks":
-				w.Forks = b
-			case "archived":
-				w.Archived = b
-			case "indirect":
-				w.ExcludeIndirect = !b
-			}
+		if item.forks != nil {
+			w.Forks = *item.forks
 		}
-		s, ok := p.str(src, sp)
-		if !ok {
-			continue
+		if item.archived != nil {
+			w.Archived = *item.archived
 		}
-		at := resolve(src)
-		if orig.Kind == yaml.AliasNode {
-			at = orig
+		if item.indirect != nil {
+			w.ExcludeIndirect = !*item.indirect
 		}
+		if item.source == nil {
+			continue // not a string: the decoder said so
+		}
+		s, sp := *item.source, item.sourcePath
 		var key string
 		switch w.Kind {
 		case KindRepo:
 			name, err := ghrepo.Parse(s)
 			if err != nil {
-				p.fail(resolve(src), sp, err)
+				p.failAt(item.sourceLine, sp, err)
 				continue
 			}
 			w.Repo, key = name, name.Key()
 		case KindOrg:
 			acct, err := ghrepo.ParseOwner(strings.TrimPrefix(s, "@"))
 			if err != nil {
-				p.fail(resolve(src), sp, fmt.Errorf("%s is not a GitHub organisation or user: %w", quote(s), err))
+				p.failAt(item.sourceLine, sp, fmt.Errorf("%s is not a GitHub organisation or user: %w", quote(s), err))
 				continue
 			}
 			w.Account, key = acct, strings.ToLower(acct)
 		default:
 			if s == "" {
-				p.errorf(src, sp, "must not be empty; name the file")
+				p.errorf(sp, "must not be empty; name the file")
 				continue
 			}
 			if err := readable(s); err != nil {
-				p.fail(resolve(src), sp, err)
+				p.failAt(item.sourceLine, sp, err)
 				continue
 			}
 			w.Path, key = s, path.Clean(s)
 		}
 		key = w.Kind + " " + key
+		// An item that is an alias (*name) is listed twice where the alias
+		// stands, not where its anchor is.
+		at := item.sourceLine
+		if item.alias {
+			at = w.Line
+		}
 		if first, dup := firstLine[key]; dup {
-			p.errorf(at, sp, "%s is listed twice (first at line %d)", w.Source(), first)
+			p.failAt(at, sp, fmt.Errorf("%s is listed twice (first at line %d)", w.Source(), first))
 			continue
 		}
-		firstLine[key] = at.Line
+		firstLine[key] = at
 		if len(p.errs) == before {
 			p.cfg.Watch = append(p.cfg.Watch, w)
 		}
 	}
 }
-
-// optionKind says which kind of watch item each option applies to.
-var optionKind = map[string]string{"forks": KindOrg, "archived": KindOrg, "indirect": KindGoMod}
 
 // checkOwner checks a team label; it becomes a Prometheus label value.
 func checkOwner(s string) error {

@@ -19,9 +19,9 @@ func TestSponsorsErrors(t *testing.T) {
 		{"bad kind", person("{listing: true, goal: {kind: stars, target: 5}}"), `t.yaml:5: people[0].sponsors.goal.kind: goal kind "stars": want sponsors or monthly`},
 		{"no target", person("{listing: true, goal: {kind: sponsors}}"), `people[0].sponsors.goal.target: target 0: want 1 to`},
 		{"monthly on count goal", person("{listing: true, goal: {kind: sponsors, target: 5, monthly: 100}}"), `people[0].sponsors.goal.monthly: monthly applies to kind monthly only`},
-		{"unknown key", person("{listing: true, secret: 3}"), `t.yaml:5: people[0].sponsors.secret: unknown key "secret"`},
+		{"unknown key", person("{listing: true, secret: 3}"), `t.yaml:5: people[0].sponsors.secret: unknown key (known: listing, public, private, goal)`},
 		{"bot", "name: t\nyears: 1\npeople:\n  - {login: \"r[bot]\", type: Bot, sponsors: {listing: true}}\n", `people[0].sponsors: a bot cannot have a GitHub Sponsors profile`},
-		{"org", "name: t\nyears: 1\norgs:\n  - login: proj\n    sponsors: {listing: true, private: x}\n", `t.yaml:5: orgs[0].sponsors.private: "x" is not a valid whole number`},
+		{"org", "name: t\nyears: 1\norgs:\n  - login: proj\n    sponsors: {listing: true, private: x}\n", `t.yaml:5: orgs[0].sponsors.private: must be a whole number, got "x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
