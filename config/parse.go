@@ -32,7 +32,7 @@ var (
 	analysisKeys   = []string{"affiliations", "mailmap", "params", "grants"}
 	githubKeys     = []string{"api_url", "token_file", "token_files", "app", "timeout", "pacing"}
 	storeKeys      = []string{"path"}
-	collectionKeys = []string{"git", "git_cache", "probe", "max_skip", "max_skip_quiet"}
+	collectionKeys = []string{"git", "git_cache", "probe", "max_skip", "max_skip_quiet", "issue_history"}
 	webKeys        = []string{"listen_address", "telemetry_path", "grafana_url", "metric_opt_in"}
 	collectorKeys  = []string{"schedule", "enabled"}
 	watchKeys      = []string{"repo", "org", "gomod", "npm", "sbom", "tier", "owner", "forks", "archived", "indirect"}
@@ -552,6 +552,10 @@ func (p *parser) collection(n *yaml.Node) {
 		case "max_skip_quiet":
 			if d, ok := p.duration(v, kp); ok {
 				c.MaxSkipQuiet, quietNode = d, v
+			}
+		case "issue_history":
+			if d, ok := p.issueHistory(v, kp); ok {
+				c.IssueHistory = d
 			}
 		default:
 			p.unknown(k, "collection", "key", collectionKeys)
