@@ -166,7 +166,7 @@ func (l list[T]) sync(ctx context.Context, env *Env) (changed bool, err error) {
 // the old floor too, and the first sync read those (firstSync).
 func (l list[T]) deepen(ctx context.Context, env *Env, was time.Time) error {
 	env.Log.Info("reading more history than the first sync did", "repo", l.repo, "list", l.endpoint,
-		"from", l.floor.Format(time.DateOnly), "was", was.Format(time.DateOnly))
+		"from", floorText(l.floor), "was", floorText(was))
 	resp, err := readAll(ctx, env, l.endpoint, func(ctx context.Context, page int) ([]T, *github.Response, error) {
 		return l.fetch(ctx, l.floor, page)
 	}, l.save)
@@ -174,10 +174,18 @@ func (l list[T]) deepen(ctx context.Context, env *Env, was time.Time) error {
 		err = nil // nothing to read: an empty list has all its history
 	}
 	if err != nil {
-		return fmt.Errorf("%s back to %s: %w", l.endpoint, l.floor.Format(time.DateOnly), err)
+		return fmt.Errorf("%s back to %s: %w", l.endpoint, floorText(l.floor), err)
 	}
 	_, err = env.Store.LowerFloor(ctx, l.repo, l.endpoint, l.floor)
 	return err
+}
+
+// floorText says where a floor is, for people.
+func floorText(floor time.Time) string {
+	if floor.IsZero() {
+		return "the beginning"
+	}
+	return floor.Format(time.DateOnly)
 }
 
 // readAll reads every page of one list request and saves each. On failure
