@@ -19,7 +19,13 @@ type Facts struct {
 	// IssuesCollected is false when issues and comments were never read
 	// (e.g. analysing a bare git history): responsiveness is then
 	// unavailable, not "nobody answers".
-	IssuesCollected   bool
+	IssuesCollected bool
+	// IssuesFrom is where the issues and comments collected are complete
+	// (what a first sync read back to, collection.issue_history): every
+	// one changed at or after it is here, of those changed only before
+	// it none, but the issues still open. Zero: their whole history. A
+	// window that starts before it is unavailable, not zero.
+	IssuesFrom        time.Time
 	Issues            []store.Issue
 	Comments          []store.Comment
 	ReleasesCollected bool
@@ -41,7 +47,8 @@ type Facts struct {
 //   - abandoned: no commit in the last year, and of the issues opened in the
 //     last year at least 90% got no answer by anyone but their author;
 //   - inert: no commit in the last year otherwise (issues still answered,
-//     or none arrive, or issues were not collected);
+//     or none arrive, or issues were not collected, or not back a year:
+//     then the abandoned reason is unavailable);
 //   - declining: last year's commits below declining_ratio of the year
 //     before, when that year had at least declining_min_previous; held
 //     until back at declining_release_ratio (held.go);
@@ -202,7 +209,7 @@ func analyze(f Facts, people *People, commits []store.Commit, cs []Contribution,
 
 	if f.IssuesCollected {
 		in := responsiveness.Input{Issues: f.Issues, Comments: f.Comments, Releases: f.Releases,
-			IsBot: people.isBotLogin}
+			From: f.IssuesFrom, IsBot: people.isBotLogin}
 		r := responsiveness.Compute(in, at, recent)
 		ry := responsiveness.Compute(in, at, year)
 		a.Responsiveness, a.ResponsivenessYear = &r, &ry
@@ -412,6 +419,13 @@ func risk(f Facts, a *Analysis, p *Params) Risk {
 	case Declining:
 		base, _ := a.Window(WindowBaseline)
 		add("declining", fmt.Sprintf("commits fell from %d in the year before to %d in the last year", base.Commits, yearW.Commits))
+	case Inert:
+		// No commits, and the year's issues were collected from a later
+		// floor on: whether anyone answers them, abandoned or inert,
+		// cannot be told.
+		if ry := a.ResponsivenessYear; ry != nil && !ry.IssuesKnown {
+			unavailable("abandoned")
+		}
 	}
 	// The held reasons say since when.
 	for i := range r.Reasons {

@@ -120,8 +120,9 @@ func criticalityInputs(f Facts, cs []Contribution, a *Analysis, at time.Time) ma
 		}
 		in["recent_release_count"] = float64(n)
 	}
-	if f.IssuesCollected {
-		from := at.Add(-90 * 24 * time.Hour)
+	// Issues and comments of the last 90 days, when they were collected
+	// back that far (from their floor on, see Facts.IssuesFrom).
+	if from := at.Add(-90 * 24 * time.Hour); f.IssuesCollected && !from.Before(f.IssuesFrom) {
 		inWindow := func(t time.Time) bool { return t.After(from) && !t.After(at) }
 		updated := map[int]bool{}
 		closed := 0
@@ -146,9 +147,24 @@ func criticalityInputs(f Facts, cs []Contribution, a *Analysis, at time.Time) ma
 				comments[c.IssueNumber]++
 			}
 		}
+		// An issue older than the floor may have comments from before it,
+		// which were not collected. When it has not changed since at,
+		// GitHub's count of its comments is its count as of at; when it
+		// has, its count as of at is not known, nor the frequency.
+		countsKnown := true
+		for _, is := range f.Issues {
+			if !updated[is.Number] || !is.CreatedAt.Before(f.IssuesFrom) {
+				continue
+			}
+			if is.UpdatedAt.After(at) {
+				countsKnown = false
+			} else if is.Comments > comments[is.Number] {
+				comments[is.Number] = is.Comments
+			}
+		}
 		in["updated_issues_count"] = float64(len(updated))
 		in["closed_issues_count"] = float64(closed)
-		if len(updated) > 0 {
+		if len(updated) > 0 && countsKnown {
 			total := 0
 			for n := range updated {
 				total += comments[n]

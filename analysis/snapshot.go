@@ -173,15 +173,21 @@ func loadFacts(ctx context.Context, st *store.Store, repo string, r *Repo) (*Fac
 	if f.Commits, err = st.AuthoredCommits(ctx, repo); err != nil {
 		return nil, err
 	}
-	issuesOK, err := collected("issues")
+	issues, issuesOK, err := st.Cursor(ctx, repo, "issues")
 	if err != nil {
 		return nil, err
 	}
-	commentsOK, err := collected("comments")
+	comments, commentsOK, err := st.Cursor(ctx, repo, "comments")
 	if err != nil {
 		return nil, err
 	}
 	if f.IssuesCollected = issuesOK && commentsOK; f.IssuesCollected {
+		// Both lists are complete from their floors on: together, from
+		// the later one.
+		f.IssuesFrom = issues.Floor
+		if comments.Floor.After(f.IssuesFrom) {
+			f.IssuesFrom = comments.Floor
+		}
 		if f.Issues, err = st.Issues(ctx, repo); err != nil {
 			return nil, err
 		}

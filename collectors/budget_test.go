@@ -73,8 +73,13 @@ func TestSpentBudgetsEndARunPromptly(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	// The whole history: four requests of issues a repository (three
+	// pages, a priming one), so that the 10 requests left after the
+	// releases refresh some repositories and not others. From a floor,
+	// without a probe, the open issues would be listed too (three more
+	// pages) and two repositories read at once could both run out.
 	env := &Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return w.End },
-		Concurrency: 2}
+		Concurrency: 2, IssueHistory: WholeHistory}
 	runner := &Runner{Env: env, NoProbe: true}
 	var repos []ghrepo.Name
 	for _, r := range w.Repos {

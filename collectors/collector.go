@@ -51,18 +51,54 @@ type Env struct {
 	// (windows.year), so that collection and analysis agree on who is
 	// active. DefaultActiveWindow when zero.
 	ActiveWindow time.Duration
+	// IssueHistory is how far back from a repository's first sync its
+	// issues and comments are read (collection.issue_history); later
+	// syncs read what changed since, as ever. 0 reads what the analysis
+	// reads them over: its year window (ActiveWindow), the longest window
+	// of responsiveness, lifecycle and criticality, plus
+	// IssueHistoryMargin. WholeHistory reads them all.
+	IssueHistory time.Duration
 }
 
 // DefaultActiveWindow is the analysis's default year window.
 const DefaultActiveWindow = 365 * 24 * time.Hour
 
+// WholeHistory as Env.IssueHistory reads every issue and comment on a
+// first sync, for users who want responsiveness backfilled for years.
+const WholeHistory time.Duration = -1
+
+// IssueHistoryMargin is read beyond the analysis' year window on a first
+// sync: the analysis of an instant up to a month before the first sync
+// (analyze --at, the last weeks of a backfill) still has its year of
+// issues. Small on purpose: every day of history costs pages of issues
+// and of comments on every repository.
+const IssueHistoryMargin = 30 * 24 * time.Hour
+
 // activeSince is where the active window starts.
 func (e *Env) activeSince() time.Time {
-	w := e.ActiveWindow
-	if w <= 0 {
-		w = DefaultActiveWindow
+	return e.now().Add(-e.activeWindow())
+}
+
+func (e *Env) activeWindow() time.Duration {
+	if e.ActiveWindow <= 0 {
+		return DefaultActiveWindow
 	}
-	return e.now().Add(-w)
+	return e.ActiveWindow
+}
+
+// issueFloor is where a first sync of issues and comments starts reading
+// (zero: at the beginning): now less the history to read, at the start of
+// its UTC day, so that the issues and the comments of one repository,
+// collected minutes or hours apart, share one floor.
+func (e *Env) issueFloor() time.Time {
+	h := e.IssueHistory
+	switch {
+	case h < 0:
+		return time.Time{}
+	case h == 0:
+		h = e.activeWindow() + IssueHistoryMargin
+	}
+	return e.now().Add(-h).UTC().Truncate(24 * time.Hour)
 }
 
 func (e *Env) now() time.Time {

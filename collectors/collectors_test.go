@@ -49,10 +49,13 @@ func withStatus(f *githubfake.Server, status int) int {
 	return n
 }
 
+// Asked for the whole history (collection.issue_history: all), a first
+// sync stores everything the world holds.
 func TestFirstSyncStoresTheWholeWorld(t *testing.T) {
 	t.Parallel()
 	w := testWorld()
 	h := newHarness(t, w, githubfake.Options{})
+	h.Env.IssueHistory = collectors.WholeHistory
 	h.SyncAll(t)
 	ctx := context.Background()
 	for _, r := range w.Repos {
@@ -108,12 +111,34 @@ func TestFirstSyncStoresTheWholeWorld(t *testing.T) {
 // The request budget of a first sync: one request per page of data, one
 // more per list longer than a page to learn the ETag of its advanced
 // cursor, FUNDING.yml only where the probe saw one, and the per-account
-// lookups. Anything above means a collector wastes quota.
+// lookups. Anything above means a collector wastes quota. Issues and
+// comments are read back to the floor (and the open issues older than it
+// in a listing of their own), or, asked for, their whole history.
 func TestFirstSyncRequestBudget(t *testing.T) {
 	t.Parallel()
-	w := testWorld()
-	h := newHarness(t, w, githubfake.Options{})
-	h.SyncAll(t)
+	for _, tt := range []struct {
+		name    string
+		history time.Duration
+	}{
+		{"default history", 0},
+		{"whole history", collectors.WholeHistory},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := testWorld()
+			h := newHarness(t, w, githubfake.Options{})
+			h.Env.IssueHistory = tt.history
+			h.SyncAll(t)
+			if got, want := h.Fake.Total(), firstSyncBudget(w, issueFloor(tt.history)); got != want {
+				t.Errorf("first sync made %d requests, budget is %d:\n%v", got, want, h.Fake.Requests())
+			}
+		})
+	}
+}
+
+// firstSyncBudget is what a first sync of the test world should cost,
+// issues and comments read back to floor (zero: all of them).
+func firstSyncBudget(w *scenario.World, floor time.Time) int {
 	pages := func(n int) int { return (n + 99) / 100 }
 	// A list that fit on one page keeps its cursor; a longer one moves
 	// it and primes the moved request's ETag.
@@ -130,8 +155,19 @@ func TestFirstSyncRequestBudget(t *testing.T) {
 			want++ // FUNDING.yml, which the probe saw
 		}
 		want += withPriming(len(r.Commits))
-		want += withPriming(len(r.Issues))
-		want += withPriming(len(r.Comments))
+		issues, comments := sinceFloor(r, floor)
+		want += withPriming(len(issues))
+		want += withPriming(len(comments))
+		open, stale := 0, false
+		for _, is := range r.Issues {
+			if is.ClosedAt.IsZero() && is.MergedAt.IsZero() {
+				open++
+				stale = stale || issueUpdated(r, is).Before(floor)
+			}
+		}
+		if stale {
+			want += pages(open) // every open issue, where some are older than the floor
+		}
 		want += pages(len(r.Releases)) // no since: no priming
 	}
 	want += 1 // the 3 active humans' profiles and organisations, in one GraphQL batch (the bot is none)
@@ -141,9 +177,52 @@ func TestFirstSyncRequestBudget(t *testing.T) {
 	// first, in one GraphQL query. On a first sync nothing was refreshed
 	// before, so the probe spares nothing: the REST budget above is unchanged.
 	want += 5
-	if got := h.Fake.Total(); got != want {
-		t.Errorf("first sync made %d requests, budget is %d:\n%v", got, want, h.Fake.Requests())
+	return want
+}
+
+// issueFloor is where a first sync at the harness's clock reads issues
+// and comments back to, with Env.IssueHistory history: the analysis' year
+// window and a month by default, at the start of the UTC day.
+func issueFloor(history time.Duration) time.Time {
+	switch {
+	case history < 0:
+		return time.Time{}
+	case history == 0:
+		history = collectors.DefaultActiveWindow + collectors.IssueHistoryMargin
 	}
+	return end.Add(-history).Truncate(24 * time.Hour)
+}
+
+// issueUpdated is when GitHub says is was last changed: opened, closed,
+// merged, or commented on.
+func issueUpdated(r *scenario.Repo, is scenario.Issue) time.Time {
+	u := is.CreatedAt
+	for _, t := range []time.Time{is.ClosedAt, is.MergedAt} {
+		if t.After(u) {
+			u = t
+		}
+	}
+	for _, c := range r.Comments {
+		if c.IssueNumber == is.Number && c.UpdatedAt.After(u) {
+			u = c.UpdatedAt
+		}
+	}
+	return u
+}
+
+// sinceFloor are the issues and comments of r changed at or after floor.
+func sinceFloor(r *scenario.Repo, floor time.Time) (issues []scenario.Issue, comments []scenario.Comment) {
+	for _, is := range r.Issues {
+		if !issueUpdated(r, is).Before(floor) {
+			issues = append(issues, is)
+		}
+	}
+	for _, c := range r.Comments {
+		if !c.CreatedAt.Before(floor) || !c.UpdatedAt.Before(floor) {
+			comments = append(comments, c)
+		}
+	}
+	return issues, comments
 }
 
 func TestSecondSyncWithNothingChangedIsAllNotModified(t *testing.T) {
@@ -178,6 +257,7 @@ func TestIncrementalSyncFetchesOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
 	w := testWorld()
 	h := newHarness(t, w, githubfake.Options{})
+	h.Env.IssueHistory = collectors.WholeHistory // to compare with the whole world
 	h.Fake.SetHorizon(end.AddDate(0, 0, -20))
 	h.SyncAll(t)
 	h.Fake.SetHorizon(end)

@@ -28,6 +28,10 @@ func collectComments(ctx context.Context, env *Env, name ghrepo.Name, _ *Probe) 
 		repo:     name.String(),
 		endpoint: "comments",
 		overlap:  time.Minute,
+		// Back to the issues' floor on a first sync: first responses
+		// are judged on issues opened in the analysis' windows, whose
+		// comments all came after the floor.
+		floor: env.issueFloor(),
 		fetch: func(ctx context.Context, since time.Time, page int) ([]*github.IssueComment, *github.Response, error) {
 			opts := &github.IssueListCommentsOptions{
 				Sort:        &sort,

@@ -218,6 +218,16 @@ func (p *Probe) saw(repo ghrepo.Name) (probed, bool) {
 	return v, ok
 }
 
+// openSeen is how many issues and pull requests the probe saw open in repo,
+// and the data's now when it looked; false when it did not see repo.
+func (p *Probe) openSeen(repo ghrepo.Name) (n int, at time.Time, ok bool) {
+	v, ok := p.saw(repo)
+	if !ok {
+		return 0, time.Time{}, false
+	}
+	return v.Issues.TotalCount + v.PullRequests.TotalCount, p.now, true
+}
+
 // probeGated is implemented by collectors that the change probe can spare
 // unchanged repositories (the per-repository REST collectors).
 type probeGated interface{ probeGated() }

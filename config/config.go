@@ -110,7 +110,17 @@ type Collection struct {
 	// unchanged goes without a detailed refresh: MaxSkip for active
 	// ones, up to MaxSkipQuiet for ones quiet for long.
 	MaxSkip, MaxSkipQuiet time.Duration
+	// IssueHistory (collection.issue_history) is how far back from a
+	// repository's first sync its issues and comments are read; later
+	// syncs read what changed since. 0, the default, is what the analysis
+	// reads them over (its year window and a month: the collectors own
+	// it); WholeIssueHistory reads them all.
+	IssueHistory time.Duration
 }
+
+// WholeIssueHistory as Collection.IssueHistory ("all", or 0, in the file)
+// reads every issue and comment on a first sync.
+const WholeIssueHistory time.Duration = -1
 
 // GitCacheDir is where git mirrors live: Collection.GitCache, or beside
 // the store, named after it ("fundwatch.db" → "fundwatch-git").

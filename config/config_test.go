@@ -170,10 +170,38 @@ watch:
 		},
 		{
 			name: "collection",
-			yaml: "collection:\n  git: false\n  git_cache: /var/cache/fundwatch\n  probe: false\n  max_skip: 12h\n  max_skip_quiet: 72h\nwatch: [a/b]\n",
+			yaml: "collection:\n  git: false\n  git_cache: /var/cache/fundwatch\n  probe: false\n  max_skip: 12h\n  max_skip_quiet: 72h\n  issue_history: 400d\nwatch: [a/b]\n",
 			want: func(c *Config) {
-				c.Collection = Collection{Git: false, GitCache: "/var/cache/fundwatch", Probe: false, MaxSkip: 12 * time.Hour, MaxSkipQuiet: 72 * time.Hour}
-				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 7}}
+				c.Collection = Collection{Git: false, GitCache: "/var/cache/fundwatch", Probe: false, MaxSkip: 12 * time.Hour, MaxSkipQuiet: 72 * time.Hour,
+					IssueHistory: 400 * 24 * time.Hour}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 8}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
+			name: "the whole issue history",
+			yaml: "collection:\n  issue_history: all\nwatch: [a/b]\n",
+			want: func(c *Config) {
+				c.Collection.IssueHistory = WholeIssueHistory
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 3}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
+			name: "the whole issue history, as 0",
+			yaml: "collection:\n  issue_history: 0\nwatch: [a/b]\n",
+			want: func(c *Config) {
+				c.Collection.IssueHistory = WholeIssueHistory
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 3}}
+			},
+			warnings: []string{noTokenWarning},
+		},
+		{
+			name: "issue history in Go's syntax",
+			yaml: "collection:\n  issue_history: 9600h\nwatch: [a/b]\n",
+			want: func(c *Config) {
+				c.Collection.IssueHistory = 9600 * time.Hour
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 3}}
 			},
 			warnings: []string{noTokenWarning},
 		},
@@ -322,7 +350,12 @@ func TestParseBad(t *testing.T) {
 		{"collection empty cache", "collection:\n  git_cache: ''\n", nil, "fundwatch.yaml:2: collection.git_cache: must not be empty (leave it out for the default, next to the store)"},
 		{"collection bad duration", "collection:\n  max_skip: 1d\n", nil, `fundwatch.yaml:2: collection.max_skip: "1d" is not a duration (like 30s or 2m)`},
 		{"collection quiet shorter", "collection:\n  max_skip: 48h\n  max_skip_quiet: 24h\n", nil, "fundwatch.yaml:3: collection.max_skip_quiet: 24h0m0s is shorter than max_skip (48h0m0s): quiet repositories are refreshed at most as often as active ones"},
-		{"collection unknown key", "collection:\n  mirror: true\n", nil, "fundwatch.yaml:2: collection.mirror: unknown key (known: git, git_cache, probe, max_skip, max_skip_quiet)"},
+		{"collection unknown key", "collection:\n  mirror: true\n", nil, "fundwatch.yaml:2: collection.mirror: unknown key (known: git, git_cache, probe, max_skip, max_skip_quiet, issue_history)"},
+		{"issue history negative", "collection:\n  issue_history: -30d\n", nil, `fundwatch.yaml:2: collection.issue_history: must be positive, or "all" (or 0) for the whole history; got "-30d"`},
+		{"issue history no unit", "collection:\n  issue_history: 400\n", nil, `fundwatch.yaml:2: collection.issue_history: "400" is neither "all" nor a duration (like 400d or 9600h)`},
+		{"issue history a word", "collection:\n  issue_history: everything\n", nil, `fundwatch.yaml:2: collection.issue_history: "everything" is neither "all" nor a duration (like 400d or 9600h)`},
+		{"issue history too long", "collection:\n  issue_history: 999999999d\n", nil, `fundwatch.yaml:2: collection.issue_history: "999999999d" is longer than any history; say "all"`},
+		{"issue history a list", "collection:\n  issue_history: [30d]\n", nil, `fundwatch.yaml:2: collection.issue_history: must be "all" or a duration like 400d; got a list`},
 		{"analysis missing file", "analysis:\n  affiliations: /nonexistent/affiliations.txt\n", nil, "fundwatch.yaml:2: analysis.affiliations: /nonexistent/affiliations.txt: no such file or directory"},
 		{"analysis directory", "analysis:\n  mailmap: /\n", nil, "fundwatch.yaml:2: analysis.mailmap: /: not a regular file (a directory)"},
 		{"analysis empty", "analysis:\n  params: ''\n", nil, "fundwatch.yaml:2: analysis.params: must not be empty; leave the key out instead"},

@@ -86,6 +86,7 @@ type collectionSection struct {
 	Probe        bool           `yaml:"probe"`
 	MaxSkip      time.Duration  `yaml:"max_skip"`
 	MaxSkipQuiet *time.Duration `yaml:"max_skip_quiet"`
+	IssueHistory *issueHistory  `yaml:"issue_history"`
 }
 
 type analysisSection struct {
@@ -544,6 +545,9 @@ func (p *parser) collection(s *collectionSection) {
 		} else {
 			c.GitCache = *s.GitCache
 		}
+	}
+	if s.IssueHistory != nil {
+		c.IssueHistory = time.Duration(*s.IssueHistory)
 	}
 	if s.MaxSkipQuiet != nil {
 		c.MaxSkipQuiet = *s.MaxSkipQuiet

@@ -48,6 +48,14 @@ const chaosFaults = `500=0.02, 502=0.02, 503=0.015,
 	secondary403(1s)=0.012, secondary429(1s)=0.006, secondary429(none)=0.006,
 	primary403(1ms)=0.012, primary429(1ms)=0.012`
 
+// chaosIssueHistory is how far back the first sync reads issues and
+// comments: from a floor, as by default (the open issues older than it
+// listed apart, under faults too), but three years back rather than 395
+// days, so that a sync still makes about as many requests as the fault
+// rates were set for (185 without faults; the whole history 205, the
+// default 108, with which a few kinds would seldom strike).
+const chaosIssueHistory = 3 * 365 * 24 * time.Hour
+
 // chaosRepos is the part of the demo the chaos test collects: a project
 // of each kind of story (employer exit, handover, volunteer-critical,
 // abandoned, archived, finished), leaving out the largest corporate ones,
@@ -93,7 +101,7 @@ func newChaosRig(t *testing.T, w *scenario.World, repos []string, opts githubfak
 	}
 	rig.store = st
 	env := &collectors.Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return w.End }, Concurrency: 4}
+		Now: func() time.Time { return w.End }, Concurrency: 4, IssueHistory: chaosIssueHistory}
 	// History over git, as serve and collect read it where git is usable:
 	// the faults a git server or the network can produce strike the
 	// fetches too.

@@ -3,9 +3,11 @@ package githubfake
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -331,6 +333,95 @@ func TestConformance(t *testing.T) {
 					break
 				}
 				t.Error(e)
+			}
+		})
+	}
+}
+
+// `since` filters both lists a sync reads by the time an item was last
+// updated, at or after it (the overlap the collectors keep rests on that):
+// an item updated exactly at since is listed, one updated a second before
+// is not, whatever the order asked (by updated_at the fake searches, by
+// anything else it scans), and for issues whatever the state. GitHub's
+// description names the parameter on both operations.
+func TestSinceIsUpdatedAtOrAfter(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(restSubset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type param struct {
+		Name        string `json:"name"`
+		In          string `json:"in"`
+		Description string `json:"description"`
+	}
+	var spec struct {
+		Operations map[string]struct {
+			Parameters []param `json:"parameters"`
+		} `json:"operations"`
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	_, srv := newTestServer(t, Options{})
+	base := srv.URL + "/repos/acme/widget"
+	// every item of a list, all pages, as (id or number, updated_at)
+	all := func(t *testing.T, path, query, key string) map[float64]time.Time {
+		t.Helper()
+		out := map[float64]time.Time{}
+		for page := 1; ; page++ {
+			var items []map[string]any
+			getJSON(t, fmt.Sprintf("%s%s?%s&per_page=100&page=%d", base, path, query, page), 200, &items)
+			for _, it := range items {
+				u, err := time.Parse(time.RFC3339, it["updated_at"].(string))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[it[key].(float64)] = u
+			}
+			if len(items) < 100 {
+				return out
+			}
+		}
+	}
+	for _, tt := range []struct {
+		op, path, key string
+		queries       []string // the list without since, in the orders tried
+	}{
+		{"GET /repos/{owner}/{repo}/issues", "/issues", "number", []string{
+			"state=all&sort=updated&direction=desc", "state=all&sort=updated&direction=asc", "state=all&sort=created", "state=open&sort=updated", "state=closed&sort=comments"}},
+		{"GET /repos/{owner}/{repo}/issues/comments", "/issues/comments", "id", []string{
+			"sort=updated&direction=desc", "sort=updated&direction=asc", "sort=created", "direction=desc"}},
+	} {
+		t.Run(tt.op, func(t *testing.T) {
+			t.Parallel()
+			op, ok := spec.Operations[tt.op]
+			if !ok || !slices.ContainsFunc(op.Parameters, func(p param) bool {
+				return p.Name == "since" && p.In == "query" && strings.Contains(p.Description, "updated")
+			}) {
+				t.Fatalf("%s: GitHub's description has no `since` by update time", tt.op)
+			}
+			for _, q := range tt.queries {
+				items := all(t, tt.path, q, tt.key)
+				times := slices.SortedFunc(maps.Values(items), func(a, b time.Time) int { return a.Compare(b) })
+				// since at an item's update, and a second after it: the
+				// oldest, one in the middle, the newest.
+				for _, u := range []time.Time{times[0], times[len(times)/2], times[len(times)-1]} {
+					for _, since := range []time.Time{u, u.Add(time.Second)} {
+						got := all(t, tt.path, q+"&since="+since.Format(time.RFC3339), tt.key)
+						var want []float64
+						for k, u := range items {
+							if !u.Before(since) {
+								want = append(want, k)
+							}
+						}
+						keys := slices.Sorted(maps.Keys(got))
+						slices.Sort(want)
+						if !slices.Equal(keys, want) {
+							t.Errorf("%s?%s&since=%s: %v, want those updated at or after it: %v", tt.path, q, since.Format(time.RFC3339), keys, want)
+						}
+					}
+				}
 			}
 		})
 	}

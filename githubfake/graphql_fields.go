@@ -376,14 +376,18 @@ var repositoryFields = map[string]resolver{
 }
 
 // countIssues counts issues or pull requests in the given GraphQL states
-// (OPEN, CLOSED, and MERGED for pull requests); no states means all.
+// (OPEN, CLOSED, and MERGED for pull requests); no states means all. A
+// single state stands for a list of one, as GraphQL's input coercion says
+// (the change probe asks `issues(states: OPEN)`).
 func countIssues(v *repoView, pulls bool, states any) count {
 	want := map[string]bool{}
-	if list, ok := states.([]any); ok {
-		for _, s := range list {
-			if s, ok := s.(string); ok {
-				want[s] = true
-			}
+	list, ok := states.([]any)
+	if !ok && states != nil {
+		list = []any{states}
+	}
+	for _, s := range list {
+		if s, ok := s.(string); ok {
+			want[s] = true
 		}
 	}
 	n := 0

@@ -122,8 +122,8 @@ func TestGraphQLRepositoryProbe(t *testing.T) {
 	_, srv := newGraphQLServer(t, Options{})
 	q := `{ w: repository(owner: "acme", name: "widget") {
   nameWithOwner pushedAt isArchived owner { login }
-  issues { totalCount } open: issues(states: [OPEN]) { totalCount }
-  pullRequests { totalCount } merged: pullRequests(states: MERGED) { totalCount }
+  issues { totalCount } open: issues(states: [OPEN]) { totalCount } openOne: issues(states: OPEN) { totalCount }
+  pullRequests { totalCount } merged: pullRequests(states: MERGED) { totalCount } openPulls: pullRequests(states: OPEN) { totalCount }
   releases { totalCount }
 } }`
 	_, body := postGraphQL(t, srv.URL, "bearer t", q, nil)
@@ -134,8 +134,10 @@ func TestGraphQLRepositoryProbe(t *testing.T) {
 				PushedAt      time.Time
 				Owner         struct{ Login string }
 				Issues, Open  struct{ TotalCount int }
+				OpenOne       struct{ TotalCount int }
 				PullRequests  struct{ TotalCount int }
 				Merged        struct{ TotalCount int }
+				OpenPulls     struct{ TotalCount int }
 				Releases      struct{ TotalCount int }
 			}
 		}
@@ -149,6 +151,15 @@ func TestGraphQLRepositoryProbe(t *testing.T) {
 		w.Issues.TotalCount == 0 || w.Open.TotalCount > w.Issues.TotalCount || w.PullRequests.TotalCount == 0 ||
 		w.Merged.TotalCount > w.PullRequests.TotalCount || w.Releases.TotalCount == 0 {
 		t.Errorf("probe = %+v", w)
+	}
+	// The world's 40 issues and 20 pull requests, of which 20 and 10 are
+	// open (as /issues and /pulls list them). A single state is a list
+	// of one (GraphQL's input coercion): the change probe asks
+	// `issues(states: OPEN)`, and counting every issue would hide closes.
+	if w.Issues.TotalCount != 40 || w.Open.TotalCount != 20 || w.OpenOne.TotalCount != 20 ||
+		w.PullRequests.TotalCount != 20 || w.OpenPulls.TotalCount != 10 || w.Merged.TotalCount > 10 || w.Merged.TotalCount == 0 {
+		t.Errorf("counts: issues %d open %d (one state %d), pulls %d open %d merged %d; want 40, 20 (20), 20, 10 and some of the 10 closed merged",
+			w.Issues.TotalCount, w.Open.TotalCount, w.OpenOne.TotalCount, w.PullRequests.TotalCount, w.OpenPulls.TotalCount, w.Merged.TotalCount)
 	}
 }
 

@@ -463,7 +463,10 @@ func renderAnalysis(repo string, a *analysis.Analysis, emit emitFunc) {
 			add(handoverFirst, ts(a.Handovers[0].NewcomerFirstCommit))
 		}
 	}
-	avail["responsiveness"] = a.Responsiveness != nil
+	// Responsiveness is available when issues were collected back to the
+	// recent window's start (a first sync reads back to a floor: before
+	// it, the figures are unavailable, never zero).
+	avail["responsiveness"] = a.Responsiveness != nil && a.Responsiveness.IssuesKnown
 	for _, win := range []struct {
 		name string
 		rs   *responsiveness.Stats
@@ -480,7 +483,9 @@ func renderAnalysis(repo string, a *analysis.Analysis, emit emitFunc) {
 		add(releases, float64(rs.ReleasesInWindow), w)
 	}
 	if rs := a.Responsiveness; rs != nil {
-		add(backlog, float64(rs.Backlog))
+		if rs.IssuesKnown {
+			add(backlog, float64(rs.Backlog))
+		}
 		if !rs.LastRelease.IsZero() {
 			add(lastRelease, ts(rs.LastRelease))
 		}

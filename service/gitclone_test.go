@@ -2,6 +2,7 @@ package service
 
 import (
 	"testing"
+	"time"
 
 	"github.com/fundwatch/fundwatch/collectors"
 	"github.com/fundwatch/fundwatch/config"
@@ -40,5 +41,22 @@ func TestCollectionDefaultsAreTheCollectors(t *testing.T) {
 	if c.Collection.MaxSkip != collectors.DefaultMaxSkip || c.Collection.MaxSkipQuiet != collectors.DefaultMaxSkipQuiet {
 		t.Errorf("config defaults %s/%s, collectors' %s/%s", c.Collection.MaxSkip, c.Collection.MaxSkipQuiet,
 			collectors.DefaultMaxSkip, collectors.DefaultMaxSkipQuiet)
+	}
+}
+
+// collection.issue_history reaches the collectors: unset is their default
+// (what the analysis reads), "all" their whole history, a duration itself.
+func TestIssueHistoryIsTheCollectors(t *testing.T) {
+	for _, tc := range []struct{ config, want time.Duration }{
+		{0, 0},
+		{config.WholeIssueHistory, collectors.WholeHistory},
+		{400 * 24 * time.Hour, 400 * 24 * time.Hour},
+	} {
+		if got := issueHistory(tc.config); got != tc.want {
+			t.Errorf("collection.issue_history %s: collectors read %s, want %s", tc.config, got, tc.want)
+		}
+	}
+	if c := config.Default(ConfigOptions()...); c.Collection.IssueHistory != 0 {
+		t.Errorf("default collection.issue_history %s, want 0 (the collectors' default)", c.Collection.IssueHistory)
 	}
 }

@@ -107,9 +107,10 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if params == nil {
 		params = analysis.DefaultParams()
 	}
-	// Collection and analysis agree on who is active: the year window.
+	// Collection and analysis agree on who is active, and on how much
+	// issue history a first sync reads by default: the year window.
 	a.env = &collectors.Env{GH: gh, Store: st, Log: log, Now: a.now, Concurrency: 4,
-		ActiveWindow: time.Duration(params.Windows.Year)}
+		ActiveWindow: time.Duration(params.Windows.Year), IssueHistory: issueHistory(cfg.Collection.IssueHistory)}
 	if err := a.useGit(); err != nil {
 		st.Close()
 		return nil, err
@@ -130,6 +131,14 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 }
 
 func (a *App) Close() error { return a.store.Close() }
+
+// issueHistory is collection.issue_history as the collectors take it.
+func issueHistory(d time.Duration) time.Duration {
+	if d == config.WholeIssueHistory {
+		return collectors.WholeHistory
+	}
+	return d
+}
 
 // useGit lets the commits collector read history from git mirrors when
 // the configuration asks for it and git is installed (new enough); else

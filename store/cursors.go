@@ -10,17 +10,20 @@ import (
 
 // SetCursor records the incremental position of one collector endpoint on
 // one repository (Repo "" for global scopes), keyed by (repo, endpoint);
-// the last write wins.
+// the last write wins, except for the floor: it is written with the
+// cursor's first row and kept by every later write, so that a caller
+// moving the cursor can never claim history the store does not hold
+// (LowerFloor moves it, back only).
 func (s *Store) SetCursor(ctx context.Context, c Cursor) error {
 	if c.Endpoint == "" {
 		return errors.New("store: set cursor: empty endpoint")
 	}
 	return s.write(ctx, fmt.Sprintf("set cursor %s %s", c.Repo, c.Endpoint), func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO cursors (repo_key, endpoint, repo, since, etag)
-			VALUES (?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO cursors (repo_key, endpoint, repo, since, etag, floor)
+			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (repo_key, endpoint) DO UPDATE SET
 				repo = excluded.repo, since = excluded.since, etag = excluded.etag`,
-			key(c.Repo), c.Endpoint, c.Repo, unix(c.Since), c.ETag)
+			key(c.Repo), c.Endpoint, c.Repo, unix(c.Since), c.ETag, unix(c.Floor))
 		if err != nil || c.Repo == "" {
 			return err
 		}
@@ -35,8 +38,8 @@ func (s *Store) SetCursor(ctx context.Context, c Cursor) error {
 // beginning.
 func (s *Store) Cursor(ctx context.Context, repo, endpoint string) (Cursor, bool, error) {
 	var c Cursor
-	err := s.db.QueryRowContext(ctx, `SELECT repo, endpoint, since, etag FROM cursors
-		WHERE repo_key = ? AND endpoint = ?`, key(repo), endpoint).Scan(&c.Repo, &c.Endpoint, utc{&c.Since}, &c.ETag)
+	err := s.db.QueryRowContext(ctx, `SELECT repo, endpoint, since, etag, floor FROM cursors
+		WHERE repo_key = ? AND endpoint = ?`, key(repo), endpoint).Scan(&c.Repo, &c.Endpoint, utc{&c.Since}, &c.ETag, utc{&c.Floor})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Cursor{}, false, nil
 	}
@@ -44,6 +47,33 @@ func (s *Store) Cursor(ctx context.Context, repo, endpoint string) (Cursor, bool
 		return Cursor{}, false, fmt.Errorf("store: cursor %s %s: %w", repo, endpoint, err)
 	}
 	return c, true, nil
+}
+
+// LowerFloor moves the floor of a cursor back to floor (zero: the list's
+// beginning), once the list was read from there: a deeper read, after the
+// user asked for more history than the first sync read. A floor is never
+// moved forward (the items before it are still stored), and a cursor that
+// does not exist or already reaches as far back is left as it is. It
+// reports whether the floor moved.
+func (s *Store) LowerFloor(ctx context.Context, repo, endpoint string, floor time.Time) (bool, error) {
+	var moved bool
+	err := s.write(ctx, fmt.Sprintf("lower floor %s %s", repo, endpoint), func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE cursors SET floor = ?1
+			WHERE repo_key = ?2 AND endpoint = ?3 AND floor IS NOT NULL AND (?1 IS NULL OR floor > ?1)`,
+			unix(floor), key(repo), endpoint)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil || n == 0 {
+			return err
+		}
+		moved = true
+		// More of the history is known: windows that started before the
+		// old floor may now be computed.
+		return bumpVersions(ctx, tx, key(repo))
+	})
+	return moved, err
 }
 
 // SetETag caches the validator of one GET URL (path and query, no host).

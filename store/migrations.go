@@ -61,12 +61,13 @@ func SchemaVersion() int {
 	return ms[len(ms)-1].version
 }
 
-// migrate brings the database to the newest known schema, each migration in
-// its own transaction together with its schema_migrations row, so a crash
-// leaves the database at a version boundary. Two processes opening the same
-// new file at once are safe: the write lock is taken before the version is
-// read (BEGIN IMMEDIATE), so the second sees the first's work.
-func (s *Store) migrate(ctx context.Context) error {
+// migrate brings the database to schema version upTo (0: the newest known
+// schema), each migration in its own transaction together with its
+// schema_migrations row, so a crash leaves the database at a version
+// boundary. Two processes opening the same new file at once are safe: the
+// write lock is taken before the version is read (BEGIN IMMEDIATE), so the
+// second sees the first's work.
+func (s *Store) migrate(ctx context.Context, upTo int) error {
 	ms, err := migrations()
 	if err != nil {
 		return fmt.Errorf("embedded migrations: %w", err)
@@ -85,6 +86,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 
 	for _, m := range ms {
+		if upTo > 0 && m.version > upTo {
+			break
+		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			var cur int
 			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {

@@ -60,7 +60,12 @@ type Store struct {
 // Open opens (creating if needed, parent directory included) the database at
 // path and migrates it to the schema this binary knows. It fails, naming the
 // path, when the database was written by a newer fundwatch.
-func Open(path string) (*Store, error) {
+func Open(path string) (*Store, error) { return open(path, 0) }
+
+// open opens the store at path migrated up to schema version upTo (0: the
+// newest); tests open older schemas to check what a migration does to the
+// rows it finds.
+func open(path string, upTo int) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
 	}
@@ -89,7 +94,7 @@ func Open(path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, upTo); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}

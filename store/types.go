@@ -116,6 +116,12 @@ type Cursor struct {
 	Endpoint string // e.g. "commits", "issues", "comments", "releases"
 	Since    time.Time
 	ETag     string
+	// Floor is where the list's first read started: the store holds every
+	// item changed at or after it, and nothing of those changed only
+	// before it. Zero: the list was read from its beginning. SetCursor
+	// records it with the cursor's first row and never moves it after;
+	// only LowerFloor does, back.
+	Floor time.Time
 }
 
 // ETag is a cached validator for one GET URL (path and query, no host).

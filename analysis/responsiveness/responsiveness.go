@@ -22,6 +22,10 @@
 //     when that was empty (growth from nothing has no ratio).
 //   - Releases exclude drafts and include prereleases (a prerelease is
 //     still release work).
+//   - Issues and comments may be collected from an instant on only
+//     (Input.From, a first sync's floor): a window that starts before it
+//     has none of its issue figures (IssuesKnown false), rather than
+//     figures from part of its issues.
 package responsiveness
 
 import (
@@ -42,6 +46,10 @@ type Input struct {
 	Comments []store.Comment
 	Releases []store.Release
 	IsBot    func(login string) bool // nil: only "[bot]" logins
+	// From is where Issues and Comments are complete: every one changed
+	// at or after it is there (and every issue still open), of those
+	// changed only before it none. Zero: their whole history.
+	From time.Time
 }
 
 // Value is a number that may be unavailable (OK=false), never to be read
@@ -53,9 +61,15 @@ type Value struct {
 
 // Stats are the responsiveness figures of one window ending at an instant.
 type Stats struct {
-	Window      time.Duration `json:"window_seconds"`
-	Opened      int           `json:"opened"`       // plain issues opened in the window (bots excluded)
-	OpenedPulls int           `json:"opened_pulls"` // pull requests opened in the window
+	Window time.Duration `json:"window_seconds"`
+	// IssuesKnown is false when the window starts before Input.From: the
+	// issues and comments it needs were not all collected, so every issue
+	// figure (the counts, first responses, unanswered share, backlog and
+	// its growth, merge latency) is unavailable, its zero meaning
+	// nothing. The releases are known all the same.
+	IssuesKnown bool `json:"issues_known"`
+	Opened      int  `json:"opened"`       // plain issues opened in the window (bots excluded)
+	OpenedPulls int  `json:"opened_pulls"` // pull requests opened in the window
 	// Median seconds to first response on plain issues / pull requests
 	// opened in the window and older than Grace, unanswered ones censored
 	// at their age (see censoredMedian).
@@ -82,8 +96,18 @@ func Compute(in Input, at time.Time, window time.Duration) Stats {
 		isBot = func(l string) bool { return strings.HasSuffix(strings.ToLower(l), "[bot]") }
 	}
 	from := at.Add(-window)
-	s := Stats{Window: window}
+	s := Stats{Window: window, IssuesKnown: in.From.IsZero() || !from.Before(in.From)}
+	if s.IssuesKnown {
+		s.issues(in, at, from, isBot)
+	}
+	s.releases(in.Releases, at, from)
+	return s
+}
 
+// issues computes the issue figures of the window (from, at]: every issue
+// they read was opened or changed after from, or is still open, so all of
+// them are held from in.From on.
+func (s *Stats) issues(in Input, at, from time.Time, isBot func(string) bool) {
 	// First non-author, non-bot comment per issue, as of at.
 	first := map[int]time.Time{}
 	authors := map[int]string{}
@@ -161,10 +185,12 @@ func Compute(in Input, at time.Time, window time.Duration) Stats {
 	if s.BacklogBefore > 0 {
 		s.BacklogGrowth = Value{float64(s.Backlog-s.BacklogBefore) / float64(s.BacklogBefore), true}
 	}
+}
 
-	// Releases.
+// releases computes the release figures as of at, the window (from, at].
+func (s *Stats) releases(releases []store.Release, at, from time.Time) {
 	var published []time.Time
-	for _, r := range in.Releases {
+	for _, r := range releases {
 		t := r.PublishedAt
 		if t.IsZero() {
 			t = r.CreatedAt
@@ -188,7 +214,6 @@ func Compute(in Input, at time.Time, window time.Duration) Stats {
 		}
 	}
 	s.ReleaseCadenceMedianSeconds = median(gaps)
-	return s
 }
 
 func open(is store.Issue, at time.Time) bool {

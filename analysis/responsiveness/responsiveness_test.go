@@ -751,3 +751,53 @@ func TestDefaultIsBot(t *testing.T) {
 		t.Errorf("a human login ending in bot-like letters was taken for a bot: ratio %+v", s.UnansweredRatio)
 	}
 }
+
+// Issues and comments collected from an instant on (a first sync's floor)
+// answer for windows that start at or after it, exactly as the whole
+// history would; a window starting before it has no issue figures at all
+// (not figures from part of its issues), and its releases all the same.
+func TestFloor(t *testing.T) {
+	rel := store.Release{Repo: "o/r", TagName: "v1", CreatedAt: ago(20 * day), PublishedAt: ago(20 * day)}
+	in := Input{
+		Issues: []store.Issue{
+			issue(1, "alice", ago(400*day)), // open since before the floor: in the backlog
+			closed(issue(2, "alice", ago(60*day)), ago(50*day)),
+			issue(3, "carol", ago(30*day)),
+			merged(pull(4, "carol", ago(20*day)), ago(19*day)),
+		},
+		Comments: []store.Comment{comment(2, "bob", ago(59*day)), comment(3, "bob", ago(28*day))},
+		Releases: []store.Release{rel},
+	}
+	whole := Compute(in, at, window)
+	if !whole.IssuesKnown || !whole.FirstResponseMedianSeconds.OK || whole.Backlog != 2 {
+		t.Fatalf("whole history: %+v", whole)
+	}
+	cases := []struct {
+		name  string
+		floor time.Time
+		known bool
+	}{
+		{"the whole history", time.Time{}, true},
+		{"from long before the window", ago(200 * day), true},
+		{"from the window's start", from, true},
+		{"from a second after it", from.Add(time.Second), false},
+		{"from inside the window", ago(30 * day), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := in
+			in.From = c.floor
+			s := Compute(in, at, window)
+			if c.known {
+				if !reflect.DeepEqual(s, whole) {
+					t.Errorf("from %s: %+v, want the whole history's %+v", c.floor, s, whole)
+				}
+				return
+			}
+			want := Stats{Window: window, ReleasesInWindow: 1, LastRelease: rel.PublishedAt}
+			if !reflect.DeepEqual(s, want) {
+				t.Errorf("from %s: %+v, want no issue figure, the releases %+v", c.floor, s, want)
+			}
+		})
+	}
+}
