@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/internal/strictyaml"
 	"github.com/fundwatch/fundwatch/internal/userfile"
 )
 
@@ -30,73 +32,95 @@ func LoadGrants(path string) (map[string][]Grant, error) {
 	return ParseGrants(path, data)
 }
 
-// ParseGrants parses a grants file (see LoadGrants).
+// ParseGrants parses a grants file (see LoadGrants), strictly: every
+// problem is reported, each with the file, line and key path.
 func ParseGrants(name string, data []byte) (map[string][]Grant, error) {
-	var doc struct {
-		Grants []yaml.Node `yaml:"grants"`
+	root, err := strictyaml.Parse(name, data)
+	if err != nil {
+		return nil, err
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, yamlError(err))
+	var doc struct {
+		Grants []grantEntry `yaml:"grants" want:"a list of grants (repo, funder, amount_usd, date)"`
+	}
+	d := &strictyaml.Decoder{File: name, Lines: map[string]int{}}
+	decodeErr := d.Decode(root, &doc)
+	var errs []error
+	if decodeErr != nil {
+		errs = append(errs, decodeErr)
+	}
+	fail := func(path, format string, args ...any) {
+		errs = append(errs, &strictyaml.Error{File: name, Line: d.Lines[path], Path: path, Msg: fmt.Sprintf(format, args...)})
+	}
+	refused := map[string]bool{} // paths the decoder refused as a whole
+	for _, e := range d.Errors() {
+		refused[e.Path] = true
 	}
 	out := map[string][]Grant{}
-	for i, n := range doc.Grants {
-		var g struct {
-			Repo      string  `yaml:"repo"`
-			Funder    string  `yaml:"funder"`
-			AmountUSD float64 `yaml:"amount_usd"`
-			Date      string  `yaml:"date"`
-			Note      string  `yaml:"note"`
+	for i, g := range doc.Grants {
+		at := fmt.Sprintf("grants[%d]", i)
+		if refused[at] {
+			continue // not a mapping: it has no keys to miss
 		}
-		at := fmt.Sprintf("%s:%d: grants[%d]", name, n.Line, i)
-		if n.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("%s: want a mapping with repo, funder, amount_usd, date", at)
-		}
-		for j := 0; j+1 < len(n.Content); j += 2 {
-			switch k := n.Content[j]; k.Value {
-			case "repo", "funder", "amount_usd", "date", "note":
-			default:
-				return nil, fmt.Errorf("%s:%d: grants[%d]: unknown key %q (want repo, funder, amount_usd, date, note)", name, k.Line, i, k.Value)
+		var missing []string
+		for _, k := range []struct {
+			key string
+			set bool
+		}{{"repo", g.Repo != nil}, {"funder", g.Funder != nil}, {"amount_usd", g.AmountUSD != nil}, {"date", g.Date != nil}} {
+			if !k.set && d.Lines[at+"."+k.key] == 0 {
+				missing = append(missing, k.key)
 			}
 		}
-		if err := n.Decode(&g); err != nil {
-			return nil, fmt.Errorf("%s: %s", at, yamlError(err))
+		switch len(missing) {
+		case 0:
+		case 1:
+			fail(at, "%s is missing", missing[0])
+		default:
+			fail(at, "%s are missing", strings.Join(missing, ", "))
 		}
-		for _, k := range []string{"repo", "funder", "amount_usd", "date"} {
-			if !hasKey(&n, k) {
-				return nil, fmt.Errorf("%s: %s is missing", at, k)
-			}
+		if g.Repo == nil || g.Funder == nil || g.AmountUSD == nil || g.Date == nil {
+			continue // missing, or refused by the decoder with its reason
 		}
-		if _, err := ghrepo.Parse(g.Repo); err != nil {
-			return nil, fmt.Errorf("%s.repo: %v", at, err)
+		ok := true
+		if _, err := ghrepo.Parse(*g.Repo); err != nil {
+			fail(at+".repo", "%v", err)
+			ok = false
 		}
-		if g.AmountUSD <= 0 {
-			return nil, fmt.Errorf("%s.amount_usd: %v: want a positive amount", at, g.AmountUSD)
+		if *g.AmountUSD <= 0 {
+			fail(at+".amount_usd", "%v: want a positive amount", *g.AmountUSD)
+			ok = false
 		}
-		d, err := time.Parse(time.DateOnly, g.Date)
-		if err != nil {
-			return nil, fmt.Errorf("%s.date: %q: want YYYY-MM-DD", at, g.Date)
+		if ok {
+			k := strings.ToLower(*g.Repo)
+			out[k] = append(out[k], Grant{Repo: *g.Repo, Funder: *g.Funder, AmountUSD: *g.AmountUSD, Date: time.Time(*g.Date), Note: g.Note})
 		}
-		k := strings.ToLower(g.Repo)
-		out[k] = append(out[k], Grant{Repo: g.Repo, Funder: g.Funder, AmountUSD: g.AmountUSD, Date: d, Note: g.Note})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return out, nil
 }
 
-// yamlError flattens yaml.v3's errors to one line.
-func yamlError(err error) string {
-	if te, ok := err.(*yaml.TypeError); ok {
-		return strings.Join(te.Errors, "; ")
-	}
-	return strings.TrimPrefix(err.Error(), "yaml: ")
+// grantEntry is one grant as written; pointers tell a key left out from a
+// zero value.
+type grantEntry struct {
+	Repo      *string    `yaml:"repo"`
+	Funder    *string    `yaml:"funder"`
+	AmountUSD *float64   `yaml:"amount_usd"`
+	Date      *grantDate `yaml:"date"`
+	Note      string     `yaml:"note"`
 }
 
-func hasKey(n *yaml.Node, key string) bool {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return true
+// grantDate is a day, YYYY-MM-DD, as YAML reads it unquoted (a timestamp)
+// or quoted (a string).
+type grantDate time.Time
+
+func (g *grantDate) DecodeStrict(d *strictyaml.Decoder, n *yaml.Node, path string) {
+	n = strictyaml.Resolve(n)
+	if n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!timestamp" || n.ShortTag() == "!!str") {
+		if t, err := time.Parse(time.DateOnly, n.Value); err == nil {
+			*g = grantDate(t)
+			return
 		}
 	}
-	return false
+	d.Errorf(n, path, "%s: want YYYY-MM-DD", strictyaml.Describe(n))
 }

@@ -31,13 +31,20 @@ func TestParseGrants(t *testing.T) {
 		t.Errorf("grants = %+v", g)
 	}
 	for _, tc := range []struct{ name, in, want string }{
-		{"unknown key", "grants:\n  - repo: a/b\n    funder: x\n    amount: 5\n", `grants.yaml:4: grants[0]: unknown key "amount" (want repo, funder, amount_usd, date, note)`},
+		{"unknown key", "grants:\n  - repo: a/b\n    funder: x\n    amount: 5\n", "grants.yaml:4: grants[0].amount: unknown key (known: repo, funder, amount_usd, date, note)\n" +
+			"grants.yaml:2: grants[0]: amount_usd, date are missing"},
 		{"missing date", "grants:\n  - repo: a/b\n    funder: x\n    amount_usd: 5\n", "grants.yaml:2: grants[0]: date is missing"},
 		{"bad repo", "grants:\n  - repo: nope\n    funder: x\n    amount_usd: 5\n    date: 2025-01-01\n", `grants.yaml:2: grants[0].repo: `},
-		{"bad amount", "grants:\n  - repo: a/b\n    funder: x\n    amount_usd: -5\n    date: 2025-01-01\n", "grants.yaml:2: grants[0].amount_usd: -5: want a positive amount"},
-		{"bad date", "grants:\n  - repo: a/b\n    funder: x\n    amount_usd: 5\n    date: March\n", `grants.yaml:2: grants[0].date: "March": want YYYY-MM-DD`},
-		{"not a list", "grants: 5\n", "grants.yaml: line 1: cannot unmarshal !!int `5` into []yaml.Node"},
-		{"top-level typo", "grant: []\n", "grants.yaml: line 1: field grant not found in type struct"},
+		{"bad amount", "grants:\n  - repo: a/b\n    funder: x\n    amount_usd: -5\n    date: 2025-01-01\n", "grants.yaml:4: grants[0].amount_usd: -5: want a positive amount"},
+		{"bad date", "grants:\n  - repo: a/b\n    funder: x\n    amount_usd: 5\n    date: March\n", `grants.yaml:5: grants[0].date: "March": want YYYY-MM-DD`},
+		{"not a list", "grants: 5\n", `grants.yaml:1: grants: must be a list of grants (repo, funder, amount_usd, date), got the integer "5"`},
+		{"top-level typo", "grant: []\n", "grants.yaml:1: grant: unknown key (known: grants); did you mean grants?"},
+		// Every problem, not the first: a wrong kind, an item that is no
+		// mapping (and so misses nothing more), a quoted date is a date.
+		{"every problem", "grants:\n  - repo: a/b\n    funder: 5\n    amount_usd: five\n    date: '2025-01-01'\n  - 7\n",
+			"grants.yaml:3: grants[0].funder: must be a string, got the integer \"5\" (quote it to make it a string)\n" +
+				"grants.yaml:4: grants[0].amount_usd: must be a number, got \"five\"\n" +
+				"grants.yaml:6: grants[1]: must be a mapping, got the integer \"7\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseGrants("grants.yaml", []byte(tc.in))

@@ -5,7 +5,7 @@
 // stops at the first problem; walking the node tree reports them all.
 //
 // It is the one decoder of every YAML file fundwatch reads (the config, the
-// scenario files of githubfake, the analysis params), so that they refuse
+// scenario files of githubfake, the analysis params and grants), so that they refuse
 // the same mistakes with the same words:
 //   - unknown keys, with the known ones and the closest ("did you mean
 //     token_file?"); keys given twice, with the first one's line; merge
