@@ -31,12 +31,15 @@ var checkEnd = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 type checker struct {
 	s    *Spec
 	errs []error
+	more int // problems past maxErrors, counted as the decoder counts them
 }
 
 func (c *checker) errorf(path, format string, args ...any) {
 	if len(c.errs) < maxErrors {
 		c.errs = append(c.errs, &Error{File: c.s.fileName(), Line: c.s.lineOf(path), Path: path, Msg: fmt.Sprintf(format, args...)})
+		return
 	}
+	c.more++
 }
 
 func (s *Spec) fileName() string {
@@ -240,6 +243,9 @@ func (s *Spec) check() (*index, error) {
 	repos := map[string]bool{}
 	for i := range s.Repos {
 		c.repo(i, ix, start, repos)
+	}
+	if c.more > 0 {
+		c.errs = append(c.errs, &Error{File: c.s.fileName(), Msg: fmt.Sprintf("%d more errors not shown", c.more)})
 	}
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)

@@ -58,6 +58,10 @@ func TestParseErrors(t *testing.T) {
 		{"crowd too small", header + validRepo("      - {from: -12mo, contributors: [{person: alice, rate: 1}, {crowd: users, people: 9, rate: 5}]}\n"),
 			`repos[0].phases[0].contributors[1].people: 9 people, but crowd "users" has 5`},
 		{"unknown owner", header + "repos:\n  - repo: nobody/widget\n    phases: [{from: -1mo}]\n", `t.yaml:12: repos[0].repo: owner "nobody" is neither a person nor an organisation`},
+		// The checks after decoding cap their problems as the decoder
+		// does, and say how many more there were.
+		{"too many problems", header + validRepo("      - from: -12mo\n        contributors:\n"+strings.Repeat("          - {person: carol, rate: 5}\n", 25)),
+			"t.yaml: 5 more errors not shown"},
 		{"not owner/name", header + "repos:\n  - repo: widget\n    phases: [{from: -1mo}]\n", `repos[0].repo: "widget" is not owner/name`},
 		{"phase before history", header + validRepo("      - {from: -30mo}\n"), `t.yaml:14: repos[0].phases[0].from: phase starts (-30mo) before the history does`},
 		{"phase ends before start", header + validRepo("      - {from: -6mo, to: -12mo}\n"), `repos[0].phases[0].to: phase ends (-12mo) before it starts (-6mo)`},
