@@ -252,7 +252,7 @@ func (p *Probe) unchanged(ctx context.Context, env *Env, repo ghrepo.Name, colle
 		return false, fp
 	}
 	every := forcedRefreshEvery(repo, seen.lastChange(), p.now, p.maxSkip, p.maxSkipQuiet)
-	return mark.Fingerprint == fp && time.Since(mark.RefreshedAt) < every, fp
+	return mark.Fingerprint == fp && env.clock().Sub(mark.RefreshedAt) < every, fp
 }
 
 // lastChange is the last time the probe knows the repository changed: its
@@ -293,7 +293,7 @@ func noteRefresh(ctx context.Context, env *Env, repo ghrepo.Name, collector, fp 
 	case err != nil:
 		serr = env.Store.ClearProbeMark(ctx, repo.String(), collector)
 	case fp != "":
-		serr = env.Store.SetProbeMark(ctx, repo.String(), collector, fp, time.Now())
+		serr = env.Store.SetProbeMark(ctx, repo.String(), collector, fp, env.clock())
 	}
 	if serr != nil {
 		env.Log.Error("recording change-probe mark", "collector", collector, "repo", repo.String(), "err", serr)
