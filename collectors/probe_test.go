@@ -108,25 +108,45 @@ func countedREST(f *githubfake.Server) int {
 type repoRequests struct {
 	mu      sync.Mutex
 	byRepo  map[string]int
+	counted map[string]int // answers other than 304, which the limit counts
 	graphql int
+}
+
+// statusWriter remembers the status of the answer it writes.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 func (rr *repoRequests) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		repo := ""
 		rr.mu.Lock()
 		if parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/"); len(parts) >= 3 && parts[0] == "repos" {
-			rr.byRepo[strings.ToLower(parts[1]+"/"+parts[2])]++
+			repo = strings.ToLower(parts[1] + "/" + parts[2])
+			rr.byRepo[repo]++
 		} else if r.URL.Path == "/graphql" {
 			rr.graphql++
 		}
 		rr.mu.Unlock()
-		h.ServeHTTP(w, r)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		if repo != "" && sw.status != http.StatusNotModified {
+			rr.mu.Lock()
+			rr.counted[repo]++
+			rr.mu.Unlock()
+		}
 	})
 }
 
 func (rr *repoRequests) reset() {
 	rr.mu.Lock()
-	rr.byRepo, rr.graphql = map[string]int{}, 0
+	rr.byRepo, rr.counted, rr.graphql = map[string]int{}, map[string]int{}, 0
 	rr.mu.Unlock()
 }
 
@@ -134,9 +154,15 @@ func (rr *repoRequests) reset() {
 // requests per repository, and watches every repository of w.
 func newManyHarness(t testing.TB, w *scenario.World) (*harness, *repoRequests) {
 	t.Helper()
+	return newManyHarnessOpts(t, w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30})
+}
+
+// newManyHarnessOpts is newManyHarness serving w with opts.
+func newManyHarnessOpts(t testing.TB, w *scenario.World, opts githubfake.Options) (*harness, *repoRequests) {
+	t.Helper()
 	rr := &repoRequests{}
 	rr.reset()
-	h := &harness{Fake: githubfake.New(w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30}),
+	h := &harness{Fake: githubfake.New(w, opts),
 		Path: filepath.Join(t.TempDir(), "fw.db")}
 	h.Server = httptest.NewServer(rr.wrap(h.Fake))
 	t.Cleanup(h.Server.Close)
