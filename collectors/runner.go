@@ -46,12 +46,12 @@ type Runner struct {
 	// MaxSkip.
 	MaxSkipQuiet time.Duration
 	// ProbeReuse is how long a change probe serves the runs that start
-	// after it: collectors whose schedules tick together (the issues and
-	// comments every half hour, all four repository collectors on the
-	// hour) share one probe instead of one each, about a third of the
-	// probes of a day. DefaultProbeReuse when 0; negative: every run
-	// probes for itself. A change the shared probe has not seen yet is
-	// picked up by the next run.
+	// after it: collectors whose schedules tick together (by default the
+	// four hourly repository collectors, and releases every sixth hour)
+	// share one probe instead of one each: one probe an hour, 24 a day.
+	// DefaultProbeReuse when 0; negative: every run probes for itself. A
+	// change the shared probe has not seen yet is picked up by the next
+	// run.
 	ProbeReuse time.Duration
 
 	mu      sync.Mutex
