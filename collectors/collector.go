@@ -38,6 +38,11 @@ type Env struct {
 	// Bookkeeping (run times, last success) always uses the wall clock,
 	// since it says how old the data is, not what it is about.
 	Now func() time.Time
+	// Clock is that wall clock: run and attempt times, probe marks, how
+	// long a probe is reused and how long a repository went without a
+	// refresh. nil is time.Now; a simulation of a day of serve sets it to
+	// advance time without waiting.
+	Clock func() time.Time
 	// Concurrency is how many repositories one collector works on at once.
 	// The HTTP client separately bounds requests in flight per token.
 	Concurrency int
@@ -104,6 +109,14 @@ func (e *Env) issueFloor() time.Time {
 func (e *Env) now() time.Time {
 	if e.Now != nil {
 		return e.Now()
+	}
+	return time.Now()
+}
+
+// clock is the bookkeeping wall clock (Clock).
+func (e *Env) clock() time.Time {
+	if e.Clock != nil {
+		return e.Clock()
 	}
 	return time.Now()
 }
@@ -246,7 +259,7 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name, pro
 			for repo := range next {
 				skip, fp := probe.unchanged(ctx, env, repo, p.name)
 				if skip {
-					if rerr := env.Store.RecordRepoAttempt(context.WithoutCancel(ctx), repo.String(), p.name, time.Now(), nil); rerr != nil {
+					if rerr := env.Store.RecordRepoAttempt(context.WithoutCancel(ctx), repo.String(), p.name, env.clock(), nil); rerr != nil {
 						env.Log.Error("recording repository status", "collector", p.name, "repo", repo.String(), "err", rerr)
 					}
 					mu.Lock()
@@ -272,7 +285,7 @@ func (p perRepo) Collect(ctx context.Context, env *Env, repos []ghrepo.Name, pro
 				}
 				// Record on a context that outlives a cancelled run, so
 				// the attempt is not lost with it.
-				if rerr := env.Store.RecordRepoAttempt(context.WithoutCancel(ctx), repo.String(), p.name, time.Now(), err); rerr != nil {
+				if rerr := env.Store.RecordRepoAttempt(context.WithoutCancel(ctx), repo.String(), p.name, env.clock(), err); rerr != nil {
 					env.Log.Error("recording repository status", "collector", p.name, "repo", repo.String(), "err", rerr)
 				}
 				if err != nil {

@@ -13,7 +13,10 @@ import (
 )
 
 func init() {
-	register(Spec{Name: "issues", Schedule: "@every 30m", Phase: PhaseRepositories,
+	// Hourly, as commits and repo: the runs of one hour share one change
+	// probe, most of a day's GraphQL points. Every half hour, the probe
+	// would run twice as often, 48 times a day (TestServeDayBudget).
+	register(Spec{Name: "issues", Schedule: "@every 1h", Phase: PhaseRepositories,
 		Help:        "issues and pull requests",
 		fingerprint: func(p probed) string { return "pushed=" + p.pushed() + " open=" + p.open() }}, perRepo{name: "issues", fn: collectIssues})
 }

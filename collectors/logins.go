@@ -90,7 +90,7 @@ func resolveLogins(ctx context.Context, env *Env, repo ghrepo.Name, commits []st
 	now := env.now()
 	stale := func(e string) bool {
 		k, ok := known[e]
-		return !ok || k.Login == "" && time.Since(k.CheckedAt) > unlinkedRecheck
+		return !ok || k.Login == "" && env.clock().Sub(k.CheckedAt) > unlinkedRecheck
 	}
 	ask := map[string]string{} // email → sha
 	askAt := map[string]time.Time{}
@@ -171,7 +171,7 @@ func lookupLogins(ctx context.Context, env *Env, repo ghrepo.Name, ask map[strin
 			errs = append(errs, fmt.Errorf("looking up the accounts of %d commits' emails: %w", len(chunk), err))
 			continue
 		}
-		checked := time.Now().UTC()
+		checked := env.clock().UTC()
 		var rows []store.EmailLogin
 		for i := range chunk {
 			c := data.Repository["c"+strconv.Itoa(i)]

@@ -14,11 +14,22 @@ import (
 	"github.com/fundwatch/fundwatch/ghrepo"
 )
 
-// ProbeBatch is how many repositories one change-probe query asks about.
-// Each costs three connection requests (open issues, open pull requests,
-// releases, counts only), so a full batch costs 3 points: 0.03 per
-// repository.
-const ProbeBatch = 100
+// ProbeBatch is how many repositories one change-probe query asks about:
+// as many as one point buys. GitHub scores a query as its connection
+// requests divided by 100, rounded to the nearest, at least 1 (its
+// documented examples: 51 requests score 1, 5,101 score 51), and each
+// repository costs probeConnections requests (open issues, open pull
+// requests, releases, counts only), so 49 repositories (147 requests)
+// score 1 point where 100 scored 3: 0.0204 points a repository instead
+// of 0.03. The probe runs every hour on every repository, so this is
+// most of a day's points (205 of them an hour at 10,000 repositories
+// instead of 300); the price is twice the queries, each half as big.
+const ProbeBatch = (150 - 1) / probeConnections
+
+// probeConnections is the connections the probe's fragment asks about
+// per repository; TestProbeCostsOnePointABatch checks it against the
+// fake's count, GitHub's formula.
+const probeConnections = 3
 
 // DefaultMaxSkip is how long the change probe may keep a repository from a
 // detailed refresh when it looks unchanged. The probe does not see
@@ -252,7 +263,7 @@ func (p *Probe) unchanged(ctx context.Context, env *Env, repo ghrepo.Name, colle
 		return false, fp
 	}
 	every := forcedRefreshEvery(repo, seen.lastChange(), p.now, p.maxSkip, p.maxSkipQuiet)
-	return mark.Fingerprint == fp && time.Since(mark.RefreshedAt) < every, fp
+	return mark.Fingerprint == fp && env.clock().Sub(mark.RefreshedAt) < every, fp
 }
 
 // lastChange is the last time the probe knows the repository changed: its
@@ -293,7 +304,7 @@ func noteRefresh(ctx context.Context, env *Env, repo ghrepo.Name, collector, fp 
 	case err != nil:
 		serr = env.Store.ClearProbeMark(ctx, repo.String(), collector)
 	case fp != "":
-		serr = env.Store.SetProbeMark(ctx, repo.String(), collector, fp, time.Now())
+		serr = env.Store.SetProbeMark(ctx, repo.String(), collector, fp, env.clock())
 	}
 	if serr != nil {
 		env.Log.Error("recording change-probe mark", "collector", collector, "repo", repo.String(), "err", serr)

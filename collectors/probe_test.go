@@ -29,6 +29,22 @@ func TestProbeQueriesValidate(t *testing.T) {
 	}
 }
 
+// A full batch of the change probe costs one point, as GitHub scores it
+// (githubfake counts as GitHub documents): ProbeBatch is as many
+// repositories as one point buys.
+func TestProbeCostsOnePointABatch(t *testing.T) {
+	t.Parallel()
+	h, rr := newManyHarness(t, manyReposWorld(collectors.ProbeBatch, 10))
+	h.Runner.ProbeReuse = -1
+	c, _ := collectors.Get("releases")
+	if res, _ := h.Runner.Run(context.Background(), c, h.Repos); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if rr.graphql != 1 || h.Fake.GraphQLPoints() != 1 {
+		t.Errorf("a probe of %d repositories: %d queries, %d points; want 1 and 1", collectors.ProbeBatch, rr.graphql, h.Fake.GraphQLPoints())
+	}
+}
+
 // probeQuiet is how long before the world's end the many-repos world is
 // quiet: a first sync at end-probeQuiet sees everything but the changes.
 const probeQuiet = 7 * 24 * time.Hour
@@ -108,25 +124,45 @@ func countedREST(f *githubfake.Server) int {
 type repoRequests struct {
 	mu      sync.Mutex
 	byRepo  map[string]int
+	counted map[string]int // answers other than 304, which the limit counts
 	graphql int
+}
+
+// statusWriter remembers the status of the answer it writes.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 func (rr *repoRequests) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		repo := ""
 		rr.mu.Lock()
 		if parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/"); len(parts) >= 3 && parts[0] == "repos" {
-			rr.byRepo[strings.ToLower(parts[1]+"/"+parts[2])]++
+			repo = strings.ToLower(parts[1] + "/" + parts[2])
+			rr.byRepo[repo]++
 		} else if r.URL.Path == "/graphql" {
 			rr.graphql++
 		}
 		rr.mu.Unlock()
-		h.ServeHTTP(w, r)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		if repo != "" && sw.status != http.StatusNotModified {
+			rr.mu.Lock()
+			rr.counted[repo]++
+			rr.mu.Unlock()
+		}
 	})
 }
 
 func (rr *repoRequests) reset() {
 	rr.mu.Lock()
-	rr.byRepo, rr.graphql = map[string]int{}, 0
+	rr.byRepo, rr.counted, rr.graphql = map[string]int{}, map[string]int{}, 0
 	rr.mu.Unlock()
 }
 
@@ -134,9 +170,15 @@ func (rr *repoRequests) reset() {
 // requests per repository, and watches every repository of w.
 func newManyHarness(t testing.TB, w *scenario.World) (*harness, *repoRequests) {
 	t.Helper()
+	return newManyHarnessOpts(t, w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30})
+}
+
+// newManyHarnessOpts is newManyHarness serving w with opts.
+func newManyHarnessOpts(t testing.TB, w *scenario.World, opts githubfake.Options) (*harness, *repoRequests) {
+	t.Helper()
 	rr := &repoRequests{}
 	rr.reset()
-	h := &harness{Fake: githubfake.New(w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30}),
+	h := &harness{Fake: githubfake.New(w, opts),
 		Path: filepath.Join(t.TempDir(), "fw.db")}
 	h.Server = httptest.NewServer(rr.wrap(h.Fake))
 	t.Cleanup(h.Server.Close)
@@ -178,7 +220,8 @@ func runRepoCollectors(t testing.TB, h *harness) map[string]collectors.Result {
 
 // The budget of a daily refresh on one token: with 500 small repositories
 // of which 10% changed since the last sync, the refresh probes them all in
-// one GraphQL query per 100 (3 points each: three counts per repository),
+// one GraphQL query per ProbeBatch (1 point each: three counts for each of
+// 49 repositories, 147 requests, round to 1),
 // makes no REST request at all for the 450 unchanged ones, and a bounded
 // handful for each changed one — and still ends with the whole world.
 func TestRefreshBudgetOnlyChangedRepos(t *testing.T) {
@@ -301,8 +344,8 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 	if counted != countedPerChanged*len(changed) {
 		t.Errorf("refresh: %d counted REST requests, want %d (%d per changed repository): %v", counted, countedPerChanged*len(changed), countedPerChanged, h.Fake.Requests())
 	}
-	if rr.graphql != batches || points != 3*batches {
-		t.Errorf("refresh: %d GraphQL queries costing %d points, want %d and %d", rr.graphql, points, batches, 3*batches)
+	if rr.graphql != batches || points != batches {
+		t.Errorf("refresh: %d GraphQL queries costing %d points, want %d and %d", rr.graphql, points, batches, batches)
 	}
 	t.Logf("%d repos, %d changed: first sync %.2f REST/repo; refresh %.3f REST/repo, %.3f GraphQL points/repo (%d queries)",
 		n, len(changed), float64(firstREST)/float64(n), float64(rest)/float64(n), float64(points)/float64(n), rr.graphql)

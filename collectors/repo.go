@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/go-github/v60/github"
 
@@ -68,7 +67,7 @@ func collectRepo(ctx context.Context, env *Env, name ghrepo.Name, probe *Probe) 
 		CreatedAt:     ts(r.CreatedAt),
 		PushedAt:      ts(r.PushedAt),
 		UpdatedAt:     ts(r.UpdatedAt),
-		CollectedAt:   time.Now().UTC(),
+		CollectedAt:   env.clock().UTC(),
 	}
 	if row.License == "NOASSERTION" {
 		row.License = ""

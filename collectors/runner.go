@@ -46,12 +46,12 @@ type Runner struct {
 	// MaxSkip.
 	MaxSkipQuiet time.Duration
 	// ProbeReuse is how long a change probe serves the runs that start
-	// after it: collectors whose schedules tick together (the issues and
-	// comments every half hour, all four repository collectors on the
-	// hour) share one probe instead of one each, about a third of the
-	// probes of a day. DefaultProbeReuse when 0; negative: every run
-	// probes for itself. A change the shared probe has not seen yet is
-	// picked up by the next run.
+	// after it: collectors whose schedules tick together (by default the
+	// four hourly repository collectors, and releases every sixth hour)
+	// share one probe instead of one each: one probe an hour, 24 a day.
+	// DefaultProbeReuse when 0; negative: every run probes for itself. A
+	// change the shared probe has not seen yet is picked up by the next
+	// run.
 	ProbeReuse time.Duration
 
 	mu      sync.Mutex
@@ -83,12 +83,12 @@ func (r *Runner) sharedProbe(ctx context.Context, repos []ghrepo.Name) *Probe {
 	}
 	r.probeMu.Lock()
 	defer r.probeMu.Unlock()
-	if r.lastProbe != nil && r.lastProbeKey == key.String() && time.Since(r.lastProbeAt) < reuse {
-		r.Env.Log.Debug("change probe reused", "age", time.Since(r.lastProbeAt).Round(time.Second).String())
+	if age := r.Env.clock().Sub(r.lastProbeAt); r.lastProbe != nil && r.lastProbeKey == key.String() && age < reuse {
+		r.Env.Log.Debug("change probe reused", "age", age.Round(time.Second).String())
 		return r.lastProbe
 	}
 	p := r.probe(ctx, repos)
-	r.lastProbe, r.lastProbeAt, r.lastProbeKey = p, time.Now(), key.String()
+	r.lastProbe, r.lastProbeAt, r.lastProbeKey = p, r.Env.clock(), key.String()
 	return p
 }
 
@@ -126,14 +126,14 @@ func (r *Runner) run(ctx context.Context, c Collector, repos []ghrepo.Name, prob
 	if r.Observer != nil {
 		r.Observer.RunStarted(name)
 	}
-	start := time.Now()
+	start, started := time.Now(), r.Env.clock()
 	if probe == nil && r.wantsProbe(ctx, c) {
 		probe = r.sharedProbe(ctx, repos)
 	}
 	r.Env.Log.Debug("collector run started", "collector", name, "repos", len(repos))
 	res = c.Collect(ctx, r.Env, repos, probe)
 	took := time.Since(start)
-	run := store.Run{Collector: name, Started: start, Finished: time.Now(), OK: res.Err == nil, Repos: res.Repos, Failed: res.Failed}
+	run := store.Run{Collector: name, Started: started, Finished: r.Env.clock(), OK: res.Err == nil, Repos: res.Repos, Failed: res.Failed}
 	if res.Err != nil {
 		run.Error = firstLine(res.Err.Error())
 	}

@@ -177,7 +177,7 @@ func collectSponsorsBatch(ctx context.Context, env *Env, logins []string) (int, 
 		failedAlias[alias] = true
 		errs = append(errs, fmt.Errorf("sponsors of %s: %w", aliasOf(alias, "o", logins), e))
 	}
-	at := time.Now().UTC()
+	at := env.clock().UTC()
 	rows := make([]store.Sponsors, 0, len(logins))
 	for i := range logins {
 		alias := fmt.Sprintf("o%d", i)

@@ -166,7 +166,7 @@ func collectUsersBatch(ctx context.Context, env *Env, logins []string) (int, err
 	if err != nil {
 		return len(logins), err
 	}
-	at := time.Now().UTC()
+	at := env.clock().UTC()
 	var rows []store.User
 	for i, login := range logins {
 		alias := fmt.Sprintf("u%d", i)

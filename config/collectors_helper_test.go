@@ -5,8 +5,8 @@ package config
 var testCollectors = []CollectorDefault{
 	{Name: "repo", Schedule: "@every 1h", Enabled: true},
 	{Name: "commits", Schedule: "@every 1h", Enabled: true},
-	{Name: "issues", Schedule: "@every 30m", Enabled: true},
-	{Name: "comments", Schedule: "@every 30m", Enabled: true},
+	{Name: "issues", Schedule: "@every 1h", Enabled: true},
+	{Name: "comments", Schedule: "@every 1h", Enabled: true},
 	{Name: "releases", Schedule: "@every 6h", Enabled: true},
 	{Name: "users", Schedule: "@every 24h", Enabled: true},
 	{Name: "sponsors", Schedule: "@every 24h", Enabled: true},

@@ -161,3 +161,62 @@ func TestCancelStopsTheRunUnderWay(t *testing.T) {
 		t.Errorf("last run recorded as %+v, want interrupted", last)
 	}
 }
+
+// Replay runs a day of schedules on a simulated clock, as cron would in
+// real time: every tick of each schedule, the entries due at one instant
+// started together, and no real waiting.
+func TestReplayRunsADayOfTicks(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "fw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var (
+		mu  sync.Mutex
+		now time.Time
+		at  = map[string][]time.Time{}
+	)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	runner := &collectors.Runner{Env: &collectors.Env{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock}}
+	var entries []scheduler.Entry
+	for _, e := range []struct{ name, spec string }{{"half", "@every 30m"}, {"hourly", "@every 1h"}, {"daily", "@every 24h"}, {"cron", "15 */6 * * *"}} {
+		entries = append(entries, scheduler.Entry{Collector: &stamp{name: e.name, clock: clock, mu: &mu, at: at}, Spec: e.spec})
+	}
+	s, err := scheduler.New(runner, entries, func() []ghrepo.Name { return nil }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2025, 6, 1, 0, 0, 0, 0, time.Local)
+	woke := s.Replay(context.Background(), from, from.Add(24*time.Hour), func(t time.Time) { mu.Lock(); now = t; mu.Unlock() })
+	if len(woke) != 48+4 {
+		t.Errorf("woke %d times, want 52 (every half hour, and at a quarter past every sixth hour)", len(woke))
+	}
+	for name, want := range map[string]int{"half": 48, "hourly": 24, "daily": 1, "cron": 4} {
+		if got := len(at[name]); got != want {
+			t.Errorf("%s ran %d times, want %d", name, got, want)
+		}
+	}
+	for i, h := range at["hourly"] {
+		if want := from.Add(time.Duration(i+1) * time.Hour); !h.Equal(want) || !at["half"][2*i+1].Equal(want) {
+			t.Errorf("hourly run %d at %s, half-hourly at %s, want both at %s", i, h, at["half"][2*i+1], want)
+		}
+	}
+}
+
+// stamp is a collector that notes the simulated time of each run.
+type stamp struct {
+	name  string
+	clock func() time.Time
+	mu    *sync.Mutex
+	at    map[string][]time.Time
+}
+
+func (s *stamp) Name() string { return s.name }
+
+func (s *stamp) Collect(context.Context, *collectors.Env, []ghrepo.Name, *collectors.Probe) collectors.Result {
+	t := s.clock()
+	s.mu.Lock()
+	s.at[s.name] = append(s.at[s.name], t)
+	s.mu.Unlock()
+	return collectors.Result{}
+}
