@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/ghrepo"
+	"github.com/fundwatch/fundwatch/store"
 )
 
 // ProbeBatch is how many repositories one change-probe query asks about:
@@ -249,7 +250,22 @@ func (perRepo) probeGated() {}
 // with the fingerprint the collector's last successful refresh was made
 // under, and that refresh is younger than maxSkip. fp is the fingerprint
 // to record after a refresh ("" when the probe did not see the repo).
-func (p *Probe) unchanged(ctx context.Context, env *Env, repo ghrepo.Name, collector string) (skip bool, fp string) {
+// marks are collector's marks (see Store.ProbeMarks), read once for a run:
+// nil (every repository refreshed) when there is no probe or they cannot
+// be read.
+func (p *Probe) marks(ctx context.Context, env *Env, collector string) map[string]store.ProbeMark {
+	if p == nil {
+		return nil
+	}
+	m, err := env.Store.ProbeMarks(ctx, collector)
+	if err != nil {
+		env.Log.Warn("reading probe marks; refreshing every repository", "collector", collector, "err", err)
+		return nil
+	}
+	return m
+}
+
+func (p *Probe) unchanged(env *Env, marks map[string]store.ProbeMark, repo ghrepo.Name, collector string) (skip bool, fp string) {
 	if p == nil {
 		return false, ""
 	}
@@ -258,8 +274,8 @@ func (p *Probe) unchanged(ctx context.Context, env *Env, repo ghrepo.Name, colle
 		return false, ""
 	}
 	fp = seen.fingerprint(collector)
-	mark, ok, err := env.Store.ProbeMarkOf(ctx, repo.String(), collector)
-	if err != nil || !ok {
+	mark, ok := marks[strings.ToLower(repo.String())]
+	if !ok {
 		return false, fp
 	}
 	every := forcedRefreshEvery(repo, seen.lastChange(), p.now, p.maxSkip, p.maxSkipQuiet)

@@ -40,6 +40,27 @@ func (s *Store) ClearProbeMark(ctx context.Context, repo, collector string) erro
 	})
 }
 
+// ProbeMarks returns every mark of collector, keyed by lower-cased repo:
+// one query for a run over the whole watch list, where ProbeMarkOf costs
+// one per repository.
+func (s *Store) ProbeMarks(ctx context.Context, collector string) (map[string]ProbeMark, error) {
+	type row struct {
+		repo string
+		m    ProbeMark
+	}
+	rows, err := queryAll(ctx, s.db, "probe marks of "+collector,
+		`SELECT repo_key, fingerprint, refreshed_at FROM repo_probe WHERE collector = ?`, []any{collector},
+		func(rows *sql.Rows, r *row) error { return rows.Scan(&r.repo, &r.m.Fingerprint, utc{&r.m.RefreshedAt}) })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]ProbeMark, len(rows))
+	for _, r := range rows {
+		out[r.repo] = r.m
+	}
+	return out, nil
+}
+
 // ProbeMarkOf returns collector's mark on repo (case-insensitive); false
 // when there is none.
 func (s *Store) ProbeMarkOf(ctx context.Context, repo, collector string) (ProbeMark, bool, error) {

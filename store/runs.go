@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -70,6 +71,41 @@ func (s *Store) RecordRepoAttempt(ctx context.Context, repo, collector string, a
 			last_error = excluded.last_error`,
 			key(repo), collector, repo, unix(at), success, msg)
 		return err
+	})
+}
+
+// RecordRepoSuccesses is RecordRepoAttempt of a success at at for each of
+// repos, in one transaction: a run that finds most of the watch list
+// unchanged records it at the cost of one commit, not one per repository.
+func (s *Store) RecordRepoSuccesses(ctx context.Context, collector string, at time.Time, repos []string) error {
+	if collector == "" {
+		return errors.New("store: record repo successes: empty collector")
+	}
+	for _, r := range repos {
+		if r == "" {
+			return errors.New("store: record repo successes: empty repo")
+		}
+	}
+	if len(repos) == 0 {
+		return nil
+	}
+	return s.write(ctx, fmt.Sprintf("record %d successes of %s", len(repos), collector), func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO repo_status (repo_key, collector, repo, last_attempt,
+			last_success, last_error)
+		VALUES (?, ?, ?, ?, ?, '')
+		ON CONFLICT (repo_key, collector) DO UPDATE SET
+			repo = excluded.repo, last_attempt = excluded.last_attempt,
+			last_success = excluded.last_success, last_error = ''`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range repos {
+			if _, err := stmt.ExecContext(ctx, key(r), collector, r, unix(at), unix(at)); err != nil {
+				return fmt.Errorf("%s: %w", r, err)
+			}
+		}
+		return nil
 	})
 }
 

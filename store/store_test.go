@@ -672,6 +672,52 @@ func TestRecordRepoAttempt(t *testing.T) {
 	}
 }
 
+// A batch of successes is each repository's RecordRepoAttempt of a
+// success: it clears the last error and keeps other collectors' rows.
+func TestRecordRepoSuccesses(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	must(t, s.RecordRepoAttempt(ctx, "O/R", "issues", t0, errors.New("502")))
+	must(t, s.RecordRepoAttempt(ctx, "o/r", "commits", t0, nil))
+	at := t0.Add(time.Hour)
+	must(t, s.RecordRepoSuccesses(ctx, "issues", at, []string{"o/r", "a/b"}))
+	got, err := s.RepoStatuses(ctx)
+	must(t, err)
+	want := []RepoStatus{
+		{Repo: "a/b", Collector: "issues", LastAttempt: at, LastSuccess: at},
+		{Repo: "o/r", Collector: "commits", LastAttempt: t0, LastSuccess: t0},
+		{Repo: "o/r", Collector: "issues", LastAttempt: at, LastSuccess: at},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("statuses %+v, want %+v", got, want)
+	}
+	if err := s.RecordRepoSuccesses(ctx, "issues", at, []string{"x/y", ""}); err == nil {
+		t.Error("a batch with an empty repository was recorded")
+	}
+	must(t, s.RecordRepoSuccesses(ctx, "issues", at, nil))
+}
+
+// ProbeMarks is ProbeMarkOf of every repository of one collector.
+func TestProbeMarks(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	must(t, s.SetProbeMark(ctx, "O/R", "issues", "fp1", t0))
+	must(t, s.SetProbeMark(ctx, "a/b", "issues", "fp2", t0.Add(time.Hour)))
+	must(t, s.SetProbeMark(ctx, "o/r", "commits", "fp3", t0))
+	got, err := s.ProbeMarks(ctx, "issues")
+	must(t, err)
+	want := map[string]ProbeMark{"o/r": {Fingerprint: "fp1", RefreshedAt: t0}, "a/b": {Fingerprint: "fp2", RefreshedAt: t0.Add(time.Hour)}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("marks %+v, want %+v", got, want)
+	}
+	for repo, m := range want {
+		one, ok, err := s.ProbeMarkOf(ctx, repo, "issues")
+		if err != nil || !ok || one != m {
+			t.Errorf("ProbeMarkOf(%s) = %+v %v %v, want %+v", repo, one, ok, err, m)
+		}
+	}
+}
+
 func TestLastRuns(t *testing.T) {
 	t.Parallel()
 	s := openTest(t)
