@@ -238,6 +238,12 @@ var (
 		Labels: []string{"result"}, Help: "Syncs (clone or fetch) of the git mirrors commit history is read from, by result (ok, error); a failed one is tried again with backoff, each try counted."}
 	gitSyncDuration = Family{Name: "fundwatch_git_sync_duration_seconds", Histogram: true, Subject: SubjectSelf,
 		Help: "Duration of git mirror syncs (clone or fetch)."}
+	gitCacheBytes = Family{Name: "fundwatch_git_cache_bytes", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Help: "Disk space the git mirror cache (collection.git_cache) takes, as du counts it, measured after each commits run and each watch-list resolution (never per scrape); 0 until first measured."}
+	gitCacheMirrors = Family{Name: "fundwatch_git_cache_mirrors", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Help: "Git mirrors in the cache, measured with fundwatch_git_cache_bytes."}
+	gitMirrorsRemoved = Family{Name: "fundwatch_git_mirrors_removed_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
+		Help: "Git mirrors removed because their repository left this replica's watch list (the log names each, with the bytes freed)."}
 	buildInfo = Family{Name: "fundwatch_build_info", Type: prometheus.GaugeValue, Subject: SubjectBuild,
 		Labels: []string{"version", "revision", "branch", "goversion", "goos", "goarch", "tags"},
 		Help:   "A metric with a constant '1' value labeled by version, revision, branch, goversion from which fundwatch was built, and the goos and goarch for the build."}
@@ -257,7 +263,7 @@ func Catalogue() []Family {
 		ecoClassCommits, repoLastSuccess, repoLastAttemptOK, repoOldestSuccess, collectorFailing, collectorOldest, snapshotTime, snapshotDuration, snapshotDropped, snapshotRepaired, watchedRepos, watchUnmapped, watchUnmappedInfo,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
 		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
-		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration, buildInfo,
+		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration, gitCacheBytes, gitCacheMirrors, gitMirrorsRemoved, buildInfo,
 	}
 	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectPeople: 2, SubjectHealth: 3, SubjectRisk: 4, SubjectMoney: 5, SubjectData: 6, SubjectSelf: 7, SubjectBuild: 8}
 	sort.SliceStable(all, func(i, j int) bool { return order[all[i].Subject] < order[all[j].Subject] })

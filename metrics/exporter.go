@@ -64,7 +64,8 @@ var snapshotFamilies = func() []Family {
 	live := map[string]bool{buildInfo.Name: true, snapshotDropped.Name: true, snapshotRepaired.Name: true}
 	for _, f := range []Family{runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal, runDuration, lastSuccess,
 		running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
-		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration} {
+		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration,
+		gitCacheBytes, gitCacheMirrors, gitMirrorsRemoved} {
 		live[f.Name] = true
 	}
 	var out []Family

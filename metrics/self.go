@@ -22,6 +22,8 @@ type Self struct {
 	secondary, deferred                 *prometheus.CounterVec
 	gitSyncs                            *prometheus.CounterVec
 	gitSyncDuration                     prometheus.Histogram
+	gitCacheBytes, gitCacheMirrors      prometheus.Gauge
+	gitMirrorsRemoved                   prometheus.Counter
 }
 
 func counterVec(f Family) *prometheus.CounterVec {
@@ -60,6 +62,9 @@ func NewSelf(collectorNames []string) *Self {
 		gitSyncs:      counterVec(gitSyncs),
 		gitSyncDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: gitSyncDuration.Name, Help: gitSyncDuration.Help,
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300}}),
+		gitCacheBytes:     prometheus.NewGauge(prometheus.GaugeOpts{Name: gitCacheBytes.Name, Help: gitCacheBytes.Help}),
+		gitCacheMirrors:   prometheus.NewGauge(prometheus.GaugeOpts{Name: gitCacheMirrors.Name, Help: gitCacheMirrors.Help}),
+		gitMirrorsRemoved: prometheus.NewCounter(prometheus.CounterOpts{Name: gitMirrorsRemoved.Name, Help: gitMirrorsRemoved.Help}),
 	}
 	// Both results exist from the start: a rate of errors over zero syncs
 	// is 0, not absent.
@@ -78,7 +83,8 @@ func NewSelf(collectorNames []string) *Self {
 func (s *Self) register(reg prometheus.Registerer) {
 	reg.MustRegister(s.runs, s.runErrors, s.skipped, s.failures, s.duration, s.lastSuccess, s.running,
 		s.requests, s.requestDuration, s.graphqlPoints, s.limit, s.remaining, s.reset,
-		s.credLimit, s.credRemaining, s.credReset, s.pacing, s.secondary, s.deferred, s.gitSyncs, s.gitSyncDuration)
+		s.credLimit, s.credRemaining, s.credReset, s.pacing, s.secondary, s.deferred, s.gitSyncs, s.gitSyncDuration,
+		s.gitCacheBytes, s.gitCacheMirrors, s.gitMirrorsRemoved)
 }
 
 // GitSync observes one git mirror sync: it is gitmirror.Cache's Observe.
@@ -90,6 +96,16 @@ func (s *Self) GitSync(d time.Duration, err error) {
 	s.gitSyncs.WithLabelValues(result).Inc()
 	s.gitSyncDuration.Observe(d.Seconds())
 }
+
+// GitCache records the git mirror cache's size, as last measured: the
+// walk is the caller's, once a pass, so a scrape only reads two numbers.
+func (s *Self) GitCache(bytes int64, mirrors int) {
+	s.gitCacheBytes.Set(float64(bytes))
+	s.gitCacheMirrors.Set(float64(mirrors))
+}
+
+// GitMirrorsRemoved counts mirrors removed from the cache.
+func (s *Self) GitMirrorsRemoved(n int) { s.gitMirrorsRemoved.Add(float64(n)) }
 
 // RunStarted implements collectors.RunObserver.
 func (s *Self) RunStarted(c string) { s.running.WithLabelValues(c).Set(1) }

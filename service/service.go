@@ -59,8 +59,14 @@ type App struct {
 	last       *analysis.Snapshot
 
 	resolver *watchlist.Resolver
-	watchMu  sync.Mutex // guards watch
+	watchMu  sync.Mutex // guards watch and whole
 	watch    *watchlist.List
+	// whole is the last resolved list before this replica took its
+	// share: it says which org items stood in (watchlist.StandIns).
+	whole *watchlist.List
+	// pruneMu serialises removals from the git cache (a rewatch and a
+	// start-up prune of one App).
+	pruneMu sync.Mutex
 }
 
 // rewatchInterval is how often serve resolves the watch list again, so an
@@ -121,7 +127,10 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 		NoProbe:      !cfg.Collection.Probe,
 		MaxSkip:      cfg.Collection.MaxSkip,
 		MaxSkipQuiet: cfg.Collection.MaxSkipQuiet,
-		AfterRun: func(ctx context.Context, _ string) {
+		AfterRun: func(ctx context.Context, collector string) {
+			if collector == "commits" {
+				a.measureGitCache()
+			}
 			if err := a.Refresh(ctx); err != nil {
 				log.Error("computing snapshot", "err", err)
 			}
@@ -189,13 +198,14 @@ func (a *App) ResolveWatch(ctx context.Context) error {
 	for _, w := range l.Warnings {
 		a.log.Warn("watch list", "problem", w)
 	}
+	whole := l
 	l = InShard(l, a.cfg.Shard)
 	a.watchMu.Lock()
 	var prev []watchlist.Unmapped
 	if a.watch != nil {
 		prev = a.watch.Unmapped
 	}
-	a.watch = l
+	a.watch, a.whole = l, whole
 	a.watchMu.Unlock()
 	for _, u := range watchlist.Diff(prev, l.Unmapped) {
 		a.log.Warn("watch list: dependency not mapped to a GitHub repository; it is not watched",
@@ -244,11 +254,113 @@ func (a *App) rewatch(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := a.ResolveWatch(ctx); err != nil && ctx.Err() == nil {
+			if err := a.Rewatch(ctx); err != nil && ctx.Err() == nil {
 				a.log.Error("resolving the watch list again; keeping the previous one", "err", err)
 			}
 		}
 	}
+}
+
+// Rewatch resolves the watch list again (ResolveWatch) and, when that
+// works, removes the git mirrors of repositories it no longer holds
+// (PruneGitCache). A resolution that fails removes nothing.
+func (a *App) Rewatch(ctx context.Context) error {
+	if err := a.ResolveWatch(ctx); err != nil {
+		return err
+	}
+	a.PruneGitCache(ctx)
+	return nil
+}
+
+// PruneGitCache removes from the git cache the mirrors of repositories
+// this replica does not watch, then measures the cache. serve does it at
+// start and after each resolution of the watch list, collect before it
+// collects; the commands that only read the store never do (the watch
+// list they are given may be another replica's).
+//
+// A mirror stays when its repository is in this replica's share of the
+// watch list, under the name watched or the name GitHub now serves it
+// under (the store's rename, which the mirror is named by: a renamed or
+// transferred repository keeps its clone), or when it belongs to an
+// account whose org item could not be listed this time and stood in with
+// its last listing (what it holds now is not known: one failed listing
+// must not cost its clones). Replicas (--shard i/n) each remove what is
+// outside their own share, so they must not share one git_cache.
+func (a *App) PruneGitCache(ctx context.Context) {
+	cache := a.gitCache()
+	if cache == nil {
+		return
+	}
+	a.pruneMu.Lock()
+	defer a.pruneMu.Unlock()
+	a.watchMu.Lock()
+	mine, whole := a.watch, a.whole
+	a.watchMu.Unlock()
+	keep := map[string]bool{}
+	for _, e := range mine.Entries {
+		keep[e.Repo.Key()] = true
+	}
+	states, err := a.store.RepoStates(ctx)
+	if err != nil {
+		// Without the renames a renamed repository's mirror would look
+		// unwatched: remove nothing this time.
+		a.log.Warn("not removing git mirrors of repositories no longer watched: the renames are not known", "err", err)
+		a.measureGitCache()
+		return
+	}
+	for _, st := range states {
+		if st.RenamedTo != "" && keep[strings.ToLower(st.Repo)] {
+			keep[strings.ToLower(st.RenamedTo)] = true
+		}
+	}
+	accounts := map[string]bool{}
+	for _, si := range whole.StandIns {
+		accounts[strings.ToLower(si.Account)] = true
+		// The listing may name the account by its new name.
+		for _, e := range whole.Entries {
+			for _, o := range e.From {
+				if o.Item == si.Item {
+					accounts[strings.ToLower(e.Repo.Owner)] = true
+				}
+			}
+		}
+	}
+	removed, busy, err := cache.Prune(func(n ghrepo.Name) bool {
+		return keep[n.Key()] || accounts[strings.ToLower(n.Owner)]
+	})
+	a.self.GitMirrorsRemoved(len(removed))
+	if len(busy) > 0 {
+		a.log.Info("git mirrors of repositories no longer watched are in use; removing them at the next resolution",
+			"repos", len(busy), "first", busy[0].String())
+	}
+	if err != nil {
+		a.log.Warn("removing git mirrors of repositories no longer watched", "err", err)
+	}
+	a.measureGitCache()
+}
+
+// gitCache is the mirror cache commits are read from; nil when history
+// comes over REST.
+func (a *App) gitCache() *gitmirror.Cache {
+	if a.env == nil {
+		return nil
+	}
+	return a.env.Git
+}
+
+// measureGitCache walks the git cache and exports its size: after a
+// commits run and a prune, never on a scrape.
+func (a *App) measureGitCache() {
+	cache := a.gitCache()
+	if cache == nil {
+		return
+	}
+	u, err := cache.Usage()
+	if err != nil {
+		a.log.Warn("measuring the git cache", "err", err)
+		return
+	}
+	a.self.GitCache(u.Bytes, u.Mirrors)
 }
 
 // CollectorsOf is the collectors of scheduled entries, in order.
@@ -485,6 +597,7 @@ func (a *App) Serve(ctx context.Context, l *Listeners, firstPass func()) error {
 	// down: the caller closes the store after that, never under a run.
 	collectCtx, stopCollecting := context.WithCancel(ctx)
 	defer stopCollecting()
+	a.PruneGitCache(collectCtx)
 	var background sync.WaitGroup
 	background.Go(func() { a.rewatch(collectCtx, rewatchInterval) })
 	background.Go(func() {
@@ -562,7 +675,10 @@ func (a *App) CollectOnce(ctx context.Context) (map[string]collectors.Result, er
 		return nil, err
 	}
 	a.runner.AfterRun = nil
-	return a.runner.RunAll(ctx, CollectorsOf(entries), a.Repos()), nil
+	a.PruneGitCache(ctx)
+	res := a.runner.RunAll(ctx, CollectorsOf(entries), a.Repos())
+	a.measureGitCache()
+	return res, nil
 }
 
 // ConfigOptions are what a config is read with: the registered collectors

@@ -44,10 +44,10 @@ type brief struct {
 // against the rate limit.
 //
 // When GitHub cannot list the account now, the last complete listing kept
-// in r.Listings stands in for it, and warning says so.
-func (r *Resolver) account(ctx context.Context, it config.WatchItem) (repos []ghrepo.Name, warning string, err error) {
+// in r.Listings stands in for it, warning says so and standIn is true.
+func (r *Resolver) account(ctx context.Context, it config.WatchItem) (repos []ghrepo.Name, warning string, standIn bool, err error) {
 	if r.GH == nil {
-		return nil, "", errors.New("listing an account's repositories needs the GitHub API, and none is configured")
+		return nil, "", false, errors.New("listing an account's repositories needs the GitHub API, and none is configured")
 	}
 	acct := strings.ToLower(it.Account)
 	r.mu.Lock()
@@ -69,7 +69,7 @@ func (r *Resolver) account(ctx context.Context, it config.WatchItem) (repos []gh
 	if err != nil {
 		var ge *github.ErrorResponse
 		if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == http.StatusNotFound {
-			return nil, "", fmt.Errorf("no GitHub organisation or user %q", it.Account)
+			return nil, "", false, fmt.Errorf("no GitHub organisation or user %q", it.Account)
 		}
 		err = fmt.Errorf("listing the repositories of %s: %w", it.Account, err)
 		// GitHub cannot list it now (unreachable, the budget spent):
@@ -77,10 +77,10 @@ func (r *Resolver) account(ctx context.Context, it config.WatchItem) (repos []gh
 		// account's repositories from the watch list.
 		last, ok, lerr := r.lastListing(ctx, it.Account)
 		if lerr != nil {
-			return nil, "", fmt.Errorf("%w; its last listing cannot be read either: %w", err, lerr)
+			return nil, "", false, fmt.Errorf("%w; its last listing cannot be read either: %w", err, lerr)
 		}
 		if !ok {
-			return nil, "", err
+			return nil, "", false, err
 		}
 		warning = fmt.Sprintf("%v; using its last listing, of %s", err, last.ListedAt.Format(time.RFC3339))
 		all = nil
@@ -88,7 +88,7 @@ func (r *Resolver) account(ctx context.Context, it config.WatchItem) (repos []gh
 			n, perr := ghrepo.Parse(lr.Name)
 			all = append(all, brief{name: n, fork: lr.Fork, archived: lr.Archived, invalid: perr != nil})
 		}
-		return filterListing(all, it), warning, nil
+		return filterListing(all, it), warning, true, nil
 	}
 	if werr := r.saveListing(ctx, it.Account, all); werr != nil {
 		warning = fmt.Sprintf("keeping the listing of %s for when GitHub cannot give it: %v", it.Account, werr)
@@ -99,7 +99,7 @@ func (r *Resolver) account(ctx context.Context, it config.WatchItem) (repos []gh
 	}
 	r.kinds[acct] = kind
 	r.mu.Unlock()
-	return filterListing(all, it), warning, nil
+	return filterListing(all, it), warning, false, nil
 }
 
 // filterListing keeps the listed repositories the item asks for.

@@ -58,6 +58,17 @@ type List struct {
 	// item: an account GitHub could not list now, resolved from its last
 	// listing; a listing that could not be kept.
 	Warnings []string
+	// StandIns are the org items GitHub could not list now, resolved
+	// from their account's last listing: what the account holds now is
+	// not known, so nothing of it may be taken for gone (its git mirrors
+	// are not removed).
+	StandIns []StandIn
+}
+
+// StandIn is an org item resolved from its account's last listing.
+type StandIn struct {
+	Item    string // the item's key path, "watch[3]"
+	Account string // as configured
 }
 
 // Entry is one watched repository.
@@ -227,9 +238,12 @@ func (r *Resolver) Resolve(ctx context.Context, items []config.WatchItem) (*List
 			b.add(it.Repo, o)
 			continue
 		case config.KindOrg:
-			repos, warning, err := r.account(ctx, it)
+			repos, warning, standIn, err := r.account(ctx, it)
 			if err != nil {
 				return nil, r.itemError(it, kind, err)
+			}
+			if standIn {
+				b.list.StandIns = append(b.list.StandIns, StandIn{Item: it.Key, Account: it.Account})
 			}
 			if warning != "" {
 				b.list.Warnings = append(b.list.Warnings, r.itemError(it, kind, errors.New(warning)).Error())

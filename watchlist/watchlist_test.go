@@ -481,8 +481,8 @@ func TestOrgFallsBackToItsLastListing(t *testing.T) {
 	ctx := context.Background()
 	items := []config.WatchItem{{Kind: config.KindOrg, Account: "acme", Key: "watch[0]", Line: 2}}
 	first, err := (&Resolver{GH: gh, Config: "fundwatch.yaml", Listings: st}).Resolve(ctx, items)
-	if err != nil || len(first.Warnings) != 0 {
-		t.Fatalf("first resolution: %v, warnings %q", err, first.Warnings)
+	if err != nil || len(first.Warnings) != 0 || len(first.StandIns) != 0 {
+		t.Fatalf("first resolution: %v, warnings %q, stand-ins %v", err, first.Warnings, first.StandIns)
 	}
 
 	fake.SetFaults(githubfake.MustParseFaults("502@/orgs/{org}/repos"))
@@ -497,6 +497,11 @@ func TestOrgFallsBackToItsLastListing(t *testing.T) {
 	if len(l.Warnings) != 1 || !strings.HasPrefix(l.Warnings[0], "fundwatch.yaml:2: watch[0].org: listing the repositories of acme: ") ||
 		!strings.Contains(l.Warnings[0], "502") || !strings.Contains(l.Warnings[0], "using its last listing, of ") {
 		t.Errorf("warnings %q", l.Warnings)
+	}
+	// The list says which item stood in, so nothing of acme's is taken
+	// for gone (its git mirrors stay).
+	if want := []StandIn{{Item: "watch[0]", Account: "acme"}}; !slices.Equal(l.StandIns, want) {
+		t.Errorf("stand-ins %v, want %v", l.StandIns, want)
 	}
 	// Forks and archived repositories are filtered from the kept listing
 	// as from a live one.
