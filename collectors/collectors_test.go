@@ -20,7 +20,7 @@ func testWorld() *scenario.World { return collectortest.World() }
 
 type harness = collectortest.Harness
 
-func newHarness(t *testing.T, w *scenario.World, opts githubfake.Options, repos ...string) *harness {
+func newHarness(t testing.TB, w *scenario.World, opts githubfake.Options, repos ...string) *harness {
 	t.Helper()
 	return collectortest.New(t, w, opts, repos...)
 }

@@ -18,7 +18,7 @@ import (
 
 // withGit makes h's commits collector read history from git mirrors of
 // the fake's repositories, kept in a temporary cache.
-func withGit(t *testing.T, h *harness) {
+func withGit(t testing.TB, h *harness) {
 	t.Helper()
 	tooltest.Require(t, "git", "git")
 	if err := gitmirror.Available(); err != nil {

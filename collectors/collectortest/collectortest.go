@@ -102,7 +102,7 @@ type Harness struct {
 
 // New serves w with opts and opens a store; repos are the watched
 // repositories (all of w's by default).
-func New(t *testing.T, w *scenario.World, opts githubfake.Options, repos ...string) *Harness {
+func New(t testing.TB, w *scenario.World, opts githubfake.Options, repos ...string) *Harness {
 	t.Helper()
 	h := &Harness{Fake: githubfake.New(w, opts), Path: filepath.Join(t.TempDir(), "fw.db")}
 	h.Server = httptest.NewServer(h.Fake)
@@ -154,7 +154,7 @@ func (h *Harness) Open(t testing.TB) {
 
 // SyncAll runs every registered collector once, in registration order,
 // failing the test on any error.
-func (h *Harness) SyncAll(t *testing.T) {
+func (h *Harness) SyncAll(t testing.TB) {
 	t.Helper()
 	var all []collectors.Collector
 	for _, n := range collectors.Names() {
