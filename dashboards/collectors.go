@@ -128,5 +128,16 @@ func collectors() *dashboard.DashboardBuilder {
 		"s", 8, 8,
 		rangeQ("A", `histogram_quantile(0.9, sum by (le) (rate(fundwatch_git_sync_duration_seconds_bucket[$__rate_interval])))`, "p90")).
 		Min(0))
+	d.WithPanel(timeseriesPanel("Git cache on disk",
+		"Disk used by the git mirrors (as du counts it), measured after each commits run, and how many mirrors there are. Mirrors of repositories no longer watched are removed when the watch list is resolved again; docs/collection.md gives the expected size per repository.",
+		"bytes", 8, 8,
+		rangeQ("A", `fundwatch_git_cache_bytes`, "bytes")).
+		Min(0))
+	d.WithPanel(statPanel("Git mirrors",
+		"Mirrors in the cache now, and how many were removed in the last day because their repositories are no longer watched.",
+		"short", 8, 8,
+		instantQ("A", `fundwatch_git_cache_mirrors`, "mirrors"),
+		instantQ("B", `sum(increase(fundwatch_git_mirrors_removed_total[1d]))`, "removed (1d)")).
+		TextMode(common.BigValueTextModeValueAndName).ColorMode(common.BigValueColorModeNone))
 	return d
 }
