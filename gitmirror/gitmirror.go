@@ -372,10 +372,10 @@ func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFun
 	return context.WithTimeout(ctx, d)
 }
 
-// lock takes the mirror directory's lock: a channel for this process, a
-// file lock beside the mirror for others sharing Dir.
-func (c *Cache) lock(ctx context.Context, dir string) (func(), error) {
+// lockChan is the in-process half of dir's lock: a channel of one.
+func (c *Cache) lockChan(dir string) chan struct{} {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.locks == nil {
 		c.locks = map[string]chan struct{}{}
 	}
@@ -384,7 +384,13 @@ func (c *Cache) lock(ctx context.Context, dir string) (func(), error) {
 		ch = make(chan struct{}, 1)
 		c.locks[dir] = ch
 	}
-	c.mu.Unlock()
+	return ch
+}
+
+// lock takes the mirror directory's lock: a channel for this process, a
+// file lock beside the mirror for others sharing Dir.
+func (c *Cache) lock(ctx context.Context, dir string) (func(), error) {
+	ch := c.lockChan(dir)
 	select {
 	case ch <- struct{}{}:
 	case <-ctx.Done():

@@ -219,16 +219,7 @@ func (c *Cache) remove(root string, name ghrepo.Name, dir string) (r Removed, he
 // tryLock takes the mirror directory's lock (see lock) if no one holds
 // it; ok is false if someone does.
 func (c *Cache) tryLock(dir string) (unlock func(), ok bool, err error) {
-	c.mu.Lock()
-	if c.locks == nil {
-		c.locks = map[string]chan struct{}{}
-	}
-	ch := c.locks[dir]
-	if ch == nil {
-		ch = make(chan struct{}, 1)
-		c.locks[dir] = ch
-	}
-	c.mu.Unlock()
+	ch := c.lockChan(dir)
 	select {
 	case ch <- struct{}{}:
 	default:
