@@ -17,14 +17,6 @@ func TestInferOrganisations(t *testing.T) {
 		}
 		return cs
 	}
-	join := func(parts ...[]Contribution) []Contribution {
-		var out []Contribution
-		for _, p := range parts {
-			out = append(out, p...)
-		}
-		sortContributions(out)
-		return out
-	}
 	tests := []struct {
 		name string
 		cs   []Contribution

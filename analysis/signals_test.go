@@ -14,6 +14,16 @@ func sortContributions(cs []Contribution) {
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Time.Before(cs[j].Time) })
 }
 
+// join merges contributions in time order.
+func join(parts ...[]Contribution) []Contribution {
+	var out []Contribution
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	sortContributions(out)
+	return out
+}
+
 var at = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
 const dayD = 24 * time.Hour
@@ -336,14 +346,6 @@ func repeat(n, times int) []int {
 func TestHeldSignals(t *testing.T) {
 	t.Parallel()
 	p := DefaultParams()
-	join := func(parts ...[]Contribution) []Contribution {
-		var out []Contribution
-		for _, p := range parts {
-			out = append(out, p...)
-		}
-		sortContributions(out)
-		return out
-	}
 	cases := []struct {
 		name string
 		cs   []Contribution
