@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -73,15 +72,7 @@ func (s *Store) SetEmailLogins(ctx context.Context, rows []EmailLogin) error {
 // Emails nothing is known of are absent.
 func (s *Store) EmailLogins(ctx context.Context, emails []string) (map[string]EmailLogin, error) {
 	out := make(map[string]EmailLogin, len(emails))
-	// One query per chunk keeps under SQLite's bound-parameter limit.
-	const chunk = 500
-	for start := 0; start < len(emails); start += chunk {
-		part := emails[start:min(start+chunk, len(emails))]
-		args := make([]any, len(part))
-		for i, e := range part {
-			args[i] = key(e)
-		}
-		in := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+	err := inChunks(emails, func(in string, args []any) error {
 		// Answers recorded, then emails REST already linked in commits
 		// stored before: those count where no answer links the email.
 		for _, q := range []struct{ what, sql string }{
@@ -95,9 +86,13 @@ func (s *Store) EmailLogins(ctx context.Context, emails []string) (map[string]Em
 				}
 			})
 			if err != nil {
-				return nil, fmt.Errorf("store: %s: %w", q.what, err)
+				return fmt.Errorf("store: %s: %w", q.what, err)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

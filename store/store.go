@@ -238,6 +238,24 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 // key is the case-insensitive form of a repo full name or login.
 func key(s string) string { return strings.ToLower(s) }
 
+// inChunks calls fn with the keys (lower-cased) in chunks, each with its
+// placeholders ("?,?,?") for an IN list: SQLite bounds the parameters of
+// one statement (32,766), and a lookup by many keys must stay under it.
+func inChunks(keys []string, fn func(in string, args []any) error) error {
+	const chunk = 500
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = key(k)
+		}
+		if err := fn(strings.TrimSuffix(strings.Repeat("?,", len(part)), ","), args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // unix encodes t for an INTEGER column: unix seconds, NULL for the zero time.
 func unix(t time.Time) any {
 	if t.IsZero() {

@@ -979,3 +979,34 @@ func TestOpenADirectory(t *testing.T) {
 		t.Errorf("err = %v, want it to say the path is a directory", err)
 	}
 }
+
+// Lookups by many keys go in chunks under SQLite's parameter bound: every
+// profile and every email answer comes back across the chunks' edges.
+func TestLookupsAcrossChunks(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	const n = 1201 // three chunks of 500
+	var (
+		us     []User
+		logins []string
+		els    []EmailLogin
+		emails []string
+	)
+	for i := range n {
+		l := fmt.Sprintf("User%d", i)
+		us = append(us, User{Login: l, Orgs: []string{"org"}, FetchedAt: t0})
+		logins = append(logins, strings.ToLower(l))
+		e := fmt.Sprintf("u%d@example.com", i)
+		els = append(els, EmailLogin{Email: e, Login: l, CheckedAt: t0})
+		emails = append(emails, e)
+	}
+	must(t, s.UpsertUsers(ctx, us))
+	must(t, s.SetEmailLogins(ctx, els))
+	byLogin, err := s.UsersByLogin(ctx, logins)
+	must(t, err)
+	byEmail, err := s.EmailLogins(ctx, emails)
+	must(t, err)
+	if len(byLogin) != n || len(byEmail) != n || len(byLogin["user1200"].Orgs) != 1 || byEmail["u500@example.com"].Login != "User500" {
+		t.Errorf("%d profiles and %d email answers of %d", len(byLogin), len(byEmail), n)
+	}
+}

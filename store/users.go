@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 )
 
@@ -124,28 +123,20 @@ func (s *Store) User(ctx context.Context, login string) (User, bool, error) {
 // queries for the lot, where User costs two each.
 func (s *Store) UsersByLogin(ctx context.Context, logins []string) (map[string]User, error) {
 	out := make(map[string]User, len(logins))
-	// SQLite allows 32,766 parameters; callers ask 50 to 100 at a time.
-	const chunk = 500
-	for start := 0; start < len(logins); start += chunk {
-		part := logins[start:min(start+chunk, len(logins))]
-		args := make([]any, len(part))
-		for i, l := range part {
-			args[i] = key(l)
-		}
-		in := "(?" + strings.Repeat(", ?", len(part)-1) + ")"
-		us, err := queryAll(ctx, s.db, "users by login", `SELECT `+userColumns+` FROM users WHERE login_key IN `+in, args,
+	err := inChunks(logins, func(in string, args []any) error {
+		us, err := queryAll(ctx, s.db, "users by login", `SELECT `+userColumns+` FROM users WHERE login_key IN (`+in+`)`, args,
 			func(rows *sql.Rows, u *User) error { return scanUser(rows, u) })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, u := range us {
 			out[key(u.Login)] = u
 		}
 		type userOrg struct{ login, org string }
-		orgs, err := queryAll(ctx, s.db, "orgs of users", `SELECT login_key, org FROM user_orgs WHERE login_key IN `+in+` ORDER BY login_key, pos`, args,
+		orgs, err := queryAll(ctx, s.db, "orgs of users", `SELECT login_key, org FROM user_orgs WHERE login_key IN (`+in+`) ORDER BY login_key, pos`, args,
 			func(rows *sql.Rows, o *userOrg) error { return rows.Scan(&o.login, &o.org) })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, o := range orgs {
 			if u, ok := out[o.login]; ok {
@@ -153,6 +144,10 @@ func (s *Store) UsersByLogin(ctx context.Context, logins []string) (map[string]U
 				out[o.login] = u
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
