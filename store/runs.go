@@ -62,17 +62,19 @@ func (s *Store) RecordRepoAttempt(ctx context.Context, repo, collector string, a
 		}
 	}
 	return s.write(ctx, "record attempt of "+collector+" on "+repo, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO repo_status (repo_key, collector, repo, last_attempt,
-			last_success, last_error)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (repo_key, collector) DO UPDATE SET
-			repo = excluded.repo, last_attempt = excluded.last_attempt,
-			last_success = coalesce(excluded.last_success, repo_status.last_success),
-			last_error = excluded.last_error`,
-			key(repo), collector, repo, unix(at), success, msg)
+		_, err := tx.ExecContext(ctx, recordAttempt, key(repo), collector, repo, unix(at), success, msg)
 		return err
 	})
 }
+
+// recordAttempt upserts one (repo, collector) status: a failure (no
+// success time) keeps the last success.
+const recordAttempt = `INSERT INTO repo_status (repo_key, collector, repo, last_attempt, last_success, last_error)
+	VALUES (?, ?, ?, ?, ?, ?)
+	ON CONFLICT (repo_key, collector) DO UPDATE SET
+		repo = excluded.repo, last_attempt = excluded.last_attempt,
+		last_success = coalesce(excluded.last_success, repo_status.last_success),
+		last_error = excluded.last_error`
 
 // RecordRepoSuccesses is RecordRepoAttempt of a success at at for each of
 // repos, in one transaction: a run that finds most of the watch list
@@ -90,18 +92,13 @@ func (s *Store) RecordRepoSuccesses(ctx context.Context, collector string, at ti
 		return nil
 	}
 	return s.write(ctx, fmt.Sprintf("record %d successes of %s", len(repos), collector), func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO repo_status (repo_key, collector, repo, last_attempt,
-			last_success, last_error)
-		VALUES (?, ?, ?, ?, ?, '')
-		ON CONFLICT (repo_key, collector) DO UPDATE SET
-			repo = excluded.repo, last_attempt = excluded.last_attempt,
-			last_success = excluded.last_success, last_error = ''`)
+		stmt, err := tx.PrepareContext(ctx, recordAttempt)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for _, r := range repos {
-			if _, err := stmt.ExecContext(ctx, key(r), collector, r, unix(at), unix(at)); err != nil {
+			if _, err := stmt.ExecContext(ctx, key(r), collector, r, unix(at), unix(at), ""); err != nil {
 				return fmt.Errorf("%s: %w", r, err)
 			}
 		}
