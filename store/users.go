@@ -13,16 +13,7 @@ import (
 // (case-insensitively), and replaces its organisation memberships with
 // u.Orgs. A stored profile with a newer FetchedAt is kept, orgs included.
 func (s *Store) UpsertUser(ctx context.Context, u User) error {
-	if u.Login == "" {
-		return errors.New("store: upsert user: empty login")
-	}
-	return s.write(ctx, "upsert user "+u.Login, func(tx *sql.Tx) error {
-		changed, err := upsertUser(ctx, tx, u)
-		if err != nil || !changed {
-			return err
-		}
-		return bumpVersions(ctx, tx, SharedFacts)
-	})
+	return s.UpsertUsers(ctx, []User{u})
 }
 
 // UpsertUsers is UpsertUser of many profiles in one transaction: a batch
