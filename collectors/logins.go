@@ -23,9 +23,6 @@ import (
 const (
 	// LoginBatch is how many commits one login query asks about.
 	LoginBatch = 100
-	// loginRecent is how far back an author must have committed to be
-	// looked up: the analysis's trailing year.
-	loginRecent = 365 * 24 * time.Hour
 	// unlinkedRecheck is how long an email GitHub linked to no account
 	// stays unasked: people add addresses to their accounts later.
 	unlinkedRecheck = 30 * 24 * time.Hour
@@ -95,7 +92,9 @@ func resolveLogins(ctx context.Context, env *Env, repo ghrepo.Name, commits []st
 	ask := map[string]string{} // email → sha
 	askAt := map[string]time.Time{}
 	for _, c := range commits {
-		if now.Sub(c.AuthorTime) > loginRecent {
+		// Only authors of the analysis's year window (Env.ActiveWindow):
+		// the ones whose profiles it reads.
+		if now.Sub(c.AuthorTime) > env.activeWindow() {
 			continue
 		}
 		for _, e := range []string{c.AuthorEmail, c.CommitterEmail} {

@@ -66,7 +66,9 @@ func TestResolveLoginsAsksGitHubOncePerRecentEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	env := &Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return end }}
+	env := &Env{GH: gh, Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return end },
+		// Not the default year: lookups follow the analysis's window.
+		ActiveWindow: 200 * 24 * time.Hour}
 
 	// The demo repository with the most commits.
 	var repo *scenario.Repo
@@ -87,7 +89,7 @@ func TestResolveLoginsAsksGitHubOncePerRecentEmail(t *testing.T) {
 	}
 	recent := map[string]bool{}
 	for _, c := range served {
-		if end.Sub(c.AuthorDate) <= loginRecent {
+		if end.Sub(c.AuthorDate) <= env.ActiveWindow {
 			recent[strings.ToLower(c.AuthorEmail)] = true
 			recent[strings.ToLower(c.CommitterEmail)] = true
 		}

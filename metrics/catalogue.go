@@ -108,7 +108,7 @@ var (
 	exitBaseline = Family{Name: "fundwatch_repo_employer_exit_baseline_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
 		Labels: []string{"repo", "employer"}, Help: "For each employer exit: the employer's share of human commits in the baseline year."}
 	exitRecent = Family{Name: "fundwatch_repo_employer_exit_recent_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
-		Labels: []string{"repo", "employer"}, Help: "For each employer exit: the employer's share of human commits in the last 90 days."}
+		Labels: []string{"repo", "employer"}, Help: "For each employer exit: the employer's share of human commits in the recent window."}
 	exitLast = Family{Name: "fundwatch_repo_employer_exit_last_active_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectPeople,
 		Labels: []string{"repo", "employer"}, Help: "For each employer exit: when the employer's people last committed."}
 	handover = Family{Name: "fundwatch_repo_handover", Type: prometheus.GaugeValue, Subject: SubjectPeople,
