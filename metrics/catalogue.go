@@ -48,6 +48,11 @@ type Family struct {
 	// listed (paid_ratio of the year and the baseline); opting in to the
 	// family serves all of them.
 	Only map[string][]string
+	// PerRepo, when set, serves by default at most this many series of
+	// the family per repository, the first rendered (employer exits come
+	// largest baseline share first): a repository's story must not be
+	// able to break the cardinality budget. Opting in serves them all.
+	PerRepo int
 }
 
 func (f Family) typeName() string {
@@ -105,12 +110,12 @@ var (
 		Labels: []string{"repo", "window"}, Help: "Elephant factor (CHAOSS): fewest organisations covering 50% of the window's human commits; a person without employer counts as their own."}
 	exits = Family{Name: "fundwatch_repo_employer_exits", Type: prometheus.GaugeValue, Subject: SubjectPeople,
 		Labels: []string{"repo"}, Help: "Employers that carried a large share of the baseline year's work and have left (with their people). Absent when the baseline is too small to judge."}
-	exitBaseline = Family{Name: "fundwatch_repo_employer_exit_baseline_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
-		Labels: []string{"repo", "employer"}, Help: "For each employer exit: the employer's share of human commits in the baseline year."}
-	exitRecent = Family{Name: "fundwatch_repo_employer_exit_recent_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
-		Labels: []string{"repo", "employer"}, Help: "For each employer exit: the employer's share of human commits in the recent window."}
-	exitLast = Family{Name: "fundwatch_repo_employer_exit_last_active_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectPeople,
-		Labels: []string{"repo", "employer"}, Help: "For each employer exit: when the employer's people last committed."}
+	exitBaseline = Family{PerRepo: 1, Name: "fundwatch_repo_employer_exit_baseline_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "employer"}, Help: "For each employer exit (by default the one of the largest baseline share; fundwatch_repo_employer_exits counts them all): the employer's share of human commits in the baseline year."}
+	exitRecent = Family{PerRepo: 1, Name: "fundwatch_repo_employer_exit_recent_share_ratio", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "employer"}, Help: "For each employer exit (by default the one of the largest baseline share; fundwatch_repo_employer_exits counts them all): the employer's share of human commits in the recent window."}
+	exitLast = Family{PerRepo: 1, Name: "fundwatch_repo_employer_exit_last_active_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectPeople,
+		Labels: []string{"repo", "employer"}, Help: "For each employer exit (by default the one of the largest baseline share; fundwatch_repo_employer_exits counts them all): when the employer's people last committed."}
 	handover = Family{Name: "fundwatch_repo_handover", Type: prometheus.GaugeValue, Subject: SubjectPeople,
 		Labels: []string{"repo"}, Help: "1 if a newcomer took over most of the work from the previous dominant maintainer within about a year, else 0."}
 	handoverFirst = Family{Name: "fundwatch_repo_handover_newcomer_first_commit_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectPeople,
@@ -284,6 +289,8 @@ func (f Family) served() string {
 			}
 		}
 		return strings.Join(parts, ", ") + " (rest opt-in)"
+	case f.PerRepo > 0:
+		return fmt.Sprintf("the first %d per repository (rest opt-in)", f.PerRepo)
 	default:
 		return "yes"
 	}

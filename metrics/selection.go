@@ -79,8 +79,20 @@ func (s *Selection) whole(f Family) bool {
 	return len(f.Only) == 0 || s != nil && (s.all || s.optIn[f.Name])
 }
 
-// filter passes on to emit the series s serves.
+// capped reports whether f's series per repository are limited (PerRepo
+// applies).
+func (s *Selection) capped(f Family) bool {
+	return f.PerRepo > 0 && !(s != nil && (s.all || s.optIn[f.Name]))
+}
+
+// filter passes on to emit the series s serves. One filter serves one
+// render, which emits a repository's series together.
 func (s *Selection) filter(emit emitFunc) emitFunc {
+	type run struct {
+		repo string
+		n    int
+	}
+	perRepo := map[string]*run{} // family → its series of the current repository
 	return func(f Family, v float64, labels ...string) {
 		if !s.Keeps(f) {
 			return
@@ -91,6 +103,20 @@ func (s *Selection) filter(emit emitFunc) emitFunc {
 					return
 				}
 			}
+		}
+		if s.capped(f) && len(labels) > 0 {
+			r := perRepo[f.Name]
+			if r == nil {
+				r = &run{}
+				perRepo[f.Name] = r
+			}
+			if r.repo != labels[0] {
+				r.repo, r.n = labels[0], 0
+			}
+			if r.n >= f.PerRepo {
+				return
+			}
+			r.n++
 		}
 		emit(f, v, labels...)
 	}

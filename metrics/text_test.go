@@ -497,3 +497,63 @@ func TestSelectionRefusesUnknownFamilies(t *testing.T) {
 		t.Errorf("selection %v, %v: want stars and the defaults", sel.OptIns(), err)
 	}
 }
+
+// The budget holds for the worst story a repository can have, not just
+// the demo's: every reason held, every signal available, several exits, a
+// handover and a rename. Families whose series grow with the story are
+// capped per repository (PerRepo) or opt-in.
+func TestDefaultSeriesBudgetWorstCase(t *testing.T) {
+	t.Parallel()
+	snap := demoSnapshot(t)
+	for i := range snap.Repos {
+		r := &snap.Repos[i]
+		r.State.RenamedTo = r.Repo + "-renamed"
+		a := r.Analysis
+		if a == nil {
+			continue
+		}
+		a.ExitsAvailable, a.HandoverAvailable = true, true
+		a.EmployerExits = nil
+		for j := range 6 {
+			a.EmployerExits = append(a.EmployerExits, analysis.EmployerExit{Employer: fmt.Sprintf("employer-%d", j),
+				BaselineShare: 0.9 - 0.1*float64(j), LastActive: snap.At})
+		}
+		a.Handovers = []analysis.Handover{{NewcomerFirstCommit: snap.At}}
+		a.Risk.Reasons, a.Risk.Unavailable = nil, nil
+		for _, id := range analysis.Reasons {
+			a.Risk.Reasons = append(a.Risk.Reasons, analysis.Reason{ID: id})
+		}
+	}
+	def := NewSnapshot()
+	def.Update(snap)
+	all := allFamilies()
+	all.Update(snap)
+	d, a := seriesPerRepo(t, def), seriesPerRepo(t, all)
+	most := 0
+	for repo, n := range d {
+		most = max(most, n)
+		if n > MaxDefaultSeriesPerRepo {
+			t.Errorf("%s: %d series by default, over the budget of %d", repo, n, MaxDefaultSeriesPerRepo)
+		}
+	}
+	// Opted in, every exit is there.
+	body := string(served(all))
+	for _, r := range snap.Repos {
+		if r.Analysis == nil {
+			continue
+		}
+		got := 0
+		for _, line := range strings.Split(body, "\n") {
+			if strings.HasPrefix(line, "fundwatch_repo_employer_exit_recent_share_ratio{") && strings.Contains(line, `repo="`+r.Repo+`"`) {
+				got++
+			}
+		}
+		if got != 6 {
+			t.Errorf("%s: %d exits' recent shares with every family, want 6", r.Repo, got)
+		}
+		if a[r.Repo] <= d[r.Repo] {
+			t.Errorf("%s: %d series with every family, not more than the %d by default", r.Repo, a[r.Repo], d[r.Repo])
+		}
+	}
+	t.Logf("worst case: at most %d series per repository by default", most)
+}
