@@ -19,18 +19,19 @@ import (
 // as many as one point buys. GitHub scores a query as its connection
 // requests divided by 100, rounded to the nearest, at least 1 (its
 // documented examples: 51 requests score 1, 5,101 score 51), and each
-// repository costs probeConnections requests (open issues, open pull
-// requests, releases, counts only), so 49 repositories (147 requests)
-// score 1 point where 100 scored 3: 0.0204 points a repository instead
-// of 0.03. The probe runs every hour on every repository, so this is
-// most of a day's points (205 of them an hour at 10,000 repositories
-// instead of 300); the price is twice the queries, each half as big.
+// repository costs probeConnections requests (open issues and open pull
+// requests, counts only), so 74 repositories (148 requests) score 1
+// point: 0.0135 points a repository. The probe runs every hour on every
+// repository, so this is most of a day's points (136 of them an hour at
+// 10,000 repositories).
 const ProbeBatch = (150 - 1) / probeConnections
 
 // probeConnections is the connections the probe's fragment asks about
 // per repository; TestProbeCostsOnePointABatch checks it against the
-// fake's count, GitHub's formula.
-const probeConnections = 3
+// fake's count, GitHub's formula. Releases are told by latestRelease, an
+// object, not a connection: the release count cost a third connection,
+// a third of every probe (see the releases collector's fingerprint).
+const probeConnections = 2
 
 // DefaultMaxSkip is how long the change probe may keep a repository from a
 // detailed refresh when it looks unchanged. The probe does not see
@@ -64,7 +65,7 @@ var probeQuery = batchQuery{
   stargazerCount
   issues(states: OPEN) { totalCount }
   pullRequests(states: OPEN) { totalCount }
-  releases { totalCount }
+  latestRelease { databaseId }
   fundingFile: object(expression: "HEAD:.github/FUNDING.yml") { ... on Blob { oid } }
 }
 `,
@@ -84,9 +85,11 @@ type probed struct {
 	PullRequests struct {
 		TotalCount int `json:"totalCount"`
 	} `json:"pullRequests"`
-	Releases struct {
-		TotalCount int `json:"totalCount"`
-	} `json:"releases"`
+	// LatestRelease is GitHub's latest release (neither draft nor
+	// pre-release); null when there is none.
+	LatestRelease *struct {
+		DatabaseID int64 `json:"databaseId"`
+	} `json:"latestRelease"`
 	// FundingFile is the blob of .github/FUNDING.yml on the default
 	// branch; null when there is none. Its object ID changes exactly
 	// when the file does, so the repo collector reads the file only then.
@@ -112,7 +115,7 @@ func (p probed) fingerprint(collector string) string {
 		return f(p)
 	}
 	return "pushed=" + p.pushed() + " updated=" + p.updated() + " stars=" + strconv.Itoa(p.StargazerCount) +
-		" open=" + p.open() + " releases=" + strconv.Itoa(p.Releases.TotalCount)
+		" open=" + p.open() + " latest=" + p.latest()
 }
 
 // The parts of a fingerprint. Open counts move both when an issue or pull
@@ -127,6 +130,14 @@ func (p probed) pushed() string {
 }
 
 func (p probed) updated() string { return p.UpdatedAt.UTC().Format(time.RFC3339) }
+
+// latest is the latest release's ID, or "-" without one.
+func (p probed) latest() string {
+	if p.LatestRelease == nil {
+		return "-"
+	}
+	return strconv.FormatInt(p.LatestRelease.DatabaseID, 10)
+}
 
 func (p probed) open() string {
 	return strconv.Itoa(p.Issues.TotalCount) + "/" + strconv.Itoa(p.PullRequests.TotalCount)

@@ -77,9 +77,9 @@ type serveDay struct {
 }
 
 // probeConnections is how many connections the change probe asks about
-// per repository (open issues, open pull requests, releases: counts only),
+// per repository (open issues and open pull requests: counts only),
 // what GitHub's score counts.
-const probeConnections = 3
+const probeConnections = 2
 
 // probeRoundPoints is what one probe of n repositories costs by GitHub's
 // documented formula: per query, its connection requests divided by 100,

@@ -373,6 +373,21 @@ var repositoryFields = map[string]resolver{
 		}
 		return gqlObject{typ: "ReleaseConnection", v: count(n)}, nil
 	},
+	// latestRelease is GitHub's "latest release", as REST's
+	// /releases/latest: the newest by creation of those neither draft nor
+	// pre-release; null when there is none.
+	"latestRelease": func(_ *executor, p any, _ map[string]any) (any, error) {
+		var latest *scenario.Release
+		for _, r := range p.(*repoView).releases {
+			if !r.Draft && !r.Prerelease && (latest == nil || !r.CreatedAt.Before(latest.CreatedAt)) {
+				latest = r
+			}
+		}
+		if latest == nil {
+			return nil, nil
+		}
+		return gqlObject{typ: "Release", v: latest}, nil
+	},
 }
 
 // countIssues counts issues or pull requests in the given GraphQL states

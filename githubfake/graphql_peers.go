@@ -115,6 +115,7 @@ func init() {
 			"hasNextPage": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(releasePage).hasNext, nil },
 		},
 		"Release": {
+			"databaseId":   func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*scenario.Release).ID, nil },
 			"name":         func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*scenario.Release).Name, nil },
 			"tagName":      func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*scenario.Release).TagName, nil },
 			"isDraft":      func(_ *executor, p any, _ map[string]any) (any, error) { return p.(*scenario.Release).Draft, nil },

@@ -280,3 +280,58 @@ func TestGraphQLCost(t *testing.T) {
 		}
 	}
 }
+
+// latestRelease is GitHub's latest release: the newest by creation that is
+// neither a draft nor a pre-release; null without one. The change probe
+// reads its ID where it read the release count.
+func TestGraphQLLatestRelease(t *testing.T) {
+	t.Parallel()
+	at := func(d int) time.Time { return base.AddDate(0, 0, d) } // within the world
+	tests := []struct {
+		name     string
+		releases []scenario.Release
+		want     any // the databaseId, or nil
+	}{
+		{"none", nil, nil},
+		{"only a draft and a pre-release", []scenario.Release{
+			{ID: 1, TagName: "v1", Draft: true, CreatedAt: at(1)},
+			{ID: 2, TagName: "v2-rc1", Prerelease: true, CreatedAt: at(2), PublishedAt: at(2)}}, nil},
+		{"newest full release", []scenario.Release{
+			{ID: 1, TagName: "v1", CreatedAt: at(1), PublishedAt: at(1)},
+			{ID: 2, TagName: "v2", CreatedAt: at(3), PublishedAt: at(3)},
+			{ID: 3, TagName: "v3-rc1", Prerelease: true, CreatedAt: at(4), PublishedAt: at(4)},
+			{ID: 4, TagName: "v3", Draft: true, CreatedAt: at(5)}}, float64(2)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := testWorld()
+			for _, r := range w.Repos {
+				if r.FullName() == "acme/widget" {
+					r.Releases = tt.releases
+				}
+			}
+			srv := httptest.NewServer(New(w, Options{}))
+			t.Cleanup(srv.Close)
+			_, body := postGraphQL(t, srv.URL, "bearer t", `{ repository(owner: "acme", name: "widget") { latestRelease { databaseId } } }`, nil)
+			var got struct {
+				Data struct {
+					Repository struct {
+						LatestRelease map[string]any `json:"latestRelease"`
+					} `json:"repository"`
+				} `json:"data"`
+				Errors []any `json:"errors"`
+			}
+			if err := json.Unmarshal(body, &got); err != nil || len(got.Errors) > 0 {
+				t.Fatalf("%v %s", err, body)
+			}
+			var id any
+			if l := got.Data.Repository.LatestRelease; l != nil {
+				id = l["databaseId"]
+			}
+			if id != tt.want {
+				t.Errorf("latestRelease = %s, want databaseId %v", body, tt.want)
+			}
+		})
+	}
+}
