@@ -63,6 +63,10 @@ type Env struct {
 	// of responsiveness, lifecycle and criticality, plus
 	// IssueHistoryMargin. WholeHistory reads them all.
 	IssueHistory time.Duration
+	// PeopleRefresh is how often the users and sponsors collectors read a
+	// person they have read before (collection.people_refresh; see
+	// personDue). DefaultPeopleRefresh when zero.
+	PeopleRefresh time.Duration
 }
 
 // DefaultActiveWindow is the analysis's default year window.

@@ -50,7 +50,9 @@ func TestProbeCostsOnePointABatch(t *testing.T) {
 const probeQuiet = 7 * 24 * time.Hour
 
 // manyReposWorld is n small repositories (a few commits, issues, a
-// comment, a release each), owned by 20 accounts. Every changeEvery-th
+// comment, a release each), owned by 20 accounts, each with two
+// contributors of its own: 2n+20 people active in the last year, whose
+// profiles and sponsors the people collectors read. Every changeEvery-th
 // repository (i % changeEvery == 0) changes in the last probeQuiet: one
 // more commit and one new issue, a day before the end.
 func manyReposWorld(n, changeEvery int) *scenario.World {
@@ -71,8 +73,11 @@ func manyReposWorld(n, changeEvery int) *scenario.World {
 		r := &scenario.Repo{Owner: owner, Name: fmt.Sprintf("p%05d", i), ID: int64(10000 + i), DefaultBranch: "main",
 			HasIssues: true, CreatedAt: end.AddDate(-2, 0, 0), Stars: i % 50, License: "MIT"}
 		old := end.Add(-probeQuiet).AddDate(0, -1, 0)
-		for c := range 3 {
-			commit(r, owner, old.Add(time.Duration(c)*24*time.Hour))
+		for c, who := range []string{owner, fmt.Sprintf("c%05da", i), fmt.Sprintf("c%05db", i)} {
+			if w.Users[who] == nil {
+				w.Users[who] = &scenario.User{Login: who, ID: int64(100 + len(w.Users)), Type: "User", CreatedAt: end.AddDate(-4, 0, 0)}
+			}
+			commit(r, who, old.Add(time.Duration(c)*24*time.Hour))
 		}
 		r.Issues = []scenario.Issue{
 			{Number: 1, Title: "bug", User: owner, CreatedAt: old, ClosedAt: old.Add(time.Hour)},

@@ -100,6 +100,11 @@ func (sp sponsors) Collect(ctx context.Context, env *Env, repos []ghrepo.Name, _
 	if err != nil {
 		return Result{Err: err}
 	}
+	// Read again once a collection.people_refresh, new accounts at once.
+	logins, err = duePeople(ctx, env, "sponsors", logins)
+	if err != nil {
+		return Result{Err: err}
+	}
 	res := Result{Repos: len(logins)}
 	var errs []error
 	for start := 0; start < len(logins); start += SponsorsBatch {
@@ -197,6 +202,9 @@ func collectSponsorsBatch(ctx context.Context, env *Env, logins []string) (int, 
 		rows = append(rows, s.row(at))
 	}
 	if err := env.Store.UpsertSponsors(ctx, rows); err != nil {
+		return len(logins), err
+	}
+	if err := env.Store.MarkPeopleRead(ctx, "sponsors", answered(logins, "o", failedAlias), at); err != nil {
 		return len(logins), err
 	}
 	return len(failedAlias), errors.Join(errs...)

@@ -284,12 +284,38 @@ func TestSponsorsFailureKeepsGoodData(t *testing.T) {
 	}
 	good := h.stored(t)
 	h.fail.Store(true)
+	// A period later, when everyone is read again.
+	h.env.Clock = func() time.Time { return time.Now().Add(collectors.DefaultPeopleRefresh) }
 	res := h.collect(t)
 	if res.Err == nil || res.Failed != sponsorLogins || !strings.Contains(res.Err.Error(), "502") {
 		t.Errorf("result %+v", res)
 	}
 	if got := h.stored(t); !reflect.DeepEqual(got, good) {
 		t.Errorf("a failed run changed the store")
+	}
+}
+
+// Read once, an account is read again a collection.people_refresh later,
+// (spread over its days: TestPersonDueSpreadsAWeek), not every run: a
+// second run the same day asks nothing, a period later everyone.
+func TestSponsorsReadAgainOnceAPeriod(t *testing.T) {
+	t.Parallel()
+	h := newSponsorsHarness(t, sponsorsWorld(), githubfake.Options{}, nil)
+	t0 := time.Now()
+	for _, step := range []struct {
+		name     string
+		after    time.Duration
+		min, max int // accounts read
+	}{
+		{"first", 0, sponsorLogins, sponsorLogins},
+		{"the same day", time.Hour, 0, 0},
+		{"a period later", collectors.DefaultPeopleRefresh, sponsorLogins, sponsorLogins},
+	} {
+		h.env.Clock = func() time.Time { return t0.Add(step.after) }
+		res := h.collect(t)
+		if res.Err != nil || res.Repos < step.min || res.Repos > step.max {
+			t.Errorf("%s run: %+v, want %d to %d accounts read", step.name, res, step.min, step.max)
+		}
 	}
 }
 

@@ -113,6 +113,11 @@ func (users) Collect(ctx context.Context, env *Env, _ []ghrepo.Name, _ *Probe) R
 			logins = append(logins, l)
 		}
 	}
+	// Read again once a collection.people_refresh, new people at once.
+	logins, err = duePeople(ctx, env, "users", logins)
+	if err != nil {
+		return Result{Err: err}
+	}
 	res := Result{Repos: len(logins)}
 	var errs []error
 	for start := 0; start < len(logins); start += UsersBatch {
@@ -194,7 +199,22 @@ func collectUsersBatch(ctx context.Context, env *Env, logins []string) (int, err
 	if err := env.Store.UpsertUsers(ctx, rows); err != nil {
 		return len(logins), err
 	}
+	if err := env.Store.MarkPeopleRead(ctx, "users", answered(logins, "u", failedAlias), at); err != nil {
+		return len(logins), err
+	}
 	return len(failedAlias), errors.Join(errs...)
+}
+
+// answered are the logins of a batch whose alias did not fail: read, even
+// when GitHub no longer knows them (null).
+func answered(logins []string, prefix string, failedAlias map[string]bool) []string {
+	out := make([]string, 0, len(logins))
+	for i, l := range logins {
+		if !failedAlias[fmt.Sprintf("%s%d", prefix, i)] {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // aliasOf is the login an alias of a batch query asked about ("u3" with

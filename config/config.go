@@ -116,6 +116,10 @@ type Collection struct {
 	// reads them over (its year window and a month: the collectors own
 	// it); WholeIssueHistory reads them all.
 	IssueHistory time.Duration
+	// PeopleRefresh (collection.people_refresh) is how often a person's
+	// profile and sponsors are read again; new people are read at once.
+	// 0 is the collectors' default (a week).
+	PeopleRefresh time.Duration
 }
 
 // WholeIssueHistory as Collection.IssueHistory ("all", or 0, in the file)

@@ -170,11 +170,11 @@ watch:
 		},
 		{
 			name: "collection",
-			yaml: "collection:\n  git: false\n  git_cache: /var/cache/fundwatch\n  probe: false\n  max_skip: 12h\n  max_skip_quiet: 72h\n  issue_history: 400d\nwatch: [a/b]\n",
+			yaml: "collection:\n  git: false\n  git_cache: /var/cache/fundwatch\n  probe: false\n  max_skip: 12h\n  max_skip_quiet: 72h\n  issue_history: 400d\n  people_refresh: 72h\nwatch: [a/b]\n",
 			want: func(c *Config) {
 				c.Collection = Collection{Git: false, GitCache: "/var/cache/fundwatch", Probe: false, MaxSkip: 12 * time.Hour, MaxSkipQuiet: 72 * time.Hour,
-					IssueHistory: 400 * 24 * time.Hour}
-				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 8}}
+					IssueHistory: 400 * 24 * time.Hour, PeopleRefresh: 72 * time.Hour}
+				c.Watch = []WatchItem{{Kind: "repo", Key: "watch[0]", Repo: ghrepo.MustParse("a/b"), Line: 9}}
 			},
 			warnings: []string{noTokenWarning},
 		},
@@ -350,7 +350,8 @@ func TestParseBad(t *testing.T) {
 		{"collection empty cache", "collection:\n  git_cache: ''\n", nil, "fundwatch.yaml:2: collection.git_cache: must not be empty (leave it out for the default, next to the store)"},
 		{"collection bad duration", "collection:\n  max_skip: 1d\n", nil, `fundwatch.yaml:2: collection.max_skip: "1d" is not a duration (like 30s or 2m)`},
 		{"collection quiet shorter", "collection:\n  max_skip: 48h\n  max_skip_quiet: 24h\n", nil, "fundwatch.yaml:3: collection.max_skip_quiet: 24h0m0s is shorter than max_skip (48h0m0s): quiet repositories are refreshed at most as often as active ones"},
-		{"collection unknown key", "collection:\n  mirror: true\n", nil, "fundwatch.yaml:2: collection.mirror: unknown key (known: git, git_cache, probe, max_skip, max_skip_quiet, issue_history)"},
+		{"collection unknown key", "collection:\n  mirror: true\n", nil, "fundwatch.yaml:2: collection.mirror: unknown key (known: git, git_cache, probe, max_skip, max_skip_quiet, issue_history, people_refresh)"},
+		{"people refresh under a day", "collection:\n  people_refresh: 12h\n", nil, "fundwatch.yaml:2: collection.people_refresh: 12h0m0s is shorter than a day: people are read again at most daily (their collectors run daily)"},
 		{"issue history negative", "collection:\n  issue_history: -30d\n", nil, `fundwatch.yaml:2: collection.issue_history: must be positive, or "all" (or 0) for the whole history; got "-30d"`},
 		{"issue history no unit", "collection:\n  issue_history: 400\n", nil, `fundwatch.yaml:2: collection.issue_history: "400" is neither "all" nor a duration (like 400d or 9600h)`},
 		{"issue history a word", "collection:\n  issue_history: everything\n", nil, `fundwatch.yaml:2: collection.issue_history: "everything" is neither "all" nor a duration (like 400d or 9600h)`},

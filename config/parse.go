@@ -81,12 +81,13 @@ type webSection struct {
 }
 
 type collectionSection struct {
-	Git          bool           `yaml:"git"`
-	GitCache     *string        `yaml:"git_cache"`
-	Probe        bool           `yaml:"probe"`
-	MaxSkip      time.Duration  `yaml:"max_skip"`
-	MaxSkipQuiet *time.Duration `yaml:"max_skip_quiet"`
-	IssueHistory *issueHistory  `yaml:"issue_history"`
+	Git           bool           `yaml:"git"`
+	GitCache      *string        `yaml:"git_cache"`
+	Probe         bool           `yaml:"probe"`
+	MaxSkip       time.Duration  `yaml:"max_skip"`
+	MaxSkipQuiet  *time.Duration `yaml:"max_skip_quiet"`
+	IssueHistory  *issueHistory  `yaml:"issue_history"`
+	PeopleRefresh *time.Duration `yaml:"people_refresh"`
 }
 
 type analysisSection struct {
@@ -548,6 +549,12 @@ func (p *parser) collection(s *collectionSection) {
 	}
 	if s.IssueHistory != nil {
 		c.IssueHistory = time.Duration(*s.IssueHistory)
+	}
+	if s.PeopleRefresh != nil {
+		c.PeopleRefresh = *s.PeopleRefresh
+		if c.PeopleRefresh < 24*time.Hour {
+			p.errorf("collection.people_refresh", "%s is shorter than a day: people are read again at most daily (their collectors run daily)", c.PeopleRefresh)
+		}
 	}
 	if s.MaxSkipQuiet != nil {
 		c.MaxSkipQuiet = *s.MaxSkipQuiet

@@ -116,7 +116,8 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 	// Collection and analysis agree on who is active, and on how much
 	// issue history a first sync reads by default: the year window.
 	a.env = &collectors.Env{GH: gh, Store: st, Log: log, Now: a.now, Concurrency: 4,
-		ActiveWindow: time.Duration(params.Windows.Year), IssueHistory: issueHistory(cfg.Collection.IssueHistory)}
+		ActiveWindow: time.Duration(params.Windows.Year), IssueHistory: issueHistory(cfg.Collection.IssueHistory),
+		PeopleRefresh: cfg.Collection.PeopleRefresh}
 	if err := a.useGit(); err != nil {
 		st.Close()
 		return nil, err
