@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fundwatch/fundwatch/collectors/collectortest"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/githubfake/scenario"
 )
@@ -86,7 +87,7 @@ func firstSyncCost(tb testing.TB, git bool) firstSyncResult {
 	h.SyncAll(tb)
 	n := float64(len(w.Repos))
 	return firstSyncResult{
-		rest:   float64(countedREST(h.Fake)) / n,
+		rest:   float64(collectortest.CountedREST(h.Fake)) / n,
 		points: float64(h.Fake.GraphQLPoints()) / n,
 		users:  float64(h.Fake.Count("/users/{username}", http.StatusOK)+h.Fake.Count("/users/{username}/orgs", http.StatusOK)) / n,
 		issues: float64(h.Fake.Count("/repos/{owner}/{repo}/issues", http.StatusOK)+h.Fake.Count("/repos/{owner}/{repo}/issues/comments", http.StatusOK)) / n,

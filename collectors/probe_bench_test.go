@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/collectors/collectortest"
 )
 
 // peopleCollectors are the collectors of the people phase.
@@ -34,22 +35,22 @@ func BenchmarkDailyRefresh(b *testing.B) {
 	const n, every = 10_000, 10
 	for range b.N {
 		b.StopTimer()
-		w := manyReposWorld(n, every)
-		h, rr := newManyHarness(b, w)
-		h.Fake.SetHorizon(end.Add(-probeQuiet))
+		w := collectortest.ManyReposWorld(n, every)
+		h, rr := collectortest.NewMany(b, w)
+		h.Fake.SetHorizon(end.Add(-collectortest.ProbeQuiet))
 		b.StartTimer()
 		runRepoCollectors(b, h)
 		h.Runner.RunAll(context.Background(), peopleCollectors(), h.Repos)
-		firstREST, firstPoints := restRequests(h.Fake), h.Fake.GraphQLPoints()
-		firstCounted := countedREST(h.Fake)
+		firstREST, firstPoints := collectortest.RESTRequests(h.Fake), h.Fake.GraphQLPoints()
+		firstCounted := collectortest.CountedREST(h.Fake)
 
 		h.Fake.SetHorizon(end)
 		h.Fake.ResetCounts()
-		rr.reset()
+		rr.Reset()
 		res := runRepoCollectors(b, h)
 		h.Runner.RunAll(context.Background(), peopleCollectors(), h.Repos)
-		rest, points := restRequests(h.Fake), h.Fake.GraphQLPoints()-firstPoints
-		counted := countedREST(h.Fake)
+		rest, points := collectortest.RESTRequests(h.Fake), h.Fake.GraphQLPoints()-firstPoints
+		counted := collectortest.CountedREST(h.Fake)
 		b.StopTimer()
 		if u := res["commits"].Unchanged; u != n-n/every {
 			b.Fatalf("refresh spared %d repositories, want %d", u, n-n/every)
@@ -62,6 +63,6 @@ func BenchmarkDailyRefresh(b *testing.B) {
 		b.ReportMetric(float64(firstPoints)/n, "first-sync-graphql-points/repo")
 		b.ReportMetric(float64(rest)/n, "rest-requests/repo")
 		b.ReportMetric(float64(points)/n, "graphql-points/repo")
-		b.ReportMetric(float64(rr.graphql), "refresh-graphql-queries")
+		b.ReportMetric(float64(rr.GraphQL), "refresh-graphql-queries")
 	}
 }

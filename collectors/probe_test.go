@@ -2,17 +2,15 @@ package collectors_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/collectors/collectortest"
 	"github.com/fundwatch/fundwatch/ghgraphql/schema"
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/githubfake"
@@ -34,165 +32,15 @@ func TestProbeQueriesValidate(t *testing.T) {
 // repositories as one point buys.
 func TestProbeCostsOnePointABatch(t *testing.T) {
 	t.Parallel()
-	h, rr := newManyHarness(t, manyReposWorld(collectors.ProbeBatch, 10))
+	h, rr := collectortest.NewMany(t, collectortest.ManyReposWorld(collectors.ProbeBatch, 10))
 	h.Runner.ProbeReuse = -1
 	c, _ := collectors.Get("releases")
 	if res, _ := h.Runner.Run(context.Background(), c, h.Repos); res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	if rr.graphql != 1 || h.Fake.GraphQLPoints() != 1 {
-		t.Errorf("a probe of %d repositories: %d queries, %d points; want 1 and 1", collectors.ProbeBatch, rr.graphql, h.Fake.GraphQLPoints())
+	if rr.GraphQL != 1 || h.Fake.GraphQLPoints() != 1 {
+		t.Errorf("a probe of %d repositories: %d queries, %d points; want 1 and 1", collectors.ProbeBatch, rr.GraphQL, h.Fake.GraphQLPoints())
 	}
-}
-
-// probeQuiet is how long before the world's end the many-repos world is
-// quiet: a first sync at end-probeQuiet sees everything but the changes.
-const probeQuiet = 7 * 24 * time.Hour
-
-// manyReposWorld is n small repositories (a few commits, issues, a
-// comment, a release each), owned by 20 accounts, each with two
-// contributors of its own: 2n+20 people active in the last year, whose
-// profiles and sponsors the people collectors read. Every changeEvery-th
-// repository (i % changeEvery == 0) changes in the last probeQuiet: one
-// more commit and one new issue, a day before the end.
-func manyReposWorld(n, changeEvery int) *scenario.World {
-	w := &scenario.World{Name: "many", End: end, Users: map[string]*scenario.User{}}
-	for i := range 20 {
-		login := fmt.Sprintf("o%02d", i)
-		w.Users[login] = &scenario.User{Login: login, ID: int64(i + 1), Type: "User", CreatedAt: end.AddDate(-6, 0, 0)}
-	}
-	sha := 0
-	commit := func(r *scenario.Repo, who string, at time.Time) {
-		sha++
-		r.Commits = append(r.Commits, scenario.Commit{SHA: fmt.Sprintf("%040x", sha), Message: "change",
-			AuthorName: who, AuthorEmail: who + "@example.org", AuthorLogin: who, AuthorDate: at,
-			CommitterName: who, CommitterEmail: who + "@example.org", CommitterLogin: who, CommitterDate: at})
-	}
-	for i := range n {
-		owner := fmt.Sprintf("o%02d", i%20)
-		r := &scenario.Repo{Owner: owner, Name: fmt.Sprintf("p%05d", i), ID: int64(10000 + i), DefaultBranch: "main",
-			HasIssues: true, CreatedAt: end.AddDate(-2, 0, 0), Stars: i % 50, License: "MIT"}
-		old := end.Add(-probeQuiet).AddDate(0, -1, 0)
-		for c, who := range []string{owner, fmt.Sprintf("c%05da", i), fmt.Sprintf("c%05db", i)} {
-			if w.Users[who] == nil {
-				w.Users[who] = &scenario.User{Login: who, ID: int64(100 + len(w.Users)), Type: "User", CreatedAt: end.AddDate(-4, 0, 0)}
-			}
-			commit(r, who, old.Add(time.Duration(c)*24*time.Hour))
-		}
-		r.Issues = []scenario.Issue{
-			{Number: 1, Title: "bug", User: owner, CreatedAt: old, ClosedAt: old.Add(time.Hour)},
-			{Number: 2, Title: "fix", User: owner, CreatedAt: old.Add(2 * time.Hour), IsPull: true},
-		}
-		r.Comments = []scenario.Comment{{ID: int64(i + 1), IssueNumber: 1, User: owner,
-			CreatedAt: old.Add(30 * time.Minute), UpdatedAt: old.Add(30 * time.Minute), Body: "thanks"}}
-		r.Releases = []scenario.Release{{ID: int64(i + 1), TagName: "v1.0.0", Author: owner, CreatedAt: old, PublishedAt: old}}
-		if i%changeEvery == 0 {
-			at := end.Add(-24 * time.Hour)
-			commit(r, owner, at)
-			r.Issues = append(r.Issues, scenario.Issue{Number: 3, Title: "new", User: owner, CreatedAt: at})
-		}
-		w.Repos = append(w.Repos, r)
-	}
-	return w
-}
-
-// restRequests is the number of REST requests the fake served: all but
-// GraphQL's and git's.
-func restRequests(f *githubfake.Server) int {
-	n := 0
-	for _, rc := range f.Requests() {
-		switch rc.Route {
-		case githubfake.GraphQLRoute, githubfake.GitRefsRoute, githubfake.GitUploadPackRoute:
-		default:
-			n += rc.Count
-		}
-	}
-	return n
-}
-
-// countedREST is the number of REST requests the fake counted against the
-// rate limit: all but GraphQL's and the free 304s.
-func countedREST(f *githubfake.Server) int {
-	n := 0
-	for _, rc := range f.Requests() {
-		switch {
-		case rc.Route == githubfake.GraphQLRoute, rc.Route == githubfake.GitRefsRoute, rc.Route == githubfake.GitUploadPackRoute:
-		case rc.Status != http.StatusNotModified:
-			n += rc.Count
-		}
-	}
-	return n
-}
-
-// repoRequests counts the REST requests the fake is sent per repository
-// (lower-case owner/name), and the GraphQL ones apart.
-type repoRequests struct {
-	mu      sync.Mutex
-	byRepo  map[string]int
-	counted map[string]int // answers other than 304, which the limit counts
-	graphql int
-}
-
-// statusWriter remembers the status of the answer it writes.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (rr *repoRequests) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		repo := ""
-		rr.mu.Lock()
-		if parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/"); len(parts) >= 3 && parts[0] == "repos" {
-			repo = strings.ToLower(parts[1] + "/" + parts[2])
-			rr.byRepo[repo]++
-		} else if r.URL.Path == "/graphql" {
-			rr.graphql++
-		}
-		rr.mu.Unlock()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(sw, r)
-		if repo != "" && sw.status != http.StatusNotModified {
-			rr.mu.Lock()
-			rr.counted[repo]++
-			rr.mu.Unlock()
-		}
-	})
-}
-
-func (rr *repoRequests) reset() {
-	rr.mu.Lock()
-	rr.byRepo, rr.counted, rr.graphql = map[string]int{}, map[string]int{}, 0
-	rr.mu.Unlock()
-}
-
-// newManyHarness serves w with a rate limit no test run reaches, records
-// requests per repository, and watches every repository of w.
-func newManyHarness(t testing.TB, w *scenario.World) (*harness, *repoRequests) {
-	t.Helper()
-	return newManyHarnessOpts(t, w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30})
-}
-
-// newManyHarnessOpts is newManyHarness serving w with opts.
-func newManyHarnessOpts(t testing.TB, w *scenario.World, opts githubfake.Options) (*harness, *repoRequests) {
-	t.Helper()
-	rr := &repoRequests{}
-	rr.reset()
-	h := &harness{Fake: githubfake.New(w, opts),
-		Path: filepath.Join(t.TempDir(), "fw.db")}
-	h.Server = httptest.NewServer(rr.wrap(h.Fake))
-	t.Cleanup(h.Server.Close)
-	for _, r := range w.Repos {
-		h.Repos = append(h.Repos, ghrepo.MustParse(r.FullName()))
-	}
-	h.Open(t)
-	h.Env.Concurrency = 8
-	return h, rr
 }
 
 // repoCollectors are the per-repository REST collectors, which the probe
@@ -265,8 +113,8 @@ func TestDailyRefreshBudget10k(t *testing.T) {
 // history over git or REST. It returns the refresh's counted REST requests
 // and GraphQL points.
 func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points int) {
-	w := manyReposWorld(n, every)
-	h, rr := newManyHarness(t, w)
+	w := collectortest.ManyReposWorld(n, every)
+	h, rr := collectortest.NewMany(t, w)
 	// Lists per repository over REST: commits (unless over git), issues,
 	// comments, releases.
 	lists := 4
@@ -274,7 +122,7 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 		withGit(t, h)
 		lists = 3
 	}
-	h.Fake.SetHorizon(end.Add(-probeQuiet))
+	h.Fake.SetHorizon(end.Add(-collectortest.ProbeQuiet))
 	first := runRepoCollectors(t, h)
 	for name, res := range first {
 		if res.Unchanged != 0 {
@@ -282,7 +130,7 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 		}
 	}
 	batches := (n + collectors.ProbeBatch - 1) / collectors.ProbeBatch
-	firstREST := restRequests(h.Fake)
+	firstREST := collectortest.RESTRequests(h.Fake)
 	// A first sync costs, per repository: metadata, and one page of each
 	// list: 5 REST requests (4 over git). No FUNDING.yml request: the
 	// probe saw there is none. No priming: each list fit on one page.
@@ -290,20 +138,20 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 		t.Errorf("first sync: %d REST requests, want %d", firstREST, (1+lists)*n)
 	}
 	switch {
-	case !git && rr.graphql != batches:
-		t.Errorf("first sync: %d GraphQL queries, want %d", rr.graphql, batches)
-	case git && rr.graphql < batches+20:
+	case !git && rr.GraphQL != batches:
+		t.Errorf("first sync: %d GraphQL queries, want %d", rr.GraphQL, batches)
+	case git && rr.GraphQL < batches+20:
 		// The probe, and the logins of the 20 owners who commit.
-		t.Errorf("first sync over git: %d GraphQL queries, want at least %d", rr.graphql, batches+20)
+		t.Errorf("first sync over git: %d GraphQL queries, want at least %d", rr.GraphQL, batches+20)
 	}
 
 	h.Fake.SetHorizon(end)
 	h.Fake.ResetCounts()
-	rr.reset()
+	rr.Reset()
 	points = h.Fake.GraphQLPoints()
 	res := runRepoCollectors(t, h)
 	points = h.Fake.GraphQLPoints() - points
-	counted = countedREST(h.Fake)
+	counted = collectortest.CountedREST(h.Fake)
 
 	changed := map[string]bool{}
 	for i, r := range w.Repos {
@@ -321,14 +169,14 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 		}
 	}
 	rest := 0
-	for repo, k := range rr.byRepo {
+	for repo, k := range rr.ByRepo {
 		rest += k
 		if !changed[repo] {
 			t.Errorf("refresh: %d REST requests for %s, which did not change", k, repo)
 		}
 	}
 	for repo := range changed {
-		if rr.byRepo[repo] == 0 {
+		if rr.ByRepo[repo] == 0 {
 			t.Errorf("refresh: %s changed but was not refreshed", repo)
 		}
 	}
@@ -349,11 +197,11 @@ func checkRefreshBudget(t *testing.T, n, every int, git bool) (counted, points i
 	if counted != countedPerChanged*len(changed) {
 		t.Errorf("refresh: %d counted REST requests, want %d (%d per changed repository): %v", counted, countedPerChanged*len(changed), countedPerChanged, h.Fake.Requests())
 	}
-	if rr.graphql != batches || points != batches {
-		t.Errorf("refresh: %d GraphQL queries costing %d points, want %d and %d", rr.graphql, points, batches, batches)
+	if rr.GraphQL != batches || points != batches {
+		t.Errorf("refresh: %d GraphQL queries costing %d points, want %d and %d", rr.GraphQL, points, batches, batches)
 	}
 	t.Logf("%d repos, %d changed: first sync %.2f REST/repo; refresh %.3f REST/repo, %.3f GraphQL points/repo (%d queries)",
-		n, len(changed), float64(firstREST)/float64(n), float64(rest)/float64(n), float64(points)/float64(n), rr.graphql)
+		n, len(changed), float64(firstREST)/float64(n), float64(rest)/float64(n), float64(points)/float64(n), rr.GraphQL)
 
 	ctx := context.Background()
 	for _, r := range w.Repos {
@@ -448,8 +296,8 @@ func TestMaxSkipForcesRefresh(t *testing.T) {
 // MaxSkipQuiet.
 func TestQuietRepositoriesAreRefreshedLessOften(t *testing.T) {
 	t.Parallel()
-	w := manyReposWorld(2, 2) // p00000 pushed a day before end; p00001 quiet for over a month
-	h, _ := newManyHarness(t, w)
+	w := collectortest.ManyReposWorld(2, 2) // p00000 pushed a day before end; p00001 quiet for over a month
+	h, _ := collectortest.NewMany(t, w)
 	active := end.Add(-24 * time.Hour)
 	// The data's now is just after the active repository's last push, so
 	// it has been quiet for under 4·MaxSkip.
@@ -483,7 +331,7 @@ func TestFundingFileOverGit(t *testing.T) {
 
 func checkFundingFileReads(t *testing.T, git bool) {
 	world := func(first string) *scenario.World {
-		w := manyReposWorld(3, 1) // every repository gets a push before end
+		w := collectortest.ManyReposWorld(3, 1) // every repository gets a push before end
 		w.Repos[0].FundingYML = first
 		w.Repos[1].FundingYML = "github: [bee]\n"
 		return w
@@ -511,13 +359,13 @@ func checkFundingFileReads(t *testing.T, git bool) {
 			t.Fatalf("%s: FUNDING.yml read %d times, want %d: %v", what, got, n, h.Fake.Requests())
 		}
 	}
-	h, _ := newManyHarness(t, world("github: [ant]\n"))
+	h, _ := collectortest.NewMany(t, world("github: [ant]\n"))
 	syncs := &syncCounter{}
 	if git {
 		withGit(t, h)
 		h.Env.Git.Observe = syncs.GitSync
 	}
-	h.Fake.SetHorizon(end.Add(-probeQuiet))
+	h.Fake.SetHorizon(end.Add(-collectortest.ProbeQuiet))
 	run(h)
 	wantReads(h, syncs, 2, "first sync (the repositories that have one)")
 

@@ -1,4 +1,4 @@
-package collectors_test
+package e2e
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/collectors/collectortest"
 	"github.com/fundwatch/fundwatch/ghrepo"
 	"github.com/fundwatch/fundwatch/githubfake"
 	"github.com/fundwatch/fundwatch/scheduler"
@@ -110,8 +111,8 @@ func probeRoundPoints(n int) int {
 // first run after it.
 func simulateServeDay(t testing.TB, n, every int) serveDay {
 	t.Helper()
-	day0 := end.Add(-24 * time.Hour)
-	w := manyReposWorld(n, every)
+	day0 := collectortest.End.Add(-24 * time.Hour)
+	w := collectortest.ManyReposWorld(n, every)
 	m := (n + every - 1) / every
 	type change struct {
 		at   time.Time
@@ -140,7 +141,7 @@ func simulateServeDay(t testing.TB, n, every int) serveDay {
 	}
 
 	clock := &simClock{t: day0}
-	h, rr := newManyHarnessOpts(t, w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30, Now: clock.now})
+	h, rr := collectortest.NewManyOpts(t, w, githubfake.Options{Limit: 1 << 30, GraphQLLimit: 1 << 30, Now: clock.now})
 	h.Env.Now, h.Env.Clock = clock.now, clock.now
 	h.Env.Concurrency = 4 // as serve
 	h.Fake.SetHorizon(day0)
@@ -172,7 +173,7 @@ func simulateServeDay(t testing.TB, n, every int) serveDay {
 	day := serveDay{n: n, changed: len(changes), active: len(active), probePoints: probeRoundPoints(n)}
 	day.peoplePoints = h.Fake.GraphQLPoints() - day.probePoints
 	h.Fake.ResetCounts()
-	rr.reset()
+	rr.Reset()
 	points0 := h.Fake.GraphQLPoints()
 	log.runs = map[string]int{}
 
@@ -220,7 +221,7 @@ func simulateServeDay(t testing.TB, n, every int) serveDay {
 		t.Fatalf("the day's runs: %v", log.errs)
 	}
 	day.wakes, day.runs = len(wakes), log.runs
-	day.counted, day.rest = countedREST(h.Fake), restRequests(h.Fake)
+	day.counted, day.rest = collectortest.CountedREST(h.Fake), collectortest.RESTRequests(h.Fake)
 	day.points = h.Fake.GraphQLPoints() - points0
 
 	// Per repository: a changed one costs its metadata (200), a page of
@@ -247,8 +248,8 @@ func simulateServeDay(t testing.TB, n, every int) serveDay {
 		case active[key]:
 			lo, hi = 5, 5
 		}
-		if got := rr.byRepo[key]; got < lo || got > hi || rr.counted[key] != counted {
-			t.Errorf("%s: %d REST requests in the day (%d counted), want %d to %d (%d counted)", r.FullName(), got, rr.counted[key], lo, hi, counted)
+		if got := rr.ByRepo[key]; got < lo || got > hi || rr.Counted[key] != counted {
+			t.Errorf("%s: %d REST requests in the day (%d counted), want %d to %d (%d counted)", r.FullName(), got, rr.Counted[key], lo, hi, counted)
 		}
 	}
 	if day.counted != 3*day.changed {
