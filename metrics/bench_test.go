@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	rtmetrics "runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,7 +20,9 @@ import (
 
 // snapshot10k is 10,000 watched repositories, each with a full analysis of
 // a mid-sized history (two employers, volunteers, issues, releases), so
-// every per-repository family is present.
+// every per-repository family is present, and values of its own (scores,
+// shares, bus factor, last commit): distinct series values, not one
+// analysis shared.
 func snapshot10k(b *testing.B) *analysis.Snapshot {
 	b.Helper()
 	at := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
@@ -48,9 +51,22 @@ func snapshot10k(b *testing.B) *analysis.Snapshot {
 	snap := &analysis.Snapshot{At: at}
 	for i := range 10000 {
 		name := fmt.Sprintf("org%d/repo%d", i/10, i)
+		// Each repository its own values (what Prometheus compresses
+		// per series), on the same shape of analysis.
+		ai := *a
+		f := float64(i%997) / 997
+		ai.Risk.Score = f
+		ai.Gap.Score = 1 - f
+		ai.Criticality.OpenSSF.Score = f / 2
+		ai.Windows = slices.Clone(a.Windows)
+		for w := range ai.Windows {
+			ai.Windows[w].BusFactor.V = float64(1 + i%9)
+			ai.Windows[w].PaidShare.V = f
+		}
+		ai.LastCommit = at.Add(-time.Duration(i) * time.Minute)
 		snap.Repos = append(snap.Repos, analysis.Repo{
 			Target: analysis.Target{Repo: name, Tier: "critical", Owner: "team"}, Collected: true, CommitsCollected: true,
-			Meta: store.Repo{FullName: name, Stars: i, PushedAt: at}, Analysis: a,
+			Meta: store.Repo{FullName: name, Stars: i, PushedAt: at}, Analysis: &ai,
 			Status: statuses(name, at),
 		})
 	}
