@@ -100,25 +100,47 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	}
 }
 
-// Health, readiness and the triage never wait for a refresh under way:
-// the refresh computes holding only its own lock.
+// Metrics, health, readiness and the triage never wait for a refresh
+// under way: the refresh computes holding only its own lock, and the
+// exporter swaps in what it encoded. (How fast they answer while a real
+// refresh of thousands of repositories runs is a benchmark's:
+// analysis BenchmarkRefresh10k; this checks that they do not wait.)
 func TestReadersDoNotWaitForARefresh(t *testing.T) {
 	t.Parallel()
-	a := &App{last: &analysis.Snapshot{}}
+	dir := t.TempDir()
+	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n  - repo: golang/net\n", dir)
+	cfg, err := config.Parse("fw.yaml", []byte(body), nil, ConfigOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.Handler("/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
 	a.refreshing.Lock() // a refresh is computing
 	defer a.refreshing.Unlock()
-	routes := a.fixedRoutes()
-	for _, path := range []string{"/-/ready", "/-/healthy", "/triage.json"} {
-		done := make(chan int)
+	for _, path := range []string{"/metrics", "/-/ready", "/-/healthy", "/triage", "/triage.json"} {
+		done := make(chan *httptest.ResponseRecorder)
 		go func() {
 			rec := httptest.NewRecorder()
-			routes[path].ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-			done <- rec.Code
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+			done <- rec
 		}()
 		select {
-		case code := <-done:
-			if code != http.StatusOK {
-				t.Errorf("%s: %d during a refresh", path, code)
+		case rec := <-done:
+			if rec.Code != http.StatusOK {
+				t.Errorf("%s: %d during a refresh", path, rec.Code)
+			}
+			if path == "/metrics" && !strings.Contains(rec.Body.String(), "fundwatch_watched_repos 1") {
+				t.Errorf("/metrics during a refresh lacks the last snapshot:\n%s", rec.Body)
 			}
 		case <-time.After(30 * time.Second): // a failure bound: it answers at once or hangs
 			t.Fatalf("%s waited for the refresh", path)
