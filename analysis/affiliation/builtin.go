@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/fundwatch/fundwatch/internal/strictyaml"
 )
 
 //go:embed data/employers.yaml
@@ -44,7 +44,7 @@ type builtin struct {
 
 var known = func() *builtin {
 	var d builtinData
-	if err := yaml.Unmarshal(employersYAML, &d); err != nil {
+	if err := strictyaml.Unmarshal("employers.yaml", employersYAML, &d); err != nil {
 		panic("affiliation: embedded employers.yaml: " + err.Error())
 	}
 	b := &builtin{domains: map[string]string{}, orgs: map[string]string{}, aliases: map[string]string{},
