@@ -172,6 +172,10 @@ type Spec struct {
 	Disabled bool
 	// Help says what it collects, for --help and docs.
 	Help string
+	// GitMirrors is true of a collector whose runs clone, fetch and
+	// prune git mirrors: the service measures the mirror cache's size
+	// after each of its runs (never per scrape).
+	GitMirrors bool
 	// fingerprint is the part of what the change probe saw that the
 	// collector depends on: when it is the same as at its last refresh,
 	// the refresh would fetch nothing new. nil depends on everything.
@@ -223,6 +227,12 @@ func Names() []string {
 
 // phaseOf is the phase of the named collector (repositories if unknown).
 func phaseOf(name string) Phase { return registry[name].spec.Phase }
+
+// SpecOf returns the spec of the collector registered under name.
+func SpecOf(name string) (Spec, bool) {
+	r, ok := registry[name]
+	return r.spec, ok
+}
 
 // Get returns the collector registered under name.
 func Get(name string) (Collector, bool) {

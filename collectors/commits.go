@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(Spec{Name: "commits", Schedule: "@every 1h", Phase: PhaseRepositories,
+	register(Spec{Name: "commits", Schedule: "@every 1h", Phase: PhaseRepositories, GitMirrors: true,
 		Help:        "commit history (over git mirrors, else REST) and the logins of recent authors",
 		fingerprint: func(p probed) string { return "pushed=" + p.pushed() }}, perRepo{name: "commits", fn: collectCommits})
 }

@@ -129,7 +129,7 @@ func New(cfg *config.Config, log *slog.Logger) (*App, error) {
 		MaxSkip:      cfg.Collection.MaxSkip,
 		MaxSkipQuiet: cfg.Collection.MaxSkipQuiet,
 		AfterRun: func(ctx context.Context, collector string) {
-			if collector == "commits" {
+			if s, _ := collectors.SpecOf(collector); s.GitMirrors {
 				a.measureGitCache()
 			}
 			if err := a.Refresh(ctx); err != nil {
