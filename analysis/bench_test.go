@@ -2,66 +2,28 @@ package analysis
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"runtime"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/fundwatch/fundwatch/analysis/affiliation"
 	"github.com/fundwatch/fundwatch/history"
+	"github.com/fundwatch/fundwatch/internal/synthstore"
 	"github.com/fundwatch/fundwatch/store"
 )
 
-// syntheticFacts is a mid-sized repository: 40 people (a few paid by two
-// employers, the rest volunteers and unknowns), ~1,500 commits over three
-// years, ~400 issues and pull requests with ~1,200 comments, 24 releases.
+// syntheticFacts is a mid-sized repository (synthstore.MidSized): 40
+// people, ~1,500 commits over three years, ~400 issues and pull requests
+// with ~1,200 comments, 24 releases.
 func syntheticFacts(seed uint64, repo string, at time.Time) (Facts, []store.User) {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	f := Facts{Repo: repo, IssuesCollected: true, ReleasesCollected: true,
-		Meta: &store.Repo{FullName: repo, CreatedAt: at.AddDate(-6, 0, 0)}}
-	var users []store.User
-	for p := range 40 {
-		company := ""
-		switch {
-		case p < 6:
-			company = "Acme Corp"
-		case p < 10:
-			company = "@globex"
-		}
-		users = append(users, store.User{Login: fmt.Sprintf("u%d", p), Company: company})
-	}
-	span := 3 * 365 * 24 * time.Hour
-	for i := range 1500 {
-		p := int(rng.ExpFloat64()*6) % 40
-		t := at.Add(-time.Duration(rng.Int64N(int64(span))))
-		f.Commits = append(f.Commits, store.Commit{Repo: repo, SHA: fmt.Sprintf("%s-%d", repo, i), AuthorLogin: fmt.Sprintf("u%d", p),
-			AuthorEmail: fmt.Sprintf("u%d@users.noreply.github.com", p), AuthorTime: t, AuthorTZKnown: true, AuthorTZOffset: 60 * (p%24 - 12)})
-	}
-	// The store returns commits in time order.
-	slices.SortFunc(f.Commits, func(a, b store.Commit) int { return a.AuthorTime.Compare(b.AuthorTime) })
-	var cid int64
-	for n := 1; n <= 400; n++ {
-		opened := at.Add(-time.Duration(rng.Int64N(int64(span))))
-		is := store.Issue{Repo: repo, Number: n, IsPull: n%3 == 0, Author: fmt.Sprintf("u%d", rng.IntN(40)), CreatedAt: opened, UpdatedAt: opened}
-		if rng.IntN(4) > 0 {
-			is.ClosedAt = opened.Add(time.Duration(rng.Int64N(int64(60 * 24 * time.Hour))))
-			if is.IsPull {
-				is.MergedAt = is.ClosedAt
-			}
-		}
-		f.Issues = append(f.Issues, is)
-		for range rng.IntN(6) {
-			cid++
-			f.Comments = append(f.Comments, store.Comment{Repo: repo, ID: cid, IssueNumber: n, Author: fmt.Sprintf("u%d", rng.IntN(10)),
-				CreatedAt: opened.Add(time.Duration(rng.Int64N(int64(30 * 24 * time.Hour))))})
-		}
-	}
-	for r := range 24 {
-		pub := at.Add(-time.Duration(r) * 45 * 24 * time.Hour)
-		f.Releases = append(f.Releases, store.Release{Repo: repo, ID: int64(r + 1), TagName: fmt.Sprintf("v1.%d", r), CreatedAt: pub, PublishedAt: pub})
-	}
-	return f, users
+	return factsOf(synthstore.MidSized(seed, repo, at))
+}
+
+// factsOf is a synthetic repository as the analysis reads it.
+func factsOf(r synthstore.Repo) (Facts, []store.User) {
+	meta := r.Meta
+	return Facts{Repo: meta.FullName, IssuesCollected: true, ReleasesCollected: true, Meta: &meta,
+		Commits: r.Commits, Issues: r.Issues, Comments: r.Comments, Releases: r.Releases}, r.Users
 }
 
 // BenchmarkRecompute10k is a full analysis recompute of 10,000 watched

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fundwatch/fundwatch/internal/synthstore"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -29,64 +30,22 @@ func benchRepos(b *testing.B) int {
 	return n
 }
 
-// distinctFacts is syntheticFacts with people of its own: all but the
-// ten most active of its 40 authors are this repository's alone, as in a
-// real watch list (a few people meet across projects, most do not).
+// distinctFacts is synthstore.Distinct: syntheticFacts with people of its
+// own.
 func distinctFacts(i int, at time.Time) (Facts, []store.User) {
-	repo := fmt.Sprintf("org%d/repo%d", i, i)
-	f, users := syntheticFacts(uint64(i), repo, at)
-	own := func(login string) string {
-		if n, err := strconv.Atoi(strings.TrimPrefix(login, "u")); err == nil && n >= 10 {
-			return fmt.Sprintf("r%d-%s", i, login)
-		}
-		return login
-	}
-	for j := range f.Commits {
-		c := &f.Commits[j]
-		c.AuthorLogin = own(c.AuthorLogin)
-		c.AuthorEmail = c.AuthorLogin + "@users.noreply.github.com"
-		c.AuthorName = "Person " + c.AuthorLogin
-	}
-	for j := range f.Issues {
-		f.Issues[j].Author = own(f.Issues[j].Author)
-	}
-	for j := range users {
-		users[j].Login = own(users[j].Login)
-	}
-	return f, users
+	return factsOf(synthstore.Distinct(i, at))
 }
 
 // fillStore writes n distinct mid-sized repositories into st, as the
-// collectors would: metadata, commits, issues, comments, releases, the
-// cursors saying each list was read completely, and the authors'
-// profiles.
+// collectors would (synthstore.Fill).
 func fillStore(b *testing.B, st *store.Store, n int, at time.Time) []Target {
-	ctx := context.Background()
-	var targets []Target
-	seenUser := map[string]bool{}
-	for i := range n {
-		f, users := distinctFacts(i, at)
-		targets = append(targets, Target{Repo: f.Repo})
-		must := func(err error) {
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-		must(st.UpsertRepo(ctx, store.Repo{FullName: f.Repo, CreatedAt: f.Meta.CreatedAt, CollectedAt: at}))
-		must(st.UpsertCommits(ctx, f.Commits))
-		must(st.UpsertIssues(ctx, f.Issues))
-		must(st.UpsertComments(ctx, f.Comments))
-		must(st.UpsertReleases(ctx, f.Releases))
-		for _, e := range []string{store.CommitsCursor, "issues", "comments", "releases"} {
-			must(st.SetCursor(ctx, store.Cursor{Repo: f.Repo, Endpoint: e}))
-		}
-		for _, u := range users {
-			if !seenUser[u.Login] {
-				seenUser[u.Login] = true
-				u.FetchedAt = at
-				must(st.UpsertUser(ctx, u))
-			}
-		}
+	names, err := synthstore.Fill(context.Background(), st, n, at)
+	if err != nil {
+		b.Fatal(err)
+	}
+	targets := make([]Target, len(names))
+	for i, n := range names {
+		targets[i] = Target{Repo: n}
 	}
 	return targets
 }

@@ -1,0 +1,172 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fundwatch/fundwatch/collectors"
+	"github.com/fundwatch/fundwatch/internal/synthstore"
+	"github.com/fundwatch/fundwatch/internal/tooltest"
+	"github.com/fundwatch/fundwatch/store"
+)
+
+// BenchmarkServe is the whole of `fundwatch serve`, one process, on a
+// store of FUNDWATCH_BENCH_REPOS (1,000 by default) mid-sized
+// repositories with distinct facts and people (synthstore: 1,500
+// commits, 400 issues, ~1,000 comments each), every one watched: its
+// start-up refresh (every repository read from the store and analysed),
+// the snapshot rendered, and scrapes of /metrics. The collectors are off
+// (--no-collector.*: no GitHub here), so what it measures is serve's
+// memory around the facts, which collection streams through in pages. It
+// reports the process's peak resident memory (peak-rss-MB, VmHWM as
+// Linux counts it), its resident memory after the scrapes (rss-MB), the
+// time to ready (ready-s) and a scrape's (scrape-s). The store is kept
+// under FUNDWATCH_BENCH_STORE when set, shared with analysis'
+// BenchmarkRefresh (the same file), since building it takes minutes.
+// Run with -run XXX -benchtime 1x.
+func BenchmarkServe(b *testing.B) {
+	n := 1000
+	if s := os.Getenv("FUNDWATCH_BENCH_REPOS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 {
+			b.Fatalf("FUNDWATCH_BENCH_REPOS=%q: want a positive number", s)
+		}
+		n = v
+	}
+	benchServe(b, n)
+}
+
+// BenchmarkServe10k is BenchmarkServe at 10,000 repositories: the issue's
+// "serve stays under 1 GB resident".
+func BenchmarkServe10k(b *testing.B) { benchServe(b, 10_000) }
+
+func benchServe(b *testing.B, n int) {
+	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	dir := os.Getenv("FUNDWATCH_BENCH_STORE")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	path := filepath.Join(dir, fmt.Sprintf("refresh-%d.db", n))
+	if _, err := os.Stat(path); err != nil {
+		st, err := store.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := synthstore.Fill(context.Background(), st, n, at); err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
+		b.Logf("stored %d repositories in %s", n, time.Since(start).Round(time.Second))
+	}
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "github:\n  api_url: http://127.0.0.1:9/\nstore:\n  path: %s\ncollection:\n  git: false\nwatch:\n", path)
+	for i := range n {
+		fmt.Fprintf(&cfg, "  - %s\n", synthstore.Name(i))
+	}
+	cfgPath := filepath.Join(b.TempDir(), "fundwatch.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for range b.N {
+		addr := tooltest.FreeAddr(b)
+		args := []string{"serve", "--config", cfgPath, "--web.listen-address", addr, "--log.level", "warn"}
+		for _, name := range collectors.Names() {
+			args = append(args, "--no-collector."+name)
+		}
+		cmd := exec.Command(binary, args...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		// Ready once the start-up refresh is done and the listener up:
+		// polled, since the refresh says nothing while it works (minutes
+		// at 10,000 on a loaded machine); the process ending fails at once.
+		for {
+			resp, err := http.Get("http://" + addr + "/-/ready")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			select {
+			case err := <-exited:
+				b.Fatalf("serve ended before ready: %v\n%s", err, out.String())
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+		ready := time.Since(start)
+		var scrape time.Duration
+		series := 0
+		for range 3 {
+			t0 := time.Now()
+			req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+			req.Header.Set("Accept-Encoding", "gzip") // as Prometheus asks
+			resp, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			scrape = time.Since(t0)
+		}
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, line := range strings.Split(string(body), "\n") {
+			if strings.HasPrefix(line, "fundwatch_repo_") {
+				series++
+			}
+		}
+		if !strings.Contains(string(body), fmt.Sprintf("fundwatch_watched_repos %d", n)) || series < n {
+			b.Fatalf("/metrics serves %d repository series, not the %d repositories:\n%.2000s", series, n, body)
+		}
+		hwm, rss := procStatus(b, cmd.Process.Pid, "VmHWM:"), procStatus(b, cmd.Process.Pid, "VmRSS:")
+		_ = cmd.Process.Signal(os.Interrupt)
+		<-exited
+		b.ReportMetric(hwm, "peak-rss-MB")
+		b.ReportMetric(rss, "rss-MB")
+		b.ReportMetric(ready.Seconds(), "ready-s")
+		b.ReportMetric(scrape.Seconds(), "scrape-s")
+		b.ReportMetric(float64(series)/float64(n), "series/repo")
+	}
+}
+
+// procStatus reads one field of /proc/<pid>/status in MB (the kernel's
+// kB).
+func procStatus(b *testing.B, pid int, field string) float64 {
+	b.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Skipf("no /proc: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, field); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			if err != nil {
+				b.Fatalf("%s %q: %v", field, v, err)
+			}
+			return kb / 1000
+		}
+	}
+	b.Fatalf("no %s in /proc/%d/status", field, pid)
+	return 0
+}
