@@ -1,7 +1,6 @@
 package githubfake
 
 import (
-	"os/exec"
 	"reflect"
 	"slices"
 	"testing"
@@ -54,9 +53,7 @@ func TestGitHistoryRewrite(t *testing.T) {
 	}
 
 	// fast-import, merge included, names them alike (buildGit checks).
-	if _, err := exec.LookPath("git"); err != nil {
-		return
-	}
+	tooltest.Require(t, "git", "git")
 	s := New(&scenario.World{End: at(10), Repos: []*scenario.Repo{r}}, Options{GitDir: t.TempDir()})
 	if _, _, err := s.gitRoot(0); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fundwatch/fundwatch/internal/tooltest"
 )
 
 // realData holds the real histories (history/testdata/real/README.md).
@@ -119,10 +121,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 // included.
 func TestAnalyzeGitClone(t *testing.T) {
 	t.Parallel()
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git is not installed")
-	}
+	git := tooltest.Require(t, "git", "git")
 	dir := t.TempDir()
 	run := func(env []string, args ...string) {
 		t.Helper()

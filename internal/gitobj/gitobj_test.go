@@ -29,9 +29,7 @@ func TestBlobID(t *testing.T) {
 	if got, err := TreeID(nil); err != nil || got != EmptyTree {
 		t.Errorf("TreeID(nil) = %s, %v; want %s", got, err, EmptyTree)
 	}
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	tooltest.Require(t, "git", "git")
 	content := "github: [alice]\nopen_collective: tinyyaml\n"
 	cmd := exec.Command("git", "hash-object", "--stdin")
 	cmd.Stdin = strings.NewReader(content)
