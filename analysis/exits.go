@@ -53,6 +53,9 @@ type exitScanner struct {
 // one, else the person. It only ever tells who kept working (no exit, no
 // newcomer), never how many people there are.
 func actorOf(c Contribution) string {
+	if c.actor != "" {
+		return c.actor
+	}
 	if c.Name != "" {
 		return "name:" + c.Name
 	}

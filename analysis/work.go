@@ -44,6 +44,10 @@ type Contribution struct {
 	// WorkingHours is 1 when authored Mon–Fri 09:00–16:59 in the author's
 	// own UTC offset, 0 outside, -1 when the offset is unknown (REST data).
 	WorkingHours int8
+	// actor is actorOf's answer, made once where the contribution is
+	// (preclassify): the exit and handover scans ask it of every
+	// contribution at every instant of a timeline.
+	actor string
 }
 
 // People resolves who is who and who pays them, for one analysis.
@@ -130,6 +134,7 @@ func (p *People) preclassify(commits []store.Commit) *preclassified {
 			continue
 		}
 		ct.Person = person.ID
+		ct.actor = actorOf(ct)
 		user := p.userOf(person)
 		switch {
 		case c.AuthorBot || person.Bot || identity.IsBot(c.AuthorLogin, c.AuthorEmail, c.AuthorName, userType(user)):

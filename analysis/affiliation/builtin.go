@@ -99,8 +99,12 @@ func fold(employer string, at time.Time) string {
 // employer across a takeover (github and microsoft are one lineage), so an
 // exit is not seen as one company leaving and another arriving.
 func Lineage(employer string) string {
-	return fold(employer, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	return fold(employer, endOfTime)
 }
+
+// endOfTime is after every acquisition: folded there, an employer is its
+// last buyer.
+var endOfTime = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Inferable reports whether an e-mail domain nothing maps may be inferred
 // to be an organisation from the history that uses it: not personal mail,
