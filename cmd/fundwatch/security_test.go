@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -175,6 +176,11 @@ func TestTokenNeverLeaks(t *testing.T) {
 			echo(w, r, http.StatusUnprocessableEntity)
 		case strings.HasSuffix(r.URL.Path, "/releases"):
 			echo(w, r, http.StatusInternalServerError)
+		case r.URL.Path == "/user" || strings.HasPrefix(r.URL.Path, "/repos/fastjson/fastjson"):
+			// Successful answers whose headers echo Authorization: the
+			// rate-limit resource (a label of /metrics) and the ETag
+			// (stored with the cursors). /user is asked at every start.
+			fake.ServeHTTP(&headerEcho{ResponseWriter: w, auth: r.Header.Get("Authorization")}, r)
 		default:
 			fake.ServeHTTP(w, r)
 		}
@@ -256,6 +262,24 @@ watch:
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		outputs = append(outputs, string(b))
+		if path != "/metrics" {
+			continue
+		}
+		// The echoed resource names are not label values: only GitHub's
+		// own, and "other" for the rest.
+		other := false
+		for _, m := range regexp.MustCompile(`resource="([^"]*)"`).FindAllStringSubmatch(string(b), -1) {
+			switch m[1] {
+			case "core", "graphql", "search":
+			case "other":
+				other = true
+			default:
+				t.Errorf("/metrics has a resource label %q", m[1])
+			}
+		}
+		if !other {
+			t.Errorf("/metrics has no resource=\"other\": the echoing headers were not exercised")
+		}
 	}
 	srvCmd.Process.Signal(syscall.SIGTERM)
 	srvCmd.Wait()
@@ -280,4 +304,28 @@ watch:
 			t.Errorf("the token (or part of it) appears in fundwatch's output: ...%s...", all[max(0, i-200):min(len(all), i+100)])
 		}
 	}
+}
+
+// headerEcho sets the rate-limit resource and the ETag of an answer to a
+// request's Authorization header, as a hostile or broken proxy might.
+type headerEcho struct {
+	http.ResponseWriter
+	auth  string
+	wrote bool
+}
+
+func (w *headerEcho) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		w.Header().Set("X-RateLimit-Resource", w.auth)
+		w.Header().Set("ETag", `W/"`+w.auth+`"`)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *headerEcho) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
 }
