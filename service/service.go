@@ -531,8 +531,12 @@ func (l *Listeners) Close() {
 
 // Listen binds w's addresses first of all, so that an address in use is
 // one clear error before any collection starts (once it was a bind error
-// after a screen of collectors' cancelled requests).
+// after a screen of collectors' cancelled requests). The web config file
+// is checked first (checkWebConfig).
 func Listen(w Web) (*Listeners, error) {
+	if err := checkWebConfig(w.ConfigFile); err != nil {
+		return nil, err
+	}
 	l := &Listeners{web: w}
 	if w.Systemd {
 		return l, nil // the sockets are systemd's

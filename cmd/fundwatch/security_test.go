@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -328,4 +329,62 @@ func (w *headerEcho) Write(b []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// Files named on the command line are regular files read with a cap, as
+// every file from the user's tree: a --web.config.file (or a certificate
+// it names) or a --demo.scenario that is a FIFO made serve hang past
+// SIGTERM, and a symlink to /dev/zero ran it out of memory. Each is now
+// refused at once, with a message naming the file.
+func TestCommandLineFilesMustBeRegular(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo, zero := filepath.Join(dir, "fifo.yaml"), filepath.Join(dir, "zero.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	// A web config whose certificate is /dev/zero (relative to the file,
+	// as exporter-toolkit reads it).
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "cert.pem")); err != nil {
+		t.Fatal(err)
+	}
+	webCert := filepath.Join(dir, "web-cert.yaml")
+	os.WriteFile(webCert, []byte("tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n"), 0o644)
+	cfg := filepath.Join(dir, "fw.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("store:\n  path: %s\nwatch: [a/b]\n", filepath.Join(dir, "fw.db"))), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"serve web config fifo", []string{"serve", "--config", cfg, "--web.config.file=" + fifo}, []string{"--web.config.file", fifo, "not a regular file (a named pipe)"}},
+		{"serve web config zero", []string{"serve", "--config", cfg, "--web.config.file=" + zero}, []string{"--web.config.file", zero, "not a regular file (a character device)"}},
+		{"serve web config cert zero", []string{"serve", "--config", cfg, "--web.config.file=" + webCert}, []string{"tls_server_config.cert_file", filepath.Join(dir, "cert.pem"), "not a regular file"}},
+		{"demo web config fifo", []string{"demo", "--web.config.file=" + fifo}, []string{"--web.config.file", fifo, "not a regular file (a named pipe)"}},
+		{"demo scenario fifo", []string{"demo", "--demo.scenario=" + fifo}, []string{fifo, "not a regular file (a named pipe)"}},
+		{"demo scenario zero", []string{"demo", "--demo.scenario=" + zero}, []string{zero, "not a regular file (a character device)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binary, append(tc.args, "--web.listen-address="+freePort(t))...)
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			if ctx.Err() != nil {
+				t.Fatalf("still running after %s:\n%s", time.Since(start).Round(time.Second), out)
+			}
+			if err == nil {
+				t.Fatalf("succeeded:\n%s", out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("message lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
 }
