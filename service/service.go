@@ -190,9 +190,14 @@ func (a *App) Targets() []analysis.Target {
 // ResolveWatch resolves the configured watch list and, when that works,
 // makes it the one collected, analysed and exported. Each dependency that
 // maps to no repository is logged once (when it first appears), and all
-// of them are exported.
+// of them are exported. Whether it worked is a self-metric
+// (fundwatch_watch_resolve_success): a failure keeps the previous list,
+// and serve's hourly resolution would otherwise only log it.
 func (a *App) ResolveWatch(ctx context.Context) error {
 	l, err := a.resolver.Resolve(ctx, a.cfg.Watch)
+	if ctx.Err() == nil || err == nil { // a shutdown is no failure
+		a.self.WatchResolved(err)
+	}
 	if err != nil {
 		return err
 	}
