@@ -174,6 +174,7 @@ func TestAlertmanagerConfigAndRoutes(t *testing.T) {
 		{[]string{"alertname=FundwatchMaintainerHandover", "repo=a/b", "owner=platform-team"}, "platform-team"},
 		{[]string{"alertname=FundwatchMaintainerHandover", "repo=a/b"}, "security-team"},
 		{[]string{"alertname=FundwatchCollectorStale", "repo=curl/curl", "owner=platform-team"}, "fundwatch-operators"},
+		{[]string{"alertname=FundwatchWatchListResolveFailing", "instance=fw:9864"}, "fundwatch-operators"},
 		{[]string{"alertname=FundwatchProjectAbandoned", "repo=x/y"}, "default"},
 		// A repository several teams' watch items reach carries all their owners.
 		{[]string{"alertname=FundwatchEmployerExit", "repo=golang/net", "owner=infra-team,security-team"}, "security-team"},

@@ -28,8 +28,9 @@ var ErrBodyTooLarge = errors.New("response body too large")
 // with its final Authorization header (a token, an App installation token,
 // an App JWT), and remembers that secret; it scrubs every secret it has
 // sent from what comes back, so a server that echoes request headers in a
-// body (an error message, a description) never puts a secret into a log,
-// the store or a page. Bodies are capped at MaxBodyBytes.
+// body (an error message, a description) or a response header (an ETag)
+// never puts a secret into a log, the store or a page. Bodies are capped
+// at MaxBodyBytes.
 type guard struct {
 	rt      http.RoundTripper
 	mu      sync.Mutex
@@ -42,8 +43,22 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, g.scrubErr(err)
 	}
+	g.scrubHeader(resp.Header)
 	resp.Body = &guardedBody{rc: resp.Body, g: g, what: req.Method + " " + Route(req.URL.Path)}
 	return resp, nil
+}
+
+// scrubHeader scrubs the values of an answer's headers in place: an ETag
+// is stored and a Link or Location followed, so an echoed secret there
+// would reach the store or a log as surely as from a body.
+func (g *guard) scrubHeader(h http.Header) {
+	for k, vs := range h {
+		for i, v := range vs {
+			if clean := string(g.scrub([]byte(v))); clean != v {
+				h[k][i] = clean
+			}
+		}
+	}
 }
 
 // remember keeps the secret of an Authorization header ("Bearer x",

@@ -453,10 +453,39 @@ func (p *Pool) exhaust(b *budget, resource string) {
 	p.broadcast()
 }
 
+// rateResources are the rate-limit resources GitHub names in
+// x-ratelimit-resource (and /rate_limit's resources).
+var rateResources = map[string]bool{
+	"core": true, "search": true, "graphql": true, "code_search": true,
+	"integration_manifest": true, "source_import": true,
+	"code_scanning_upload": true, "code_scanning_autofix": true,
+	"actions_runner_registration": true, "scim": true,
+	"dependency_snapshots": true, "dependency_sbom": true,
+	"audit_log": true, "audit_log_streaming": true,
+}
+
+// otherResource stands for any x-ratelimit-resource GitHub does not
+// document.
+const otherResource = "other"
+
+// resourceName keeps a resource named in a header only when it is one of
+// GitHub's: the name keys the pool's quotas and is a label value of
+// /metrics, so a server echoing a request header (a token) or inventing
+// names must neither choose the value nor grow the set.
+func resourceName(header string) string {
+	if rateResources[header] {
+		return header
+	}
+	return otherResource
+}
+
+// resourceOfHeader is the rate-limit resource an answer counts against:
+// its x-ratelimit-resource (see resourceName), or inferred from the
+// request when it has none.
 func resourceOfHeader(resp *http.Response, inferred string) string {
 	if resp != nil {
 		if r := resp.Header.Get("X-Ratelimit-Resource"); r != "" {
-			return r
+			return resourceName(r)
 		}
 	}
 	return inferred
@@ -552,9 +581,9 @@ func (p *Pool) present(h http.Header, resource string, limited bool) {
 		}
 		return
 	}
-	res := h.Get("X-Ratelimit-Resource")
-	if res == "" {
-		res = resource
+	res := resource
+	if r := h.Get("X-Ratelimit-Resource"); r != "" {
+		res = resourceName(r)
 	}
 	var lim, rem, used int
 	for _, b := range p.budgets {

@@ -409,6 +409,14 @@ func (e *executor) complete(v any, fs []*ast.Field, path []any) any {
 			out[i] = e.complete(item, fs, append(slices.Clone(path), i))
 		}
 		return out
+	case []any:
+		// A resolver's list of mixed or untyped items: objects in it
+		// recurse as in []gqlObject (left alone they would marshal as {}).
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = e.complete(item, fs, append(slices.Clone(path), i))
+		}
+		return out
 	}
 	return v
 }

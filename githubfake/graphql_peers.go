@@ -97,7 +97,7 @@ func init() {
 		"ReleaseConnection": {
 			"totalCount": func(_ *executor, p any, _ map[string]any) (any, error) { return p.(releasePage).total, nil },
 			"nodes": func(_ *executor, p any, _ map[string]any) (any, error) {
-				var out []any
+				var out []gqlObject
 				for _, r := range p.(releasePage).nodes {
 					out = append(out, gqlObject{typ: "Release", v: r})
 				}

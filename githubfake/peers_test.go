@@ -1,10 +1,13 @@
 package githubfake
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -63,6 +66,7 @@ func TestPeerQueries(t *testing.T) {
 }`
 	var cursor any
 	seen, total := 0, -1
+	var created []time.Time
 	for range 100 {
 		_, body := postGraphQL(t, srv.URL, "bearer t", releases, map[string]any{
 			"perPage": 1, "endCursor": cursor, "repositoryOwner": "acme", "repositoryName": "widget"})
@@ -86,14 +90,26 @@ func TestPeerQueries(t *testing.T) {
 		}
 		rel := page.Data.Repository.Releases
 		seen += len(rel.Nodes)
+		for _, n := range rel.Nodes {
+			// criticality_score dates the releases by createdAt: a node
+			// served as {} would count as a release made in year 1.
+			at, err := time.Parse(time.RFC3339, n.CreatedAt)
+			if err != nil || at.IsZero() {
+				t.Fatalf("release node without createdAt: %s", body)
+			}
+			created = append(created, at)
+		}
 		total = rel.TotalCount
 		if !rel.PageInfo.HasNextPage {
 			break
 		}
 		cursor = rel.PageInfo.EndCursor
 	}
-	if total <= 0 || seen != total {
-		t.Errorf("releases paged: saw %d of %d", seen, total)
+	if total != testReleases || seen != total {
+		t.Errorf("releases paged: saw %d of %d, want %d", seen, total, testReleases)
+	}
+	if !slices.IsSortedFunc(created, func(a, b time.Time) int { return b.Compare(a) }) {
+		t.Errorf("releases not newest first: %v", created)
 	}
 
 	const users = `{ q0: user(login: "alice") { company } }`
@@ -102,18 +118,35 @@ func TestPeerQueries(t *testing.T) {
 	}
 
 	// REST, as go-github v47 asks in criticality_score's legacy package:
-	// one item a page, the total read from the Link header's last page.
-	for _, path := range []string{
-		"/repos/acme/widget/contributors?anon=1&per_page=1",
-		"/repos/acme/widget/contributors?per_page=100",
-		"/repos/acme/widget/issues?per_page=1&since=2000-01-01T00%3A00%3A00Z&state=closed",
-		"/repos/acme/widget/issues?per_page=1&since=2000-01-01T00%3A00%3A00Z&state=all",
-		"/repos/acme/widget/issues/comments?per_page=1&since=2000-01-01T00%3A00%3A00Z",
-		"/repos/acme/widget/commits?per_page=1&until=2030-01-01T00%3A00%3A00Z",
+	// one item a page, the total read from the Link header's last page
+	// (go-github's Response.LastPage); a single page has no Link header,
+	// and the tool counts the items.
+	gh := newGoGitHub(t, srv.URL, "t")
+	for _, c := range []struct {
+		path       string
+		last, item int // the Link header's last page, the items on the page
+	}{
+		// alice, bob, dependabot[bot] and the unlinked author.
+		{"repos/acme/widget/contributors?anon=1&per_page=1", 4, 1},
+		{"repos/acme/widget/contributors?per_page=100", 0, 3},
+		{"repos/acme/widget/issues?per_page=1&since=2000-01-01T00%3A00%3A00Z&state=closed", testIssues / 2, 1},
+		{"repos/acme/widget/issues?per_page=1&since=2000-01-01T00%3A00%3A00Z&state=all", testIssues, 1},
+		{"repos/acme/widget/issues/comments?per_page=1&since=2000-01-01T00%3A00%3A00Z", 2 * testIssues, 1},
+		{"repos/acme/widget/commits?per_page=1&until=2030-01-01T00%3A00%3A00Z", testCommits, 1},
 	} {
-		resp, body := get(t, srv.URL+path)
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		req, err := gh.NewRequest(http.MethodGet, c.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []json.RawMessage
+		resp, err := gh.Do(context.Background(), req, &items)
+		if err != nil {
+			t.Errorf("%s: %v", c.path, err)
+			continue
+		}
+		if resp.LastPage != c.last || len(items) != c.item {
+			t.Errorf("%s: last page %d with %d items, want %d with %d (Link %q)",
+				c.path, resp.LastPage, len(items), c.last, c.item, resp.Header.Get("Link"))
 		}
 	}
 	resp, body = get(t, srv.URL+`/search/commits?q=%22acme%2Fwidget%22&per_page=1`)

@@ -222,7 +222,7 @@ var (
 	ghGraphQLPoints = Family{Name: "fundwatch_github_graphql_points_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
 		Help: "GraphQL rate-limit points spent, as each query's own rateLimit { cost } reports them."}
 	ghLimit = Family{Name: "fundwatch_github_rate_limit", Type: prometheus.GaugeValue, Subject: SubjectSelf,
-		Labels: []string{"resource"}, Help: "GitHub's rate limit per window for the resource (core, graphql, search), from the latest responses, summed over the credentials (tokens of one user counted once)."}
+		Labels: []string{"resource"}, Help: "GitHub's rate limit per window for the resource (core, graphql, search, ...; a name GitHub does not document is \"other\"), from the latest responses, summed over the credentials (tokens of one user counted once)."}
 	ghRemaining = Family{Name: "fundwatch_github_rate_limit_remaining", Type: prometheus.GaugeValue, Subject: SubjectSelf,
 		Labels: []string{"resource"}, Help: "Requests (or points) left in the current rate-limit windows, from the latest responses, summed over the credentials."}
 	ghReset = Family{Name: "fundwatch_github_rate_limit_reset_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
@@ -249,6 +249,10 @@ var (
 		Help: "Git mirrors in the cache, measured with fundwatch_git_cache_bytes."}
 	gitMirrorsRemoved = Family{Name: "fundwatch_git_mirrors_removed_total", Type: prometheus.CounterValue, Subject: SubjectSelf,
 		Help: "Git mirrors removed because their repository left this replica's watch list (the log names each, with the bytes freed)."}
+	watchResolveOK = Family{Name: "fundwatch_watch_resolve_success", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Help: "1 if the latest resolution of the watch list (at start, then hourly while serving) worked, else 0: the previous list is still collected and exported, and changes to watched files or organisations are not picked up (the log says why)."}
+	watchResolveTime = Family{Name: "fundwatch_watch_last_resolve_success_timestamp_seconds", Type: prometheus.GaugeValue, Subject: SubjectSelf,
+		Help: "When the watch list was last resolved successfully, in this process: the list collected and exported is as of then."}
 	buildInfo = Family{Name: "fundwatch_build_info", Type: prometheus.GaugeValue, Subject: SubjectBuild,
 		Labels: []string{"version", "revision", "branch", "goversion", "goos", "goarch", "tags"},
 		Help:   "A metric with a constant '1' value labeled by version, revision, branch, goversion from which fundwatch was built, and the goos and goarch for the build."}
@@ -268,7 +272,8 @@ func Catalogue() []Family {
 		ecoClassCommits, repoLastSuccess, repoLastAttemptOK, repoOldestSuccess, collectorFailing, collectorOldest, snapshotTime, snapshotDuration, snapshotDropped, snapshotRepaired, watchedRepos, watchUnmapped, watchUnmappedInfo,
 		lastRunSuccess, lastRunTime, runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal,
 		runDuration, lastSuccess, running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
-		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration, gitCacheBytes, gitCacheMirrors, gitMirrorsRemoved, buildInfo,
+		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration, gitCacheBytes, gitCacheMirrors, gitMirrorsRemoved,
+		watchResolveOK, watchResolveTime, buildInfo,
 	}
 	order := map[Subject]int{SubjectRepo: 0, SubjectWork: 1, SubjectPeople: 2, SubjectHealth: 3, SubjectRisk: 4, SubjectMoney: 5, SubjectData: 6, SubjectSelf: 7, SubjectBuild: 8}
 	sort.SliceStable(all, func(i, j int) bool { return order[all[i].Subject] < order[all[j].Subject] })

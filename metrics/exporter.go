@@ -65,7 +65,7 @@ var snapshotFamilies = func() []Family {
 	for _, f := range []Family{runsTotal, runErrorsTotal, runSkippedTotal, itemErrorsTotal, runDuration, lastSuccess,
 		running, ghRequests, ghRequestDuration, ghGraphQLPoints, ghLimit, ghRemaining, ghReset,
 		ghCredLimit, ghCredRemaining, ghCredReset, ghPacing, ghSecondary, ghDeferred, gitSyncs, gitSyncDuration,
-		gitCacheBytes, gitCacheMirrors, gitMirrorsRemoved} {
+		gitCacheBytes, gitCacheMirrors, gitMirrorsRemoved, watchResolveOK, watchResolveTime} {
 		live[f.Name] = true
 	}
 	var out []Family

@@ -24,6 +24,7 @@ type Self struct {
 	gitSyncDuration                     prometheus.Histogram
 	gitCacheBytes, gitCacheMirrors      prometheus.Gauge
 	gitMirrorsRemoved                   prometheus.Counter
+	watchResolved, watchResolvedAt      prometheus.Gauge
 }
 
 func counterVec(f Family) *prometheus.CounterVec {
@@ -65,6 +66,8 @@ func NewSelf(collectorNames []string) *Self {
 		gitCacheBytes:     prometheus.NewGauge(prometheus.GaugeOpts{Name: gitCacheBytes.Name, Help: gitCacheBytes.Help}),
 		gitCacheMirrors:   prometheus.NewGauge(prometheus.GaugeOpts{Name: gitCacheMirrors.Name, Help: gitCacheMirrors.Help}),
 		gitMirrorsRemoved: prometheus.NewCounter(prometheus.CounterOpts{Name: gitMirrorsRemoved.Name, Help: gitMirrorsRemoved.Help}),
+		watchResolved:     prometheus.NewGauge(prometheus.GaugeOpts{Name: watchResolveOK.Name, Help: watchResolveOK.Help}),
+		watchResolvedAt:   prometheus.NewGauge(prometheus.GaugeOpts{Name: watchResolveTime.Name, Help: watchResolveTime.Help}),
 	}
 	// Both results exist from the start: a rate of errors over zero syncs
 	// is 0, not absent.
@@ -84,7 +87,19 @@ func (s *Self) register(reg prometheus.Registerer) {
 	reg.MustRegister(s.runs, s.runErrors, s.skipped, s.failures, s.duration, s.lastSuccess, s.running,
 		s.requests, s.requestDuration, s.graphqlPoints, s.limit, s.remaining, s.reset,
 		s.credLimit, s.credRemaining, s.credReset, s.pacing, s.secondary, s.deferred, s.gitSyncs, s.gitSyncDuration,
-		s.gitCacheBytes, s.gitCacheMirrors, s.gitMirrorsRemoved)
+		s.gitCacheBytes, s.gitCacheMirrors, s.gitMirrorsRemoved, s.watchResolved, s.watchResolvedAt)
+}
+
+// WatchResolved records a resolution of the watch list: whether it
+// worked and, when it did, when. A failed one keeps the previous list
+// (the caller's), which only an alert on this tells anyone about.
+func (s *Self) WatchResolved(err error) {
+	if err != nil {
+		s.watchResolved.Set(0)
+		return
+	}
+	s.watchResolved.Set(1)
+	s.watchResolvedAt.SetToCurrentTime()
 }
 
 // GitSync observes one git mirror sync: it is gitmirror.Cache's Observe.

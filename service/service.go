@@ -190,9 +190,14 @@ func (a *App) Targets() []analysis.Target {
 // ResolveWatch resolves the configured watch list and, when that works,
 // makes it the one collected, analysed and exported. Each dependency that
 // maps to no repository is logged once (when it first appears), and all
-// of them are exported.
+// of them are exported. Whether it worked is a self-metric
+// (fundwatch_watch_resolve_success): a failure keeps the previous list,
+// and serve's hourly resolution would otherwise only log it.
 func (a *App) ResolveWatch(ctx context.Context) error {
 	l, err := a.resolver.Resolve(ctx, a.cfg.Watch)
+	if ctx.Err() == nil || err == nil { // a shutdown is no failure
+		a.self.WatchResolved(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -531,8 +536,12 @@ func (l *Listeners) Close() {
 
 // Listen binds w's addresses first of all, so that an address in use is
 // one clear error before any collection starts (once it was a bind error
-// after a screen of collectors' cancelled requests).
+// after a screen of collectors' cancelled requests). The web config file
+// is checked first (checkWebConfig).
 func Listen(w Web) (*Listeners, error) {
+	if err := checkWebConfig(w.ConfigFile); err != nil {
+		return nil, err
+	}
 	l := &Listeners{web: w}
 	if w.Systemd {
 		return l, nil // the sockets are systemd's

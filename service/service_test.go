@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -213,5 +215,92 @@ func TestMetricOptIn(t *testing.T) {
 			t.Errorf("%s: %s not served", tt.optIn, tt.serves)
 		}
 		a.Close()
+	}
+}
+
+// A watch-list resolution that fails while serving keeps the previous
+// list, collected and exported as before, and says so in
+// fundwatch_watch_resolve_success (the log alone fired no alert); the
+// next one that works sets it back.
+func TestFailedRewatchIsExported(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gomod := filepath.Join(dir, "go.mod")
+	good := "module example.com/m\n\ngo 1.22\n\nrequire (\n\tgithub.com/acme/widget v1.0.0\n\tgithub.com/bob/tool v0.1.0\n)\n"
+	if err := os.WriteFile(gomod, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n  - gomod: %s\n", dir, gomod)
+	cfg, err := config.Parse("fw.yaml", []byte(body), nil, ConfigOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.Handler("/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape := func() string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		return rec.Body.String()
+	}
+	value := func(text, name string) string {
+		m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindStringSubmatch(text)
+		if m == nil {
+			t.Fatalf("/metrics lacks %s", name)
+		}
+		return m[1]
+	}
+	const (
+		ok   = "fundwatch_watch_resolve_success"
+		when = "fundwatch_watch_last_resolve_success_timestamp_seconds"
+	)
+	watched := []string{`repo="acme/widget"`, `repo="bob/tool"`}
+	before := scrape()
+	if value(before, ok) != "1" || value(before, when) == "0" {
+		t.Fatalf("after start: %s %s, %s %s", ok, value(before, ok), when, value(before, when))
+	}
+
+	// The file turns bad: a byte that is not UTF-8 in a module path.
+	bad := strings.Replace(good, "bob/tool", "bob/t\xffol", 1)
+	if err := os.WriteFile(gomod, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Rewatch(context.Background()); err == nil {
+		t.Fatal("Rewatch of a bad go.mod worked")
+	}
+	after := scrape()
+	if value(after, ok) != "0" {
+		t.Errorf("after a failed resolution %s = %s, want 0", ok, value(after, ok))
+	}
+	if value(after, when) != value(before, when) {
+		t.Errorf("%s moved on a failure: %s, was %s", when, value(after, when), value(before, when))
+	}
+	if got := fmt.Sprint(a.Repos()); got != "[acme/widget bob/tool]" {
+		t.Errorf("watched after the failure: %s, want the previous list", got)
+	}
+	for _, r := range watched {
+		if !regexp.MustCompile(`fundwatch_repo_info\{[^}]*` + regexp.QuoteMeta(r)).MatchString(after) {
+			t.Errorf("the previous list is no longer exported: no fundwatch_repo_info{%s}", r)
+		}
+	}
+
+	// Fixed: the next resolution sets it back.
+	if err := os.WriteFile(gomod, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Rewatch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if v := value(scrape(), ok); v != "1" {
+		t.Errorf("after a resolution that worked again %s = %s, want 1", ok, v)
 	}
 }

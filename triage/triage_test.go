@@ -150,3 +150,44 @@ func TestWriteTextEscapesControlCharacters(t *testing.T) {
 		t.Errorf("not escaped:\n%q", b.String())
 	}
 }
+
+// The CSV escapes control characters as the text table does, and stays a
+// CSV: each record reads back with every field, the escapes in place of
+// the characters.
+func TestWriteCSVEscapesControlCharacters(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, repo, reason string
+		wantRepo, wantWhy  string
+	}{
+		{"ANSI clear", "o/a\x1b[2Jb", "reason \x1b[2J", `o/a\x1b[2Jb`, `reason \x1b[2J`},
+		{"OSC retitle", "o/\x1b]0;pwned\x07", "see \x1b]8;;https://evil.example\x1b\\here", `o/\x1b]0;pwned\x07`, `see \x1b]8;;https://evil.example\x1b\here`},
+		{"C1 CSI", "o/c\u009b31m", "red\u009b0m", `o/c\u009b31m`, `red\u009b0m`},
+		{"bidi override", "o/\u202egnp.exe", "a \u202eb", `o/\u202egnp.exe`, `a \u202eb`},
+		{"CSV specials stay quoted", "o/\"q\",x", "one,\r\ntwo", `o/"q",x`, "one,\\x0d\ntwo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var b strings.Builder
+			r := Report{Rows: []Row{{Rank: 1, Repo: tc.repo, Available: true, Reasons: []string{tc.reason}}}}
+			if err := WriteCSV(&b, r); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range b.String() {
+				if c != '\n' && (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e)) {
+					t.Fatalf("raw %U in the CSV:\n%q", c, b.String())
+				}
+			}
+			recs, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+			if err != nil {
+				t.Fatalf("not a CSV any more: %v\n%q", err, b.String())
+			}
+			if len(recs) != 2 || len(recs[1]) != len(recs[0]) {
+				t.Fatalf("records %q", recs)
+			}
+			if got, why := recs[1][1], recs[1][len(recs[1])-1]; got != tc.wantRepo || why != tc.wantWhy {
+				t.Errorf("repo %q, reasons %q; want %q, %q", got, why, tc.wantRepo, tc.wantWhy)
+			}
+		})
+	}
+}

@@ -138,9 +138,19 @@ func WriteText(w io.Writer, r Report) error {
 }
 
 // WriteCSV writes one line per project; values a spreadsheet can sort
-// (shares as 0..1, durations in seconds, empty when unavailable).
-func WriteCSV(w io.Writer, r Report) error {
-	cw := csv.NewWriter(w)
+// (shares as 0..1, durations in seconds, empty when unavailable). A CSV
+// is as often read with cat as with a spreadsheet: control characters in
+// names and reasons are escaped as in the text table (textsafe). The
+// escapes are plain letters, digits and backslashes, so the quoting
+// csv.Writer chose stays right.
+func WriteCSV(w io.Writer, r Report) (err error) {
+	sw := textsafe.NewWriter(w)
+	defer func() {
+		if ferr := sw.Flush(); err == nil {
+			err = ferr
+		}
+	}()
+	cw := csv.NewWriter(sw)
 	opt := func(v analysis.Value) string {
 		if !v.OK {
 			return ""

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -19,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -175,6 +177,11 @@ func TestTokenNeverLeaks(t *testing.T) {
 			echo(w, r, http.StatusUnprocessableEntity)
 		case strings.HasSuffix(r.URL.Path, "/releases"):
 			echo(w, r, http.StatusInternalServerError)
+		case r.URL.Path == "/user" || strings.HasPrefix(r.URL.Path, "/repos/fastjson/fastjson"):
+			// Successful answers whose headers echo Authorization: the
+			// rate-limit resource (a label of /metrics) and the ETag
+			// (stored with the cursors). /user is asked at every start.
+			fake.ServeHTTP(&headerEcho{ResponseWriter: w, auth: r.Header.Get("Authorization")}, r)
 		default:
 			fake.ServeHTTP(w, r)
 		}
@@ -256,6 +263,24 @@ watch:
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		outputs = append(outputs, string(b))
+		if path != "/metrics" {
+			continue
+		}
+		// The echoed resource names are not label values: only GitHub's
+		// own, and "other" for the rest.
+		other := false
+		for _, m := range regexp.MustCompile(`resource="([^"]*)"`).FindAllStringSubmatch(string(b), -1) {
+			switch m[1] {
+			case "core", "graphql", "search":
+			case "other":
+				other = true
+			default:
+				t.Errorf("/metrics has a resource label %q", m[1])
+			}
+		}
+		if !other {
+			t.Errorf("/metrics has no resource=\"other\": the echoing headers were not exercised")
+		}
 	}
 	srvCmd.Process.Signal(syscall.SIGTERM)
 	srvCmd.Wait()
@@ -279,5 +304,87 @@ watch:
 			i := strings.Index(all, part)
 			t.Errorf("the token (or part of it) appears in fundwatch's output: ...%s...", all[max(0, i-200):min(len(all), i+100)])
 		}
+	}
+}
+
+// headerEcho sets the rate-limit resource and the ETag of an answer to a
+// request's Authorization header, as a hostile or broken proxy might.
+type headerEcho struct {
+	http.ResponseWriter
+	auth  string
+	wrote bool
+}
+
+func (w *headerEcho) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		w.Header().Set("X-RateLimit-Resource", w.auth)
+		w.Header().Set("ETag", `W/"`+w.auth+`"`)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *headerEcho) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Files named on the command line are regular files read with a cap, as
+// every file from the user's tree: a --web.config.file (or a certificate
+// it names) or a --demo.scenario that is a FIFO made serve hang past
+// SIGTERM, and a symlink to /dev/zero ran it out of memory. Each is now
+// refused at once, with a message naming the file.
+func TestCommandLineFilesMustBeRegular(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo, zero := filepath.Join(dir, "fifo.yaml"), filepath.Join(dir, "zero.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	// A web config whose certificate is /dev/zero (relative to the file,
+	// as exporter-toolkit reads it).
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "cert.pem")); err != nil {
+		t.Fatal(err)
+	}
+	webCert := filepath.Join(dir, "web-cert.yaml")
+	os.WriteFile(webCert, []byte("tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n"), 0o644)
+	cfg := filepath.Join(dir, "fw.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("store:\n  path: %s\nwatch: [a/b]\n", filepath.Join(dir, "fw.db"))), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"serve web config fifo", []string{"serve", "--config", cfg, "--web.config.file=" + fifo}, []string{"--web.config.file", fifo, "not a regular file (a named pipe)"}},
+		{"serve web config zero", []string{"serve", "--config", cfg, "--web.config.file=" + zero}, []string{"--web.config.file", zero, "not a regular file (a character device)"}},
+		{"serve web config cert zero", []string{"serve", "--config", cfg, "--web.config.file=" + webCert}, []string{"tls_server_config.cert_file", filepath.Join(dir, "cert.pem"), "not a regular file"}},
+		{"demo web config fifo", []string{"demo", "--web.config.file=" + fifo}, []string{"--web.config.file", fifo, "not a regular file (a named pipe)"}},
+		{"demo scenario fifo", []string{"demo", "--demo.scenario=" + fifo}, []string{fifo, "not a regular file (a named pipe)"}},
+		{"demo scenario zero", []string{"demo", "--demo.scenario=" + zero}, []string{zero, "not a regular file (a character device)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binary, append(tc.args, "--web.listen-address="+freePort(t))...)
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			if ctx.Err() != nil {
+				t.Fatalf("still running after %s:\n%s", time.Since(start).Round(time.Second), out)
+			}
+			if err == nil {
+				t.Fatalf("succeeded:\n%s", out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("message lacks %q:\n%s", w, out)
+				}
+			}
+		})
 	}
 }

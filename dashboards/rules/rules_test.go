@@ -106,7 +106,8 @@ func TestAlertConventions(t *testing.T) {
 	}
 	sort.Strings(alerts)
 	want := []string{"FundwatchCollectorStale", "FundwatchCriticalBusFactorOne", "FundwatchCriticalVolunteerOnly", "FundwatchDown",
-		"FundwatchEmployerExit", "FundwatchGitHubRateLimitLow", "FundwatchMaintainerHandover", "FundwatchProjectAbandoned", "FundwatchSeriesDropped", "FundwatchUnresponsiveMaintainers"}
+		"FundwatchEmployerExit", "FundwatchGitHubRateLimitLow", "FundwatchMaintainerHandover", "FundwatchProjectAbandoned", "FundwatchSeriesDropped", "FundwatchUnresponsiveMaintainers",
+		"FundwatchWatchListResolveFailing"}
 	if strings.Join(alerts, " ") != strings.Join(want, " ") {
 		t.Errorf("alerts = %v, want %v", alerts, want)
 	}

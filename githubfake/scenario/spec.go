@@ -3,7 +3,6 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fundwatch/fundwatch/internal/strictyaml"
+	"github.com/fundwatch/fundwatch/internal/userfile"
 	"gopkg.in/yaml.v3"
 )
 
@@ -394,9 +394,14 @@ func Parse(name string, data []byte) (*Spec, error) {
 	return spec, nil
 }
 
-// Load reads and parses a scenario file.
+// MaxFileBytes caps a scenario file: the built-in demo is 24 KiB, and a
+// path the user names may be a symlink to /dev/zero or a FIFO.
+const MaxFileBytes = 16 << 20
+
+// Load reads and parses a scenario file: a regular file of at most
+// MaxFileBytes (see internal/userfile).
 func Load(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}
