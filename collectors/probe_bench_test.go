@@ -8,12 +8,15 @@ import (
 	"github.com/fundwatch/fundwatch/collectors/collectortest"
 )
 
-// peopleCollectors are the collectors of the people phase.
+// peopleCollectors are the collectors of the people phase, as their
+// registrations declare it.
 func peopleCollectors() []collectors.Collector {
 	var cs []collectors.Collector
-	for _, n := range []string{"users", "sponsors"} {
-		c, _ := collectors.Get(n)
-		cs = append(cs, c)
+	for _, s := range collectors.Specs() {
+		if s.Phase == collectors.PhasePeople {
+			c, _ := collectors.Get(s.Name)
+			cs = append(cs, c)
+		}
 	}
 	return cs
 }

@@ -47,9 +47,11 @@ func TestProbeCostsOnePointABatch(t *testing.T) {
 // gates.
 func repoCollectors() []collectors.Collector {
 	var cs []collectors.Collector
-	for _, n := range []string{"comments", "commits", "issues", "releases", "repo"} {
-		c, _ := collectors.Get(n)
-		cs = append(cs, c)
+	for _, s := range collectors.Specs() {
+		if s.Phase == collectors.PhaseRepositories {
+			c, _ := collectors.Get(s.Name)
+			cs = append(cs, c)
+		}
 	}
 	return cs
 }
