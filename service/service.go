@@ -448,6 +448,9 @@ func (a *App) Handler(telemetryPath string) (http.Handler, error) {
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},
+			// The page would link /debug/pprof/, which fundwatch does not
+			// serve: every link on it must answer.
+			Profiling: "false",
 		})
 		if err != nil {
 			return nil, err

@@ -3,10 +3,14 @@ package service
 import (
 	"context"
 	"fmt"
+	"html"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -191,5 +195,64 @@ func TestMetricOptIn(t *testing.T) {
 			t.Errorf("%s: %s not served", tt.optIn, tt.serves)
 		}
 		a.Close()
+	}
+}
+
+// Every link of the landing page answers: a newcomer's first click must
+// not be a 404 (it once linked the pprof endpoints, which are not served).
+func TestLandingPageLinksAnswer(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg, err := config.Parse("fw.yaml", []byte("store:\n  path: "+dir+"/fw.db\nwatch:\n  - repo: golang/net\n"), nil, ConfigOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Refresh(context.Background()); err != nil { // readiness and the triage need a snapshot
+		t.Fatal(err)
+	}
+	h, err := a.Handler(config.DefaultTelemetryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL + "/")
+	get := func(u string) (int, string) {
+		t.Helper()
+		resp, err := srv.Client().Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, page := get(base.String())
+	if code != http.StatusOK {
+		t.Fatalf("landing page: %d", code)
+	}
+	links := regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(page, -1)
+	if len(links) < 4 {
+		t.Fatalf("the landing page has %d links, want metrics, triage, health and readiness:\n%s", len(links), page)
+	}
+	for _, m := range links {
+		ref, err := url.Parse(html.UnescapeString(m[1]))
+		if err != nil {
+			t.Errorf("link %q: %v", m[1], err)
+			continue
+		}
+		u := base.ResolveReference(ref)
+		if u.Host != base.Host {
+			t.Errorf("link %s leaves fundwatch: the test cannot follow it, and a newcomer should not need to", u)
+			continue
+		}
+		if code, _ := get(u.String()); code != http.StatusOK {
+			t.Errorf("link %s answers %d", m[1], code)
+		}
 	}
 }
