@@ -135,18 +135,30 @@ func TestReadersDoNotWaitForARefresh(t *testing.T) {
 func TestTriagePageLinks(t *testing.T) {
 	t.Parallel()
 	snap := &analysis.Snapshot{Repos: []analysis.Repo{{Target: analysis.Target{Repo: "acme/json"}}}}
-	for _, tt := range []struct{ api, grafana, github, drillDown string }{
-		{config.DefaultAPIURL, "", "https://github.com/acme/json", ""},
+	for _, tt := range []struct {
+		api, grafana, github, drillDown string
+		fictional                       bool
+	}{
+		{config.DefaultAPIURL, "", "https://github.com/acme/json", "", false},
 		{"https://ghe.example.com/api/v3/", "https://example.org/grafana", "https://ghe.example.com/acme/json",
-			"https://example.org/grafana/d/fundwatch-project/?var-repo=acme%2Fjson"},
+			"https://example.org/grafana/d/fundwatch-project/?var-repo=acme%2Fjson", false},
+		// The demo: its fake GitHub answers no browser, and its world is
+		// made up: no GitHub link, neither to the fake nor to github.com.
+		{"http://127.0.0.1:41234/", "http://localhost:3000/", "", "http://localhost:3000/d/fundwatch-project/?var-repo=acme%2Fjson", true},
 	} {
 		cfg := &config.Config{GitHub: config.GitHub{APIURL: tt.api}, Web: config.Web{GrafanaURL: tt.grafana}}
 		a := &App{cfg: cfg, last: snap}
+		if tt.fictional {
+			a.SetFictional()
+		}
 		rec := httptest.NewRecorder()
 		a.fixedRoutes()["/triage"].ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/triage", nil))
 		page := rec.Body.String()
-		if rec.Code != http.StatusOK || !strings.Contains(page, `href="`+tt.github+`"`) {
+		if rec.Code != http.StatusOK || tt.github != "" && !strings.Contains(page, `href="`+tt.github+`"`) {
 			t.Errorf("API %s: %d, no link to %s", tt.api, rec.Code, tt.github)
+		}
+		if tt.github == "" && (strings.Contains(page, "127.0.0.1") || strings.Contains(page, "github.com/acme") || strings.Contains(page, "on GitHub")) {
+			t.Errorf("API %s, a made-up world: the page links it to a GitHub", tt.api)
 		}
 		if tt.drillDown != "" && !strings.Contains(page, `href="`+tt.drillDown+`"`) || tt.drillDown == "" && strings.Contains(page, "/d/fundwatch-project/") {
 			t.Errorf("Grafana %q: want a drill-down link %q", tt.grafana, tt.drillDown)

@@ -164,6 +164,10 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 	}
 	d.closers = append(d.closers, func() { d.app.Close() })
 	d.app.SetClock(now)
+	// Its world is made up: the triage page links no project to a GitHub
+	// (the fake answers no browser; github.com has other projects, or
+	// none, under those names).
+	d.app.SetFictional()
 	return d, nil
 }
 

@@ -88,6 +88,11 @@ func TestDemoServesEveryRepository(t *testing.T) {
 			t.Errorf("/triage lacks %s", r.FullName())
 		}
 	}
+	// The demo's world is made up: no project links to a GitHub, neither
+	// the fake one (a JSON 404 in a browser) nor github.com.
+	if hrefs := regexp.MustCompile(`href="[^"]*"`).FindAllString(string(page), -1); len(hrefs) > 0 {
+		t.Errorf("/triage of the demo links %q, want no link", hrefs)
+	}
 	for _, r := range world.Repos {
 		name := r.FullName()
 		if !strings.Contains(summary, name) {
