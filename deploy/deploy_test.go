@@ -116,6 +116,24 @@ func TestComposeServices(t *testing.T) {
 	if got := flag(fw.Command, "web.listen-address"); got != ":9864" {
 		t.Errorf("fundwatch listens on %q, want :9864 (what Prometheus scrapes)", got)
 	}
+	// The demo's triage page links each project to the stack's Grafana,
+	// where a browser on the host reaches it.
+	if got, want := flag(fw.Command, "web.grafana-url"), grafanaOnTheHost(t, p); got != want {
+		t.Errorf("fundwatch's --web.grafana-url is %q, want the stack's Grafana %q", got, want)
+	}
+}
+
+// grafanaOnTheHost is the URL of the stack's Grafana as a browser on the
+// host reaches it (its published port), which the triage page links to.
+func grafanaOnTheHost(t *testing.T, p *types.Project) string {
+	t.Helper()
+	for _, port := range service(t, p, "grafana").Ports {
+		if port.Target == 3000 && port.Published != "" {
+			return "http://localhost:" + port.Published + "/"
+		}
+	}
+	t.Fatal("grafana publishes no port for its 3000")
+	return ""
 }
 
 func TestPrometheusConfigInItsContainer(t *testing.T) {
@@ -290,7 +308,8 @@ func TestGrafanaProvisioning(t *testing.T) {
 // The config the stack mounts for watching real GitHub loads (with the
 // token from the environment, as the stack passes it).
 func TestFundwatchConfigOfTheStack(t *testing.T) {
-	s := service(t, loadCompose(t), "fundwatch")
+	p := loadCompose(t)
+	s := service(t, p, "fundwatch")
 	dir := containerFS(t, s)
 	cfg, err := config.Load(filepath.Join(dir, "/etc/fundwatch/fundwatch.yaml"), func(k string) string {
 		if k == "GITHUB_TOKEN" {
@@ -303,6 +322,9 @@ func TestFundwatchConfigOfTheStack(t *testing.T) {
 	}
 	if len(cfg.Watch) == 0 {
 		t.Error("the stack's config watches nothing")
+	}
+	if want := grafanaOnTheHost(t, p); cfg.Web.GrafanaURL != want {
+		t.Errorf("web.grafana_url is %q, want the stack's Grafana %q", cfg.Web.GrafanaURL, want)
 	}
 }
 
