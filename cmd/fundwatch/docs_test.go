@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/fundwatch/fundwatch/config"
+	"github.com/fundwatch/fundwatch/service"
 )
 
 // docFiles are the documents a newcomer reads, from the repository root.
@@ -86,5 +89,61 @@ func TestStartingConfig(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || strings.Contains(string(out), "level=WARN") || !strings.Contains(string(out), "curl/curl") {
 		t.Errorf("watchlist on the starting config: %v\n%s", err, out)
+	}
+}
+
+// The README's "In short" config is a config fundwatch loads as it is,
+// from the repository's root (where its gomod path is), with GITHUB_TOKEN
+// set, as the README says: no error, no warning.
+func TestReadmeConfigLoads(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(data), "In short")
+	m := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindStringSubmatch(after)
+	if !ok || m == nil {
+		t.Fatal(`README.md: no yaml block after "In short"`)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "fundwatch.yaml")
+	if err := os.WriteFile(cfgPath, []byte(m[1]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir("../..") // its paths are the reader's, from the repository's root
+	env := func(k string) string {
+		if k == "GITHUB_TOKEN" {
+			return "ghp_readmeconfig000000000000000000000000"
+		}
+		return ""
+	}
+	cfg, err := config.Load(cfgPath, env, service.ConfigOptions()...)
+	if err != nil {
+		t.Fatalf("README.md's config (In short): %v", err)
+	}
+	if len(cfg.Warnings) > 0 {
+		t.Errorf("README.md's config (In short) warns: %q", cfg.Warnings)
+	}
+}
+
+// The Go version the README asks for is go.mod's go line.
+func TestReadmeGoVersion(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goLine := regexp.MustCompile(`(?m)^go ([0-9.]+)$`).FindSubmatch(gomod)
+	said := regexp.MustCompile(`\bGo ([0-9.]+[0-9]) or later`).FindAllSubmatch(readme, -1)
+	if goLine == nil || len(said) == 0 {
+		t.Fatalf("go.mod's go line %q, the README's \"Go X or later\" %q", goLine, said)
+	}
+	for _, s := range said {
+		if string(s[1]) != string(goLine[1]) {
+			t.Errorf("README.md asks for Go %s or later, go.mod for %s", s[1], goLine[1])
+		}
 	}
 }
