@@ -614,7 +614,7 @@ func (p *parser) web(s *webSection) {
 		w.TelemetryPath = s.TelemetryPath
 	}
 	if s.GrafanaURL != nil {
-		if err := checkGrafanaURL(*s.GrafanaURL); err != nil {
+		if err := CheckGrafanaURL(*s.GrafanaURL); err != nil {
 			p.fail("web.grafana_url", err)
 		} else {
 			w.GrafanaURL = *s.GrafanaURL
@@ -640,11 +640,12 @@ func checkListenAddress(s string) error {
 	return nil
 }
 
-// checkGrafanaURL checks the base URL of a Grafana, as the triage page
+// CheckGrafanaURL checks the base URL of a Grafana, as the triage page
 // links to it: absolute, http or https, with a host, and without a user
 // name, password, query or fragment (the page appends the dashboard's path
-// and query). A path is fine: Grafana may be served under one.
-func checkGrafanaURL(s string) error {
+// and query). A path is fine: Grafana may be served under one. The
+// --web.grafana-url flag is held to the same rules.
+func CheckGrafanaURL(s string) error {
 	if s == "" {
 		return errors.New("must not be empty; leave the key out for no Grafana links")
 	}

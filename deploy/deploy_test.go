@@ -116,6 +116,24 @@ func TestComposeServices(t *testing.T) {
 	if got := flag(fw.Command, "web.listen-address"); got != ":9864" {
 		t.Errorf("fundwatch listens on %q, want :9864 (what Prometheus scrapes)", got)
 	}
+	// The demo's triage page links each project to the stack's Grafana,
+	// where a browser on the host reaches it.
+	if got, want := flag(fw.Command, "web.grafana-url"), grafanaOnTheHost(t, p); got != want {
+		t.Errorf("fundwatch's --web.grafana-url is %q, want the stack's Grafana %q", got, want)
+	}
+}
+
+// grafanaOnTheHost is the URL of the stack's Grafana as a browser on the
+// host reaches it (its published port), which the triage page links to.
+func grafanaOnTheHost(t *testing.T, p *types.Project) string {
+	t.Helper()
+	for _, port := range service(t, p, "grafana").Ports {
+		if port.Target == 3000 && port.Published != "" {
+			return "http://localhost:" + port.Published + "/"
+		}
+	}
+	t.Fatal("grafana publishes no port for its 3000")
+	return ""
 }
 
 func TestPrometheusConfigInItsContainer(t *testing.T) {
@@ -291,7 +309,8 @@ func TestGrafanaProvisioning(t *testing.T) {
 // The config the stack mounts for watching real GitHub loads (with the
 // token from the environment, as the stack passes it).
 func TestFundwatchConfigOfTheStack(t *testing.T) {
-	s := service(t, loadCompose(t), "fundwatch")
+	p := loadCompose(t)
+	s := service(t, p, "fundwatch")
 	dir := containerFS(t, s)
 	cfg, err := config.Load(filepath.Join(dir, "/etc/fundwatch/fundwatch.yaml"), func(k string) string {
 		if k == "GITHUB_TOKEN" {
@@ -305,33 +324,62 @@ func TestFundwatchConfigOfTheStack(t *testing.T) {
 	if len(cfg.Watch) == 0 {
 		t.Error("the stack's config watches nothing")
 	}
+	if want := grafanaOnTheHost(t, p); cfg.Web.GrafanaURL != want {
+		t.Errorf("web.grafana_url is %q, want the stack's Grafana %q", cfg.Web.GrafanaURL, want)
+	}
 }
 
-// The image is built in two stages and runs as a non-root user, with a
-// static (cgo-free) binary and git.
-func TestDockerfile(t *testing.T) {
+// dockerfile is the Dockerfile's text and what the test reads from its
+// instructions.
+type dockerfile struct {
+	text        string
+	froms       [][]string // each FROM's arguments
+	stages      []string   // the stages' names (AS ...)
+	user        string     // the final stage's USER
+	healthcheck bool       // the final stage has a HEALTHCHECK
+	args        []string   // ARG names
+}
+
+func readDockerfile(t *testing.T) dockerfile {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var froms int
-	var user string
-	for _, l := range strings.Split(string(data), "\n") {
+	d := dockerfile{text: string(data)}
+	for _, l := range strings.Split(d.text, "\n") {
 		f := strings.Fields(l)
 		if len(f) < 2 {
 			continue
 		}
 		switch strings.ToUpper(f[0]) {
 		case "FROM":
-			froms++
-			user = "" // USER applies per stage
+			d.froms = append(d.froms, f[1:])
+			if len(f) == 4 && strings.EqualFold(f[2], "AS") {
+				d.stages = append(d.stages, f[3])
+			}
+			d.user, d.healthcheck = "", false // they apply per stage
 		case "USER":
-			user = f[1]
+			d.user = f[1]
+		case "HEALTHCHECK":
+			d.healthcheck = !strings.EqualFold(f[1], "NONE")
+		case "ARG":
+			name, _, _ := strings.Cut(f[1], "=")
+			d.args = append(d.args, name)
 		}
 	}
-	if froms < 2 {
-		t.Errorf("%d build stages, want a multi-stage build", froms)
+	return d
+}
+
+// The image is built in two stages and runs as a non-root user, with a
+// static (cgo-free) binary and git.
+func TestDockerfile(t *testing.T) {
+	d := readDockerfile(t)
+	data := []byte(d.text)
+	if len(d.froms) < 2 {
+		t.Errorf("%d build stages, want a multi-stage build", len(d.froms))
 	}
+	user := d.user
 	if user == "" || strings.HasPrefix(user, "root") || strings.HasPrefix(user, "0") {
 		t.Errorf("final stage runs as %q, want a non-root user", user)
 	}
@@ -342,5 +390,152 @@ func TestDockerfile(t *testing.T) {
 	// in the image it would spend API quota on REST instead.
 	if !regexp.MustCompile(`apt-get install[^\n]* git\b`).Match(data) {
 		t.Error("the final image does not install git")
+	}
+}
+
+// The image is one a scheduler can trust and a rebuild reproduces: it
+// checks its own health, every base image is pinned to a version (a
+// rebuild gets the same toolchain and system; "latest" or no tag would
+// not), the Go image is the version go.mod asks for (an older one would
+// fetch a toolchain or refuse to build), and every directory a compose
+// service mounts a named volume at exists in the image owned by its
+// non-root user (a volume on a missing directory is created root-owned,
+// and the user could not write to it).
+func TestImageIsPinnedAndHealthChecked(t *testing.T) {
+	d := readDockerfile(t)
+	if !d.healthcheck {
+		t.Error("the final stage has no HEALTHCHECK")
+	}
+	pinned := regexp.MustCompile(`^[a-z0-9./_-]+(:[0-9]+(\.[0-9]+)+[A-Za-z0-9._-]*(@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$`)
+	for _, from := range d.froms {
+		image := from[0]
+		if slices.Contains(d.stages, image) {
+			continue // an earlier stage
+		}
+		if !pinned.MatchString(image) {
+			t.Errorf("FROM %s: not pinned to a version tag (like debian:12.11-slim) or a digest", image)
+		}
+	}
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goLine := regexp.MustCompile(`(?m)^go ([0-9.]+)$`).FindSubmatch(gomod)
+	if goLine == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	if !strings.Contains(d.text, "FROM golang:"+string(goLine[1])+"-") {
+		t.Errorf("the build stage is not golang:%s-..., the Go go.mod asks for", goLine[1])
+	}
+
+	user, _, _ := strings.Cut(d.user, ":")
+	p := loadCompose(t)
+	for _, s := range p.Services {
+		if s.Image != "fundwatch:latest" {
+			continue
+		}
+		for _, v := range s.Volumes {
+			if v.Type == types.VolumeTypeVolume && !ownedDir(d.text, user, v.Target) {
+				t.Errorf("service %s mounts volume %s at %s, which the image does not create for its user %s", s.Name, v.Source, v.Target, user)
+			}
+		}
+	}
+	if !ownedDir(d.text, user, "/backfill") {
+		t.Errorf("the image does not create /backfill for its user %s (the backfill profile writes there)", user)
+	}
+}
+
+// ownedDir says whether the Dockerfile creates dir owned by user: as the
+// user's home (useradd --home-dir dir --create-home) or with install -d
+// -o user.
+func ownedDir(dockerfile, user, dir string) bool {
+	q := regexp.QuoteMeta
+	home := regexp.MustCompile(`useradd\b[^\n]*--home-dir ` + q(dir) + ` --create-home[^\n]*\b` + q(user) + `\b`)
+	install := regexp.MustCompile(`install -d -o ` + q(user) + ` -g \S+ ` + q(dir) + `(\s|$)`)
+	return home.MatchString(dockerfile) || install.MatchString(dockerfile)
+}
+
+// Every build argument the Dockerfile declares is passed by each compose
+// service that builds it, so the stack's image is stamped with a version
+// (.git is not in the build context to read one from).
+func TestComposeBuildArgs(t *testing.T) {
+	d := readDockerfile(t)
+	built := 0
+	for _, s := range loadCompose(t).Services {
+		if s.Build == nil {
+			continue
+		}
+		built++
+		for _, arg := range d.args {
+			if v, ok := s.Build.Args[arg]; !ok || v == nil || *v == "" {
+				t.Errorf("service %s builds the image without --build-arg %s", s.Name, arg)
+			}
+		}
+	}
+	if built == 0 || !slices.Contains(d.args, "VERSION") {
+		t.Errorf("%d services build the image, the Dockerfile takes %v; want it built and stamped with VERSION", built, d.args)
+	}
+}
+
+// Each service that stays up has a healthcheck (what depends_on waits
+// for, and what an operator sees in docker compose ps); a one-shot job
+// says explicitly that it has none, so it does not inherit its image's
+// check of a server it does not run.
+func TestComposeHealthchecks(t *testing.T) {
+	for _, s := range loadCompose(t).Services {
+		oneShot := len(s.Profiles) > 0 && s.Restart == ""
+		switch hc := s.HealthCheck; {
+		case hc == nil:
+			t.Errorf("service %s has no healthcheck", s.Name)
+		case oneShot && !hc.Disable:
+			t.Errorf("one-shot service %s: want healthcheck: {disable: true}, not its image's", s.Name)
+		case !oneShot && (hc.Disable || len(hc.Test) == 0):
+			t.Errorf("service %s stays up without a healthcheck test", s.Name)
+		}
+	}
+}
+
+// The build context leaves out what is not source, above all .git and the
+// git-mirror cache the README's commands create in a clone (each a copy of
+// repositories' histories), and keeps the sources. Patterns are read as
+// Docker does for simple ones: filepath.Match against the path from the
+// context's root, a matched directory excluding all it holds.
+func TestDockerignore(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, ".dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patterns []string
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if strings.HasPrefix(l, "!") || strings.Contains(l, "**") {
+			t.Fatalf(".dockerignore: %q: this test reads simple patterns only; extend it", l)
+		}
+		patterns = append(patterns, filepath.Clean(l))
+	}
+	excluded := func(path string) bool {
+		for p := path; p != "." && p != "/"; p = filepath.Dir(p) {
+			for _, pat := range patterns {
+				if ok, _ := filepath.Match(pat, p); ok {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, path := range []string{".git", ".git/objects/pack/x.pack", "fundwatch-git", "fundwatch-git/curl/curl.git/HEAD",
+		"fundwatch.db", "fundwatch.db-wal", "fundwatch.db-shm", "fundwatch.yaml", "triage.html", "history.om", "fundwatch"} {
+		if !excluded(path) {
+			t.Errorf(".dockerignore does not exclude %s", path)
+		}
+	}
+	for _, path := range []string{"go.mod", "go.sum", "cmd/fundwatch/main.go", "examples/fundwatch.yaml", "deploy/fundwatch.yaml",
+		"githubfake/scenario/demo.yaml", "analysis/defaults.yaml"} {
+		if excluded(path) {
+			t.Errorf(".dockerignore excludes %s, which the build needs", path)
+		}
 	}
 }

@@ -67,6 +67,9 @@ type App struct {
 	// pruneMu serialises removals from the git cache (a rewatch and a
 	// start-up prune of one App).
 	pruneMu sync.Mutex
+	// fictional: the watched repositories are on no real GitHub (the
+	// demo's); the triage page does not link them there.
+	fictional bool
 }
 
 // rewatchInterval is how often serve resolves the watch list again, so an
@@ -453,6 +456,9 @@ func (a *App) Handler(telemetryPath string) (http.Handler, error) {
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},
+			// The page would link /debug/pprof/, which fundwatch does not
+			// serve: every link on it must answer.
+			Profiling: "false",
 		})
 		if err != nil {
 			return nil, err
@@ -496,12 +502,16 @@ func (a *App) fixedRoutes() map[string]http.Handler {
 
 // TriageLinks says where the triage page links each project: its
 // repository on the GitHub the API belongs to (where git clones it from,
-// without ".git"), and its Grafana drill-down when web.grafana_url is set.
+// without ".git"; none for a made-up world, see SetFictional), and its
+// Grafana drill-down when web.grafana_url is set.
 func (a *App) TriageLinks() triage.Links {
 	if a.cfg == nil {
 		return triage.Links{}
 	}
-	l := triage.Links{Grafana: a.cfg.Web.GrafanaURL}
+	l := triage.Links{Grafana: a.cfg.Web.GrafanaURL, NoGitHub: a.fictional}
+	if a.fictional {
+		return l
+	}
 	if clone, err := cloneURLs(a.cfg.GitHub.APIURL); err == nil {
 		const probe = "owner/name"
 		l.GitHub = strings.TrimSuffix(clone(ghrepo.MustParse(probe)), probe+".git")
@@ -675,6 +685,12 @@ func (a *App) SetClock(now func() time.Time) {
 	a.now = now
 	a.env.Now = now
 }
+
+// SetFictional says the watched repositories are made up (the demo's
+// world): the triage page names them without a GitHub link, since the
+// fake GitHub that serves them answers no browser and is gone when the
+// demo ends. Call before Serve or Handler.
+func (a *App) SetFictional() { a.fictional = true }
 
 // CollectOnce runs every enabled collector once over the watch list, for
 // the one-shot commands; they compute the snapshot once at the end

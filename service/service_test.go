@@ -3,9 +3,12 @@ package service
 import (
 	"context"
 	"fmt"
+	"html"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -155,18 +158,30 @@ func TestReadersDoNotWaitForARefresh(t *testing.T) {
 func TestTriagePageLinks(t *testing.T) {
 	t.Parallel()
 	snap := &analysis.Snapshot{Repos: []analysis.Repo{{Target: analysis.Target{Repo: "acme/json"}}}}
-	for _, tt := range []struct{ api, grafana, github, drillDown string }{
-		{config.DefaultAPIURL, "", "https://github.com/acme/json", ""},
+	for _, tt := range []struct {
+		api, grafana, github, drillDown string
+		fictional                       bool
+	}{
+		{config.DefaultAPIURL, "", "https://github.com/acme/json", "", false},
 		{"https://ghe.example.com/api/v3/", "https://example.org/grafana", "https://ghe.example.com/acme/json",
-			"https://example.org/grafana/d/fundwatch-project/?var-repo=acme%2Fjson"},
+			"https://example.org/grafana/d/fundwatch-project/?var-repo=acme%2Fjson", false},
+		// The demo: its fake GitHub answers no browser, and its world is
+		// made up: no GitHub link, neither to the fake nor to github.com.
+		{"http://127.0.0.1:41234/", "http://localhost:3000/", "", "http://localhost:3000/d/fundwatch-project/?var-repo=acme%2Fjson", true},
 	} {
 		cfg := &config.Config{GitHub: config.GitHub{APIURL: tt.api}, Web: config.Web{GrafanaURL: tt.grafana}}
 		a := &App{cfg: cfg, last: snap}
+		if tt.fictional {
+			a.SetFictional()
+		}
 		rec := httptest.NewRecorder()
 		a.fixedRoutes()["/triage"].ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/triage", nil))
 		page := rec.Body.String()
-		if rec.Code != http.StatusOK || !strings.Contains(page, `href="`+tt.github+`"`) {
+		if rec.Code != http.StatusOK || tt.github != "" && !strings.Contains(page, `href="`+tt.github+`"`) {
 			t.Errorf("API %s: %d, no link to %s", tt.api, rec.Code, tt.github)
+		}
+		if tt.github == "" && (strings.Contains(page, "127.0.0.1") || strings.Contains(page, "github.com/acme") || strings.Contains(page, "on GitHub")) {
+			t.Errorf("API %s, a made-up world: the page links it to a GitHub", tt.api)
 		}
 		if tt.drillDown != "" && !strings.Contains(page, `href="`+tt.drillDown+`"`) || tt.drillDown == "" && strings.Contains(page, "/d/fundwatch-project/") {
 			t.Errorf("Grafana %q: want a drill-down link %q", tt.grafana, tt.drillDown)
@@ -302,5 +317,64 @@ func TestFailedRewatchIsExported(t *testing.T) {
 	}
 	if v := value(scrape(), ok); v != "1" {
 		t.Errorf("after a resolution that worked again %s = %s, want 1", ok, v)
+	}
+}
+
+// Every link of the landing page answers: a newcomer's first click must
+// not be a 404 (it once linked the pprof endpoints, which are not served).
+func TestLandingPageLinksAnswer(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg, err := config.Parse("fw.yaml", []byte("store:\n  path: "+dir+"/fw.db\nwatch:\n  - repo: golang/net\n"), nil, ConfigOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Refresh(context.Background()); err != nil { // readiness and the triage need a snapshot
+		t.Fatal(err)
+	}
+	h, err := a.Handler(config.DefaultTelemetryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL + "/")
+	get := func(u string) (int, string) {
+		t.Helper()
+		resp, err := srv.Client().Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, page := get(base.String())
+	if code != http.StatusOK {
+		t.Fatalf("landing page: %d", code)
+	}
+	links := regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(page, -1)
+	if len(links) < 4 {
+		t.Fatalf("the landing page has %d links, want metrics, triage, health and readiness:\n%s", len(links), page)
+	}
+	for _, m := range links {
+		ref, err := url.Parse(html.UnescapeString(m[1]))
+		if err != nil {
+			t.Errorf("link %q: %v", m[1], err)
+			continue
+		}
+		u := base.ResolveReference(ref)
+		if u.Host != base.Host {
+			t.Errorf("link %s leaves fundwatch: the test cannot follow it, and a newcomer should not need to", u)
+			continue
+		}
+		if code, _ := get(u.String()); code != http.StatusOK {
+			t.Errorf("link %s answers %d", m[1], code)
+		}
 	}
 }

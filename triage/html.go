@@ -72,6 +72,10 @@ type Links struct {
 	// GitHub is the web address repositories live under: "https://HOST/"
 	// of a GitHub Enterprise Server; DefaultGitHub when empty.
 	GitHub string
+	// NoGitHub: the projects are on no GitHub a reader can open (the
+	// demo's world is made up, served by a fake that is gone when the demo
+	// ends), so the page names them without linking them anywhere.
+	NoGitHub bool
 	// Grafana is the base URL of the Grafana serving fundwatch's
 	// dashboards (config web.grafana_url); when set, each project links to
 	// its drill-down dashboard. Empty: no Grafana links.
@@ -95,8 +99,12 @@ type pageData struct {
 	links Links
 }
 
-// RepoURL is the repository's page on GitHub.
+// RepoURL is the repository's page on GitHub, "" if it has none
+// (Links.NoGitHub).
 func (d pageData) RepoURL(repo string) string {
+	if d.links.NoGitHub {
+		return ""
+	}
 	base := d.links.GitHub
 	if base == "" {
 		base = DefaultGitHub

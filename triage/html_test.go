@@ -100,6 +100,26 @@ func TestPageLinks(t *testing.T) {
 		}
 	}
 
+	// A made-up world (the demo's): no GitHub link at all, the names
+	// still shown; the Grafana drill-down only, when there is a Grafana.
+	for _, grafana := range []string{"", "https://example.org/grafana/"} {
+		p := renderString(t, r, WithLinks(Links{NoGitHub: true, Grafana: grafana}))
+		var want []string
+		if grafana != "" {
+			want = []string{"https://example.org/grafana/d/fundwatch-project/?var-repo=acme%2Fjson", "https://example.org/grafana/d/fundwatch-project/?var-repo=acme%2Fjson"}
+		}
+		if got := hrefs(p); len(got) < len(want) || strings.Join(got[:len(want)], " ") != strings.Join(want, " ") ||
+			strings.Contains(strings.Join(got, " "), "github") || strings.Contains(p, "on GitHub") {
+			t.Errorf("without GitHub, Grafana %q: links\n%q\nwant only\n%q", grafana, got, want)
+		}
+		if !strings.Contains(p, `<span class="name">acme/json</span>`) {
+			t.Errorf("without GitHub, Grafana %q: the project is not named", grafana)
+		}
+		if grafana == "" && strings.Contains(p, `class="links"`) {
+			t.Error("without GitHub or Grafana, an empty paragraph of links")
+		}
+	}
+
 	// What html/template refuses in a URL stays refused.
 	p = renderString(t, r, WithLinks(Links{GitHub: "javascript:alert(1)//", Grafana: "javascript:alert(2)//"}))
 	if strings.Contains(p, "javascript:") {

@@ -82,8 +82,10 @@ func (d *demoEnv) Close() {
 // empty) with its history ending at endDate (YYYY-MM-DD; empty = now),
 // serves it on fakeAddr and opens the app on storePath (empty = a
 // temporary file removed on Close). When endDate is set, analysis is done
-// as of that date so the output is reproducible.
-func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath string, optIn *optInFlag) (_ *demoEnv, err error) {
+// as of that date so the output is reproducible. flags change the demo's
+// config as the command's flags say (--metric-opt-in-list,
+// --web.grafana-url).
+func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath string, flags ...func(*config.Config)) (_ *demoEnv, err error) {
 	d := &demoEnv{stories: map[string]string{}}
 	defer func() {
 		if err != nil {
@@ -141,8 +143,8 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 	cfg.GitHub.APIURL = d.apiURL
 	cfg.GitHub.Token = config.Secret(demoToken)
 	cfg.Store.Path = d.store
-	if optIn != nil {
-		optIn.apply(cfg)
+	for _, apply := range flags {
+		apply(cfg)
 	}
 	for _, r := range d.world.Repos {
 		name, err := ghrepo.Parse(r.FullName())
@@ -164,6 +166,10 @@ func startDemo(log *slog.Logger, scenarioPath, endDate, fakeAddr, storePath stri
 	}
 	d.closers = append(d.closers, func() { d.app.Close() })
 	d.app.SetClock(now)
+	// Its world is made up: the triage page links no project to a GitHub
+	// (the fake answers no browser; github.com has other projects, or
+	// none, under those names).
+	d.app.SetFictional()
 	return d, nil
 }
 
@@ -177,7 +183,7 @@ func (c *demoCmd) runErr(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	d, err := startDemo(log, *c.scenario, *c.end, *c.fakeAddr, *c.storePath, c.optIn)
+	d, err := startDemo(log, *c.scenario, *c.end, *c.fakeAddr, *c.storePath, c.optIn.apply, c.web.apply)
 	if err != nil {
 		ls.Close()
 		return err

@@ -88,6 +88,11 @@ func TestDemoServesEveryRepository(t *testing.T) {
 			t.Errorf("/triage lacks %s", r.FullName())
 		}
 	}
+	// The demo's world is made up: no project links to a GitHub, neither
+	// the fake one (a JSON 404 in a browser) nor github.com.
+	if hrefs := regexp.MustCompile(`href="[^"]*"`).FindAllString(string(page), -1); len(hrefs) > 0 {
+		t.Errorf("/triage of the demo links %q, want no link", hrefs)
+	}
 	for _, r := range world.Repos {
 		name := r.FullName()
 		if !strings.Contains(summary, name) {
@@ -236,6 +241,76 @@ func TestTelemetryPathClashes(t *testing.T) {
 			}
 			if !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "goroutine") {
 				t.Errorf("output %q, want it to contain %q (and no panic)", out, tc.want)
+			}
+		})
+	}
+}
+
+// --web.grafana-url sets where the triage page links each project's
+// drill-down, overriding web.grafana_url as the other web flags override
+// their keys; a URL the config would refuse is refused by flag too, before
+// anything starts, without echoing a password.
+func TestGrafanaURLFlag(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(demoFake(t))
+	defer srv.Close()
+	const drillDown = `/d/fundwatch-project/?var-repo=fastjson%2Ffastjson"`
+	for _, tt := range []struct {
+		name, cfg, flag string
+		want, not       string // in the page, or in the error when the flag is refused
+		refused         bool
+	}{
+		{"flag", "", "http://localhost:3000/", `href="http://localhost:3000` + drillDown, "", false},
+		{"flag over config", "web:\n  grafana_url: https://config.example.org/\n", "http://localhost:3000/",
+			`href="http://localhost:3000` + drillDown, "config.example.org", false},
+		{"config", "web:\n  grafana_url: https://config.example.org/\n", "", `href="https://config.example.org` + drillDown, "", false},
+		{"relative", "", "grafana.example.org", `--web.grafana-url: "grafana.example.org" is not an absolute http or https URL`, "", true},
+		{"password", "", "https://admin:S3cretPw@g.example.org/", "--web.grafana-url: must not contain a user name or password", "S3cretPw", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, _ := restConfig(t, srv.URL, "fastjson/fastjson")
+			if tt.cfg != "" {
+				f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.WriteString(tt.cfg)
+				f.Close()
+			}
+			addr := freePort(t)
+			args := []string{"serve", "--config", cfg, "--web.listen-address", addr}
+			if tt.flag != "" {
+				args = append(args, "--web.grafana-url="+tt.flag)
+			}
+			cmd := exec.Command(binary, args...)
+			cmd.Env = append(os.Environ(), "GITHUB_TOKEN=ghp_grafanaflag00000000000000000000000000")
+			if tt.refused {
+				out, err := cmd.CombinedOutput()
+				if err == nil || !strings.Contains(string(out), tt.want) || tt.not != "" && strings.Contains(string(out), tt.not) {
+					t.Errorf("serve %v: err %v, output %q; want it refused with %q, never showing %q", args, err, out, tt.want, tt.not)
+				}
+				return
+			}
+			r, w := io.Pipe()
+			cmd.Stdout, cmd.Stderr = w, w
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				cmd.Process.Signal(os.Interrupt)
+				cmd.Wait()
+				w.Close()
+			}()
+			tooltest.Watch(r).WaitFor(t, "serve", "Listening on", time.Minute)
+			resp, err := http.Get("http://" + addr + "/triage")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), tt.want) ||
+				tt.not != "" && strings.Contains(string(page), tt.not) {
+				t.Errorf("/triage: %s; want a link %s, and none to %q", resp.Status, tt.want, tt.not)
 			}
 		})
 	}

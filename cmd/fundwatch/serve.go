@@ -22,6 +22,8 @@ type webFlags struct {
 	telemetrySet  bool
 	systemd       *bool
 	configFile    *string
+	grafanaURL    *string
+	grafanaSet    bool
 }
 
 func addWebFlags(cmd *kingpin.CmdClause) *webFlags {
@@ -32,18 +34,33 @@ func addWebFlags(cmd *kingpin.CmdClause) *webFlags {
 		IsSetByUser(&f.telemetrySet).Default("/metrics").String()
 	f.systemd = cmd.Flag("web.systemd-socket", "Use systemd socket activation listeners instead of port listeners (Linux only).").Bool()
 	f.configFile = cmd.Flag("web.config.file", "Path to a web configuration file (TLS, basic auth), as for Prometheus exporters.").Default("").String()
+	f.grafanaURL = cmd.Flag("web.grafana-url", "Base URL of the Grafana serving fundwatch's dashboards (e.g. http://localhost:3000/): the triage page links each project to its drill-down there. Default none, or web.grafana_url from the config file.").
+		IsSetByUser(&f.grafanaSet).String()
 	return f
 }
 
-// check checks the flags before anything starts: a telemetry path given
-// by flag is held to the config's rules.
+// check checks the flags before anything starts: a telemetry path or a
+// Grafana URL given by flag is held to the config's rules.
 func (f *webFlags) check() error {
 	if f.telemetrySet {
 		if err := config.CheckTelemetryPath(*f.telemetryPath); err != nil {
 			return fmt.Errorf("--web.telemetry-path: %w", err)
 		}
 	}
+	if f.grafanaSet {
+		if err := config.CheckGrafanaURL(*f.grafanaURL); err != nil {
+			return fmt.Errorf("--web.grafana-url: %w", err)
+		}
+	}
 	return nil
+}
+
+// apply sets the config's web settings that are not about listening (the
+// Grafana URL the triage page links to) where a flag overrides them.
+func (f *webFlags) apply(cfg *config.Config) {
+	if f.grafanaSet {
+		cfg.Web.GrafanaURL = *f.grafanaURL
+	}
 }
 
 // resolve applies the config file's web settings where no flag overrides them.
@@ -81,6 +98,7 @@ func (c *serveCmd) run(log *slog.Logger) int {
 		fmt.Fprintf(os.Stderr, "fundwatch: %v\n", err)
 		return 1
 	}
+	c.web.apply(cfg)
 	// Bind before anything starts: an address in use is one line.
 	ls, err := service.Listen(c.web.resolve(cfg))
 	if err != nil {

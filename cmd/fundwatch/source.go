@@ -37,7 +37,7 @@ func (f *sourceFlags) open(ctx context.Context, log *slog.Logger, verb string) (
 	case *f.demo && *f.config != "":
 		return nil, nil, fmt.Errorf("--demo and --config exclude each other")
 	case *f.demo:
-		d, err := startDemo(log, *f.scenario, *f.end, "127.0.0.1:0", "", nil)
+		d, err := startDemo(log, *f.scenario, *f.end, "127.0.0.1:0", "")
 		if err != nil {
 			return nil, nil, err
 		}

@@ -63,13 +63,9 @@ func (c *triageCmd) runErr(log *slog.Logger) error {
 		w = f
 	}
 	bw := bufio.NewWriter(w)
-	// The same links as serve's page, from the config; a demo's fake
-	// GitHub is gone when the command ends, so it gets none.
-	var opts []triage.Option
-	if !*c.src.demo {
-		opts = append(opts, triage.WithLinks(a.TriageLinks()))
-	}
-	if err := triage.Write(bw, triage.Build(a.Snapshot()), *c.format, opts...); err != nil {
+	// The same links as serve's page, from the config; the demo's
+	// made-up projects get no GitHub link (service.App.SetFictional).
+	if err := triage.Write(bw, triage.Build(a.Snapshot()), *c.format, triage.WithLinks(a.TriageLinks())); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {

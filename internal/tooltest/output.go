@@ -2,6 +2,7 @@ package tooltest
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -54,32 +55,66 @@ func (o *Output) String() string {
 // waited for; a stuck program is not.
 func (o *Output) WaitFor(t testing.TB, what, s string, stall time.Duration) string {
 	t.Helper()
-	find := func() (string, bool) {
+	var line string
+	find := func() bool {
 		for _, l := range strings.Split(o.String(), "\n") {
 			if strings.Contains(l, s) {
-				return l, true
+				line = l
+				return true
 			}
 		}
-		return "", false
+		return false
 	}
+	switch o.until(find, stall) {
+	case errEnded:
+		t.Fatalf("%s ended without printing %q:\n%s", what, s, o.String())
+	case errStalled:
+		t.Fatalf("%s printed nothing for %s and not %q:\n%s", what, stall, s, o.String())
+	}
+	return line
+}
+
+// Until waits until cond holds, for what the program does not print
+// itself (a page it serves, a file it writes), checking as it prints and
+// every 200 ms. Like WaitFor it follows progress: it fails the test when
+// the output ends first, or when nothing new was printed for stall, saying
+// what was awaited (want).
+func (o *Output) Until(t testing.TB, what, want string, cond func() bool, stall time.Duration) {
+	t.Helper()
+	switch o.until(cond, stall) {
+	case errEnded:
+		t.Fatalf("%s ended before %s:\n%s", what, want, o.String())
+	case errStalled:
+		t.Fatalf("%s printed nothing for %s, and not yet %s:\n%s", what, stall, want, o.String())
+	}
+}
+
+var (
+	errEnded   = errors.New("the output ended")
+	errStalled = errors.New("nothing printed for the stall limit")
+)
+
+// until returns nil once cond holds, errEnded if the output ends first,
+// errStalled if nothing new is printed for stall.
+func (o *Output) until(cond func() bool, stall time.Duration) error {
 	quiet := time.NewTimer(stall)
 	defer quiet.Stop()
 	for {
-		if l, ok := find(); ok {
-			return l
+		if cond() {
+			return nil
 		}
 		select {
 		case _, ok := <-o.lines:
 			if !ok {
-				if l, ok := find(); ok {
-					return l
+				if cond() {
+					return nil
 				}
-				t.Fatalf("%s ended without printing %q:\n%s", what, s, o.String())
+				return errEnded
 			}
 			quiet.Reset(stall) // progress
 		case <-time.After(200 * time.Millisecond):
 		case <-quiet.C:
-			t.Fatalf("%s printed nothing for %s and not %q:\n%s", what, stall, s, o.String())
+			return errStalled
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -78,5 +79,51 @@ func TestOutputWaitForFollowsProgress(t *testing.T) {
 	w.Close()
 	if !strings.Contains(ft.msg, `worker printed nothing for 100ms and not "never"`) {
 		t.Errorf("WaitFor on a silent program: %q", ft.msg)
+	}
+}
+
+// Until waits for a condition the output does not state, as long as the
+// program makes progress; it names what it waited for when it gives up.
+func TestOutputUntil(t *testing.T) {
+	r, w := io.Pipe()
+	o := Watch(r)
+	var mu sync.Mutex
+	served := false
+	go func() {
+		for i := range 20 {
+			fmt.Fprintf(w, "working %d\n", i)
+			time.Sleep(10 * time.Millisecond)
+		}
+		mu.Lock()
+		served = true
+		mu.Unlock()
+	}()
+	o.Until(t, "server", "the page", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return served
+	}, 5*time.Second)
+	// Silent since, and the condition never holds: Until gives up.
+	ft := &fatalRecorder{TB: t}
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		o.Until(ft, "server", "the other page", func() bool { return false }, 100*time.Millisecond)
+	}()
+	<-finished
+	w.Close()
+	if !strings.Contains(ft.msg, "server printed nothing for 100ms, and not yet the other page") {
+		t.Errorf("Until on a silent program: %q", ft.msg)
+	}
+	// Ended: Until says so.
+	ft = &fatalRecorder{TB: t}
+	finished = make(chan struct{})
+	go func() {
+		defer close(finished)
+		o.Until(ft, "server", "the other page", func() bool { return false }, 5*time.Second)
+	}()
+	<-finished
+	if !strings.Contains(ft.msg, "server ended before the other page") {
+		t.Errorf("Until on ended output: %q", ft.msg)
 	}
 }
