@@ -16,20 +16,6 @@ import (
 	"github.com/fundwatch/fundwatch/store"
 )
 
-// benchRepos is how many repositories BenchmarkRefresh stores:
-// FUNDWATCH_BENCH_REPOS, 1,000 by default.
-func benchRepos(b *testing.B) int {
-	n := 1000
-	if s := os.Getenv("FUNDWATCH_BENCH_REPOS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("FUNDWATCH_BENCH_REPOS=%q: want a positive number", s)
-		}
-		n = v
-	}
-	return n
-}
-
 // distinctFacts is synthstore.Distinct: syntheticFacts with people of its
 // own.
 func distinctFacts(i int, at time.Time) (Facts, []store.User) {
@@ -82,7 +68,7 @@ func peakRSS() func() float64 {
 // refreshes (building the store is not counted). The store is kept under
 // FUNDWATCH_BENCH_STORE when set, so that large runs build it once.
 // Run with -benchtime=1x.
-func BenchmarkRefresh(b *testing.B) { benchRefresh(b, benchRepos(b)) }
+func BenchmarkRefresh(b *testing.B) { benchRefresh(b, synthstore.BenchRepos(b, 1000)) }
 
 // BenchmarkRefresh10k is BenchmarkRefresh at the size, 10,000
 // repositories, under the names its report asks for: peak-rss-MB,

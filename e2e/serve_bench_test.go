@@ -34,17 +34,7 @@ import (
 // under FUNDWATCH_BENCH_STORE when set, shared with analysis'
 // BenchmarkRefresh (the same file), since building it takes minutes.
 // Run with -run XXX -benchtime 1x.
-func BenchmarkServe(b *testing.B) {
-	n := 1000
-	if s := os.Getenv("FUNDWATCH_BENCH_REPOS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("FUNDWATCH_BENCH_REPOS=%q: want a positive number", s)
-		}
-		n = v
-	}
-	benchServe(b, n)
-}
+func BenchmarkServe(b *testing.B) { benchServe(b, synthstore.BenchRepos(b, 1000)) }
 
 // BenchmarkServe10k is BenchmarkServe at 10,000 repositories: the issue's
 // "serve stays under 1 GB resident".

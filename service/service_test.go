@@ -105,15 +105,12 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	}
 }
 
-// Metrics, health, readiness and the triage never wait for a refresh
-// under way: the refresh computes holding only its own lock, and the
-// exporter swaps in what it encoded. (How fast they answer while a real
-// refresh of thousands of repositories runs is a benchmark's:
-// analysis BenchmarkRefresh10k; this checks that they do not wait.)
-func TestReadersDoNotWaitForARefresh(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n  - repo: golang/net\n", dir)
+// servingApp is an App watching what watch lists (the lines under
+// watch:), its store in dir, refreshed once, and the handler serve mounts
+// at the default telemetry path.
+func servingApp(t *testing.T, dir, watch string) (*App, http.Handler) {
+	t.Helper()
+	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n%s", dir, watch)
 	cfg, err := config.Parse("fw.yaml", []byte(body), nil, ConfigOptions()...)
 	if err != nil {
 		t.Fatal(err)
@@ -122,14 +119,25 @@ func TestReadersDoNotWaitForARefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
-	if err := a.Refresh(context.Background()); err != nil {
+	t.Cleanup(func() { a.Close() })
+	if err := a.Refresh(context.Background()); err != nil { // readiness and the triage need a snapshot
 		t.Fatal(err)
 	}
-	h, err := a.Handler("/metrics")
+	h, err := a.Handler(config.DefaultTelemetryPath)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, h
+}
+
+// Metrics, health, readiness and the triage never wait for a refresh
+// under way: the refresh computes holding only its own lock, and the
+// exporter swaps in what it encoded. (How fast they answer while a real
+// refresh of thousands of repositories runs is a benchmark's:
+// analysis BenchmarkRefresh10k; this checks that they do not wait.)
+func TestReadersDoNotWaitForARefresh(t *testing.T) {
+	t.Parallel()
+	a, h := servingApp(t, t.TempDir(), "  - repo: golang/net\n")
 	a.refreshing.Lock() // a refresh is computing
 	defer a.refreshing.Unlock()
 	for _, path := range []string{"/metrics", "/-/ready", "/-/healthy", "/triage", "/triage.json"} {
@@ -245,23 +253,7 @@ func TestFailedRewatchIsExported(t *testing.T) {
 	if err := os.WriteFile(gomod, []byte(good), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n  - gomod: %s\n", dir, gomod)
-	cfg, err := config.Parse("fw.yaml", []byte(body), nil, ConfigOptions()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := a.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	h, err := a.Handler("/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, h := servingApp(t, dir, "  - gomod: "+gomod+"\n")
 	scrape := func() string {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
@@ -324,23 +316,7 @@ func TestFailedRewatchIsExported(t *testing.T) {
 // not be a 404 (it once linked the pprof endpoints, which are not served).
 func TestLandingPageLinksAnswer(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	cfg, err := config.Parse("fw.yaml", []byte("store:\n  path: "+dir+"/fw.db\nwatch:\n  - repo: golang/net\n"), nil, ConfigOptions()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := a.Refresh(context.Background()); err != nil { // readiness and the triage need a snapshot
-		t.Fatal(err)
-	}
-	h, err := a.Handler(config.DefaultTelemetryPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, h := servingApp(t, t.TempDir(), "  - repo: golang/net\n")
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	base, _ := url.Parse(srv.URL + "/")

@@ -7,9 +7,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/fundwatch/fundwatch/store"
@@ -145,4 +147,18 @@ func Fill(ctx context.Context, st *store.Store, n int, at time.Time) ([]string, 
 		}
 	}
 	return names, nil
+}
+
+// BenchRepos is how many repositories a benchmark of a refresh or of
+// serve stores: FUNDWATCH_BENCH_REPOS, or def.
+func BenchRepos(tb testing.TB, def int) int {
+	s := os.Getenv("FUNDWATCH_BENCH_REPOS")
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v <= 0 {
+		tb.Fatalf("FUNDWATCH_BENCH_REPOS=%q: want a positive number", s)
+	}
+	return v
 }
