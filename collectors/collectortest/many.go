@@ -164,4 +164,3 @@ func NewManyOpts(t testing.TB, w *scenario.World, opts githubfake.Options) (*Har
 	h.Env.Concurrency = 8
 	return h, rr
 }
-
