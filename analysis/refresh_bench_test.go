@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,26 +14,6 @@ import (
 	"github.com/fundwatch/fundwatch/internal/synthstore"
 	"github.com/fundwatch/fundwatch/store"
 )
-
-// distinctFacts is synthstore.Distinct: syntheticFacts with people of its
-// own.
-func distinctFacts(i int, at time.Time) (Facts, []store.User) {
-	return factsOf(synthstore.Distinct(i, at))
-}
-
-// fillStore writes n distinct mid-sized repositories into st, as the
-// collectors would (synthstore.Fill).
-func fillStore(b *testing.B, st *store.Store, n int, at time.Time) []Target {
-	names, err := synthstore.Fill(context.Background(), st, n, at)
-	if err != nil {
-		b.Fatal(err)
-	}
-	targets := make([]Target, len(names))
-	for i, n := range names {
-		targets[i] = Target{Repo: n}
-	}
-	return targets
-}
 
 // peakRSS resets the process's resident high-water mark (Linux:
 // /proc/self/clear_refs) and returns a function reading it in MiB; -1
@@ -78,36 +57,22 @@ func BenchmarkRefresh10k(b *testing.B) { benchRefresh(b, 10_000) }
 
 func benchRefresh(b *testing.B, n int) {
 	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	dir := os.Getenv("FUNDWATCH_BENCH_STORE")
-	if dir == "" {
-		dir = b.TempDir()
-	}
-	path := filepath.Join(dir, fmt.Sprintf("refresh-%d.db", n))
-	_, statErr := os.Stat(path)
-	st, err := store.Open(path)
+	st, err := store.Open(synthstore.BenchStore(b, n, at))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	// FUNDWATCH_BENCH_TARGETS analyses only the first repositories of a
+	// stored world (the others' people and profiles still loaded): what
+	// one repository costs in a large store.
+	if s := os.Getenv("FUNDWATCH_BENCH_TARGETS"); s != "" {
+		if v, err := strconv.Atoi(s); err == nil && v > 0 && v < n {
+			n = v
+		}
+	}
 	var targets []Target
-	if statErr == nil {
-		// FUNDWATCH_BENCH_TARGETS analyses only the first repositories of
-		// a stored world (the others' people and profiles still loaded):
-		// what one repository costs in a large store.
-		watch := n
-		if s := os.Getenv("FUNDWATCH_BENCH_TARGETS"); s != "" {
-			if v, err := strconv.Atoi(s); err == nil && v > 0 && v < n {
-				watch = v
-			}
-		}
-		for i := range watch {
-			targets = append(targets, Target{Repo: fmt.Sprintf("org%d/repo%d", i, i)})
-		}
-		n = watch
-	} else {
-		start := time.Now()
-		targets = fillStore(b, st, n, at)
-		b.Logf("stored %d repositories in %s", n, time.Since(start).Round(time.Second))
+	for i := range n {
+		targets = append(targets, Target{Repo: synthstore.Name(i)})
 	}
 	ctx := context.Background()
 	b.ResetTimer()

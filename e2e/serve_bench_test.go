@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 	"github.com/fundwatch/fundwatch/collectors"
 	"github.com/fundwatch/fundwatch/internal/synthstore"
 	"github.com/fundwatch/fundwatch/internal/tooltest"
-	"github.com/fundwatch/fundwatch/store"
 )
 
 // BenchmarkServe is the whole of `fundwatch serve`, one process, on a
@@ -42,23 +40,7 @@ func BenchmarkServe10k(b *testing.B) { benchServe(b, 10_000) }
 
 func benchServe(b *testing.B, n int) {
 	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	dir := os.Getenv("FUNDWATCH_BENCH_STORE")
-	if dir == "" {
-		dir = b.TempDir()
-	}
-	path := filepath.Join(dir, fmt.Sprintf("refresh-%d.db", n))
-	if _, err := os.Stat(path); err != nil {
-		st, err := store.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		start := time.Now()
-		if _, err := synthstore.Fill(context.Background(), st, n, at); err != nil {
-			b.Fatal(err)
-		}
-		st.Close()
-		b.Logf("stored %d repositories in %s", n, time.Since(start).Round(time.Second))
-	}
+	path := synthstore.BenchStore(b, n, at)
 	var cfg strings.Builder
 	fmt.Fprintf(&cfg, "github:\n  api_url: http://127.0.0.1:9/\nstore:\n  path: %s\ncollection:\n  git: false\nwatch:\n", path)
 	for i := range n {
