@@ -122,6 +122,11 @@ type Collection struct {
 	PeopleRefresh time.Duration
 }
 
+// NoTokenWarning begins the warning a config without any GitHub
+// credential gets: commands that never ask GitHub (triage, backfill) leave
+// it out.
+const NoTokenWarning = "no token (set GITHUB_TOKEN or github.token_file)"
+
 // WholeIssueHistory as Collection.IssueHistory ("all", or 0, in the file)
 // reads every issue and comment on a first sync.
 const WholeIssueHistory time.Duration = -1

@@ -472,7 +472,7 @@ func (p *parser) token() {
 	p.moreTokens()
 	_, app := p.lines["github.app"]
 	if fromEnv == "" && g.TokenFile == "" && len(g.TokenFiles) == 0 && !app {
-		p.warnAt(0, "github", "no token (set GITHUB_TOKEN or github.token_file); GitHub allows unauthenticated clients 60 requests an hour")
+		p.warnAt(0, "github", "%s; GitHub allows unauthenticated clients 60 requests an hour", NoTokenWarning)
 	}
 }
 

@@ -21,6 +21,9 @@ type configFlags struct {
 	config, shard *string
 	collectors    map[string]*collectorFlag
 	optIn         *optInFlag
+	// offline is set for commands that only read the store (triage and
+	// backfill of a config): no warning about a missing GitHub token.
+	offline bool
 }
 
 // optInFlag is --metric-opt-in-list, as kube-state-metrics names it: it
@@ -80,7 +83,7 @@ func addConfigFlags(cmd *kingpin.CmdClause) *configFlags {
 
 // load reads the config and applies --shard.
 func (f *configFlags) load(log *slog.Logger) (*config.Config, error) {
-	cfg, err := loadConfig(*f.config, log)
+	cfg, err := loadConfig(*f.config, log, f.offline)
 	if err != nil {
 		return nil, err
 	}

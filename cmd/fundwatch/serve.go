@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -121,12 +122,18 @@ func (c *serveCmd) run(log *slog.Logger) int {
 	return 0
 }
 
-func loadConfig(path string, log *slog.Logger) (*config.Config, error) {
+// loadConfig loads the config file and logs its warnings; offline
+// commands (they only read the store) leave out the one about having no
+// GitHub token, which they never need.
+func loadConfig(path string, log *slog.Logger, offline bool) (*config.Config, error) {
 	cfg, err := config.Load(path, os.Getenv, service.ConfigOptions()...)
 	if err != nil {
 		return nil, err
 	}
 	for _, w := range cfg.Warnings {
+		if offline && strings.Contains(w, config.NoTokenWarning) {
+			continue
+		}
 		log.Warn(w)
 	}
 	return cfg, nil

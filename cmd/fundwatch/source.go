@@ -52,7 +52,7 @@ func (f *sourceFlags) open(ctx context.Context, log *slog.Logger, verb string) (
 		}
 		return a, d.Close, nil
 	case *f.config != "":
-		cfg, err := (&configFlags{config: f.config, shard: f.shard}).load(log)
+		cfg, err := (&configFlags{config: f.config, shard: f.shard, offline: true}).load(log)
 		if err != nil {
 			return nil, nil, err
 		}

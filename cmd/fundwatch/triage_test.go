@@ -111,6 +111,39 @@ func TestTriageOfANeverCollectedStore(t *testing.T) {
 	}
 }
 
+// triage and backfill only read the store: a config without a GitHub
+// token is no matter for them, and they do not warn of it; serve's
+// commands that ask GitHub still do (watchlist here).
+func TestOfflineCommandsNeedNoToken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "fw.yaml")
+	if err := os.WriteFile(cfg, []byte("store:\n  path: "+filepath.Join(dir, "never.db")+"\nwatch:\n  - repo: a/b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "GITHUB_TOKEN=") {
+			env = append(env, e)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"triage", "--config", cfg}, false},
+		{[]string{"backfill", "--config", cfg, "--output", filepath.Join(dir, "h.om")}, false},
+		{[]string{"watchlist", "--config", cfg}, true},
+	} {
+		cmd := exec.Command(binary, tt.args...)
+		cmd.Env = env
+		out, _ := cmd.CombinedOutput()
+		if got := strings.Contains(string(out), "no token"); got != tt.warn {
+			t.Errorf("%s: warns of no token: %v, want %v\n%s", tt.args[0], got, tt.warn, out)
+		}
+	}
+}
+
 // triage --format html links each project as serve's page does: to its
 // repository on the configured GitHub and to its Grafana drill-down when
 // web.grafana_url is set.
