@@ -1,39 +1,31 @@
 package analysis
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/fundwatch/fundwatch/internal/synthstore"
+	"github.com/fundwatch/fundwatch/internal/tooltest"
 	"github.com/fundwatch/fundwatch/store"
 )
 
-// peakRSS resets the process's resident high-water mark (Linux:
-// /proc/self/clear_refs) and returns a function reading it in MiB; -1
-// where the kernel does not offer it.
+// peakRSS resets the process's resident high-water mark and returns a
+// function reading it in MB; -1 where the kernel does not offer it.
 func peakRSS() func() float64 {
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+	if !tooltest.ResetPeak() {
 		return func() float64 { return -1 }
 	}
 	return func() float64 {
-		data, err := os.ReadFile("/proc/self/status")
+		m, err := tooltest.MemoryOf(0)
 		if err != nil {
 			return -1
 		}
-		for _, line := range bytes.Split(data, []byte("\n")) {
-			if v, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
-				kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(string(v), "kB")), 64)
-				return kb / 1024
-			}
-		}
-		return -1
+		return float64(m.HWM) / 1e6
 	}
 }
 
@@ -117,7 +109,7 @@ func benchRefresh(b *testing.B, n int) {
 		b.ReportMetric(incr.Seconds(), "incremental-s")
 		b.ReportMetric(incr.Seconds()/full.Seconds(), "ratio")
 		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "held-MiB")
-		b.ReportMetric(peak()*(1<<20)/1e6, "peak-rss-MB")
+		b.ReportMetric(peak(), "peak-rss-MB")
 		runtime.KeepAlive(snap)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,34 +110,16 @@ func benchServe(b *testing.B, n int) {
 		if !strings.Contains(string(body), fmt.Sprintf("fundwatch_watched_repos %d", n)) || series < n {
 			b.Fatalf("/metrics serves %d repository series, not the %d repositories:\n%.2000s", series, n, body)
 		}
-		hwm, rss := procStatus(b, cmd.Process.Pid, "VmHWM:"), procStatus(b, cmd.Process.Pid, "VmRSS:")
+		mem, err := tooltest.MemoryOf(cmd.Process.Pid)
 		_ = cmd.Process.Signal(os.Interrupt)
 		<-exited
-		b.ReportMetric(hwm, "peak-rss-MB")
-		b.ReportMetric(rss, "rss-MB")
+		if err != nil {
+			b.Skipf("no memory figures: %v", err)
+		}
+		b.ReportMetric(float64(mem.HWM)/1e6, "peak-rss-MB")
+		b.ReportMetric(float64(mem.RSS)/1e6, "rss-MB")
 		b.ReportMetric(ready.Seconds(), "ready-s")
 		b.ReportMetric(scrape.Seconds(), "scrape-s")
 		b.ReportMetric(float64(series)/float64(n), "series/repo")
 	}
-}
-
-// procStatus reads one field of /proc/<pid>/status in MB (the kernel's
-// kB).
-func procStatus(b *testing.B, pid int, field string) float64 {
-	b.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		b.Skipf("no /proc: %v", err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, field); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			if err != nil {
-				b.Fatalf("%s %q: %v", field, v, err)
-			}
-			return kb / 1000
-		}
-	}
-	b.Fatalf("no %s in /proc/%d/status", field, pid)
-	return 0
 }

@@ -4,17 +4,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	rtmetrics "runtime/metrics"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fundwatch/fundwatch/analysis"
 	"github.com/fundwatch/fundwatch/analysis/affiliation"
+	"github.com/fundwatch/fundwatch/internal/tooltest"
 	"github.com/fundwatch/fundwatch/store"
 )
 
@@ -132,10 +131,11 @@ func BenchmarkScrape10k(b *testing.B) {
 	}
 	b.StopTimer()
 	// Resident memory first: counting below allocates.
-	rss, hwm, err := residentMemory()
+	mem, err := tooltest.MemoryOf(0)
 	if err != nil {
 		b.Fatal(err)
 	}
+	rss, hwm := mem.RSS, mem.HWM
 	text, series := 0, 0
 	for _, p := range s.enc.text {
 		text += len(p)
@@ -181,32 +181,4 @@ func samplePeakHeap() (stop func() uint64) {
 		close(done)
 		return <-result
 	}
-}
-
-// residentMemory returns the process's resident set (VmRSS) and its
-// high-water mark (VmHWM) in bytes, as Linux reports them.
-func residentMemory() (rss, hwm uint64, err error) {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		name, value, ok := strings.Cut(line, ":")
-		if !ok || (name != "VmRSS" && name != "VmHWM") {
-			continue
-		}
-		kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
-		if err != nil {
-			return 0, 0, fmt.Errorf("/proc/self/status: %s: %w", name, err)
-		}
-		if name == "VmRSS" {
-			rss = kb << 10
-		} else {
-			hwm = kb << 10
-		}
-	}
-	if rss == 0 || hwm == 0 {
-		return 0, 0, fmt.Errorf("/proc/self/status: no VmRSS or VmHWM")
-	}
-	return rss, hwm, nil
 }

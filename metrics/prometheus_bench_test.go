@@ -143,16 +143,8 @@ func scrapeWithPrometheus(b *testing.B, bin, target string, n int) promResult {
 	if up, _ := query(`up{job="fundwatch"}`); up != 1 {
 		b.Errorf("the last scrape failed (up = %v)", up)
 	}
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
-	if err == nil {
-		for _, line := range strings.Split(string(status), "\n") {
-			for key, dst := range map[string]*float64{"VmRSS:": &res.rssMiB, "VmHWM:": &res.hwmMiB} {
-				if v, ok := strings.CutPrefix(line, key); ok {
-					kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-					*dst = kb / 1024
-				}
-			}
-		}
+	if mem, err := tooltest.MemoryOf(cmd.Process.Pid); err == nil {
+		res.rssMiB, res.hwmMiB = float64(mem.RSS)/(1<<20), float64(mem.HWM)/(1<<20)
 	}
 	return res
 }
