@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -35,20 +34,7 @@ type process struct {
 func start(t *testing.T, name string, args ...string) *process {
 	t.Helper()
 	p := &process{name: name, cmd: exec.Command(args[0], args[1:]...)}
-	r, w := io.Pipe()
-	p.cmd.Stdout, p.cmd.Stderr = w, w
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", name, err)
-	}
-	p.out = tooltest.Watch(r)
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		_ = p.cmd.Wait()
-		w.Close()
-		if t.Failed() {
-			t.Logf("--- output of %s:\n%s", name, p.output())
-		}
-	})
+	p.out = tooltest.Start(t, name, p.cmd)
 	return p
 }
 

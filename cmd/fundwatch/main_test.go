@@ -39,18 +39,8 @@ func TestDemoServesEveryRepository(t *testing.T) {
 	addr := freePort(t)
 	const endDate = "2026-11-01"
 	cmd := exec.Command(binary, "demo", "--web.listen-address="+addr, "--demo.end="+endDate, "--log.level=info")
-	r, w := io.Pipe()
-	cmd.Stdout, cmd.Stderr = w, w
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-		w.Close()
-	}()
-	out := tooltest.Watch(r)
+	out := tooltest.Start(t, "demo", cmd)
 	out.WaitFor(t, "demo", "Metrics: ", time.Minute)
 	t.Logf("first collection done after %s", time.Since(start).Round(time.Millisecond))
 
@@ -291,17 +281,7 @@ func TestGrafanaURLFlag(t *testing.T) {
 				}
 				return
 			}
-			r, w := io.Pipe()
-			cmd.Stdout, cmd.Stderr = w, w
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() {
-				cmd.Process.Signal(os.Interrupt)
-				cmd.Wait()
-				w.Close()
-			}()
-			tooltest.Watch(r).WaitFor(t, "serve", "Listening on", time.Minute)
+			tooltest.Start(t, "serve", cmd).WaitFor(t, "serve", "Listening on", time.Minute)
 			resp, err := http.Get("http://" + addr + "/triage")
 			if err != nil {
 				t.Fatal(err)

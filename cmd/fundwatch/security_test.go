@@ -79,13 +79,7 @@ func TestTLSAndBasicAuth(t *testing.T) {
 	os.WriteFile(webCfg, []byte(fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  prometheus: %s\n", certFile, keyFile, hash)), 0o644)
 	addr := freePort(t)
 	cmd := exec.Command(binary, "demo", "--web.listen-address="+addr, "--web.config.file="+webCfg, "--demo.end=2026-11-01", "--log.level=warn")
-	r, w := io.Pipe()
-	cmd.Stdout, cmd.Stderr = w, w
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	out := tooltest.Watch(r)
-	defer func() { cmd.Process.Kill(); cmd.Wait(); w.Close() }()
+	out := tooltest.Start(t, "demo", cmd)
 
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	get := func(path, user, pass string) (int, string, error) {

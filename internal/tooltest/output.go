@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -117,4 +118,27 @@ func (o *Output) until(cond func() bool, stall time.Duration) error {
 			return errStalled
 		}
 	}
+}
+
+// Start starts cmd with its output (stdout and stderr together) watched,
+// and stops it when the test ends: killed (how a program shuts down is
+// the business of the tests that signal it) and waited for; its output
+// is logged if the test failed.
+func Start(t testing.TB, name string, cmd *exec.Cmd) *Output {
+	t.Helper()
+	r, w := io.Pipe()
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", name, err)
+	}
+	out := Watch(r)
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		w.Close()
+		if t.Failed() {
+			t.Logf("--- output of %s:\n%s", name, out.String())
+		}
+	})
+	return out
 }
