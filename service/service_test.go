@@ -36,15 +36,7 @@ func TestAppExportsTheResolvedWatchList(t *testing.T) {
 	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n  - repo: golang/net\n    owner: security-team\n    tier: low\n"+
 		"  - gomod: %s/gomod/go.mod\n    owner: platform-team\n    tier: high\n    indirect: false\n  - sbom: %s/sbom/spdx.json\n",
 		dir, fixtures, fixtures)
-	cfg, err := config.Parse("fw.yaml", []byte(body), nil, ConfigOptions()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := newApp(t, body)
 	repos := a.Repos()
 	if len(repos) != 19 || repos[0].String() != "golang/net" {
 		t.Errorf("repos = %v", repos)
@@ -105,13 +97,10 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	}
 }
 
-// servingApp is an App watching what watch lists (the lines under
-// watch:), its store in dir, refreshed once, and the handler serve mounts
-// at the default telemetry path.
-func servingApp(t *testing.T, dir, watch string) (*App, http.Handler) {
+// newApp is the App of a config (its YAML), closed when the test ends.
+func newApp(t *testing.T, yaml string) *App {
 	t.Helper()
-	body := fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n%s", dir, watch)
-	cfg, err := config.Parse("fw.yaml", []byte(body), nil, ConfigOptions()...)
+	cfg, err := config.Parse("fw.yaml", []byte(yaml), nil, ConfigOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +109,15 @@ func servingApp(t *testing.T, dir, watch string) (*App, http.Handler) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+// servingApp is an App watching what watch lists (the lines under
+// watch:), its store in dir, refreshed once, and the handler serve mounts
+// at the default telemetry path.
+func servingApp(t *testing.T, dir, watch string) (*App, http.Handler) {
+	t.Helper()
+	a := newApp(t, fmt.Sprintf("store:\n  path: %s/fw.db\nwatch:\n%s", dir, watch))
 	if err := a.Refresh(context.Background()); err != nil { // readiness and the triage need a snapshot
 		t.Fatal(err)
 	}
